@@ -1,0 +1,177 @@
+"""The 4D abstract syntax tree: what the parser hands to the compiler.
+
+Every node carries the 1-based line and column where it starts, so runtime errors and
+diagnostics can point at the source.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+
+class Node:
+    """Base node: subclasses list their fields in `_fields` (after line and col)."""
+
+    __slots__ = ("line", "col")
+    _fields: tuple[str, ...] = ()
+
+    def __init__(self, line: int, col: int, *values):
+        self.line, self.col = line, col
+        fields = self._fields
+        for i, name in enumerate(fields):
+            setattr(self, name, values[i] if i < len(values) else None)
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields)
+        return f"{type(self).__name__}({inner})"
+
+
+# ---------------------------------------------------------------- expressions
+class Literal(Node):
+    __slots__ = _fields = ('value',)
+
+
+class LocalVar(Node):
+    # name: as written, e.g. "$boxInfo" (lookups are case-insensitive)
+    __slots__ = _fields = ('name',)
+
+
+class ProcessVar(Node):
+    # name: "OK", "Document", "WParea", "<>shared"
+    __slots__ = _fields = ('name',)
+
+
+class CommandCall(Node):
+    # name: canonical registry name
+    # args: None: called without parentheses
+    __slots__ = _fields = ('name', 'args')
+
+
+class ConstantRef(Node):
+    __slots__ = _fields = ('name', 'value')
+
+
+class MethodCall(Node):
+    # name: a project method (a .4dm file beside the script)
+    __slots__ = _fields = ('name', 'args')
+
+
+class Star(Node):
+    """The `*` argument some commands take (e.g. `JSON Stringify($o;*)`)."""
+    __slots__ = _fields = ()
+
+
+class ClassStore(Node):
+    # name: "4D" or "cs"
+    __slots__ = _fields = ('name',)
+
+
+class Member(Node):
+    __slots__ = _fields = ('target', 'name')
+
+
+class MemberCall(Node):
+    __slots__ = _fields = ('target', 'name', 'args')
+
+
+class Index(Node):
+    __slots__ = _fields = ('target', 'index')
+
+
+class CharIndex(Node):
+    __slots__ = _fields = ('target', 'index')
+
+
+class BinOp(Node):
+    __slots__ = _fields = ('op', 'left', 'right')
+
+
+class Negate(Node):
+    __slots__ = _fields = ('operand',)
+
+
+class Ternary(Node):
+    __slots__ = _fields = ('condition', 'if_true', 'if_false')
+
+
+class TryExpr(Node):
+    __slots__ = _fields = ('expr',)
+
+
+class ObjectLiteral(Node):
+    __slots__ = _fields = ('items',)
+
+
+class CollectionLiteral(Node):
+    __slots__ = _fields = ('items',)
+
+
+# ---------------------------------------------------------------- statements
+class Assign(Node):
+    __slots__ = _fields = ('target', 'value')
+
+
+class CompoundAssign(Node):
+    # op: "+", "-", "*", "/"
+    __slots__ = _fields = ('target', 'op', 'value')
+
+
+class ExprStatement(Node):
+    __slots__ = _fields = ('expr',)
+
+
+class VarDecl(Node):
+    # names: LocalVar / ProcessVar
+    # type: "Text", "Integer", "4D.SMTPTransporter", None = Variant
+    __slots__ = _fields = ('names', 'type', 'init')
+
+
+class Param(Node):
+    __slots__ = _fields = ('name', 'type')
+
+
+class Declare(Node):
+    __slots__ = _fields = ('params', 'result_name', 'result_type')
+
+
+class If(Node):
+    __slots__ = _fields = ('condition', 'then', 'orelse')
+
+
+class CaseOf(Node):
+    __slots__ = _fields = ('branches', 'orelse')
+
+
+class For(Node):
+    __slots__ = _fields = ('counter', 'start', 'end', 'step', 'body')
+
+
+class ForEach(Node):
+    __slots__ = _fields = ('item', 'source', 'begin', 'end', 'until', 'while_', 'body')
+
+
+class While(Node):
+    __slots__ = _fields = ('condition', 'body')
+
+
+class Repeat(Node):
+    __slots__ = _fields = ('body', 'until')
+
+
+class TryBlock(Node):
+    __slots__ = _fields = ('body', 'handler')
+
+
+class Return(Node):
+    __slots__ = _fields = ('value',)
+
+
+class Break(Node):
+    __slots__ = _fields = ()
+
+
+class Continue(Node):
+    __slots__ = _fields = ()
+
+
+class Program(Node):
+    __slots__ = _fields = ('body', 'declare')

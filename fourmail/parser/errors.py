@@ -1,0 +1,90 @@
+"""Syntax errors: `file:line:col: message`, the source line and a caret under the culprit."""
+from __future__ import annotations
+
+# Friendly names for the grammar's terminals, used in "expected ..." messages.
+TERMINAL_NAMES = {
+    "_NL": "end of line", "$END": "end of file", "_LPAR": "'('", "_RPAR": "')'", "_SEMI": "';'",
+    "_COLON": "':'", "_COMMA": "','", "_DOT": "'.'", "_LSQB": "'['", "_RSQB": "']'", "_LBRACE": "'{'",
+    "_RBRACE": "'}'", "_QMARK": "'?'", "_ARROW": "'->'", "ASSIGN": "':='", "COMPOUND_OP": "'+=', '-=', '*=' or '/='",
+    "BINOP": "an operator", "MINUS": "'-'", "PLUS": "'+'", "STAR": "'*'", "LOCAL": "a local variable",
+    "NAME": "a name", "MEMBER": "a property name", "STRING": "a text literal", "NUMBER": "a number",
+    "COMMAND": "a command", "CONSTANT": "a constant", "TYPE_NAME": "a type name", "CLASS_PATH": "a class",
+    "END_IF": "End if", "END_CASE": "End case", "END_FOR": "End for", "END_FOR_EACH": "End for each",
+    "END_WHILE": "End while", "UNTIL": "Until", "END_TRY": "End try", "ELSE": "Else", "CATCH": "Catch",
+    "LCHAR": "'[['", "RCHAR": "']]'",
+}
+
+
+class FourDSyntaxError(Exception):
+    def __init__(self, message: str, line: int, col: int, filename: str = "<input>", source: str = ""):
+        super().__init__(message)
+        self.message, self.line, self.col = message, line, col
+        self.filename, self.source = filename, source
+
+    def source_line(self) -> str:
+        lines = self.source.splitlines()
+        return lines[self.line - 1] if 0 < self.line <= len(lines) else ""
+
+    def format(self) -> str:
+        text = self.source_line().expandtabs(1)
+        caret = " " * max(self.col - 1, 0) + "^"
+        return f"{self.filename}:{self.line}:{self.col}: syntax error: {self.message}\n    {text}\n    {caret}"
+
+    def __str__(self) -> str:
+        return f"{self.filename}:{self.line}:{self.col}: syntax error: {self.message}"
+
+
+def _describe_token(tok) -> str:
+    if tok.type == "$END":
+        return "end of file"
+    if tok.type == "_NL":
+        return "end of line"
+    return repr(str(tok))
+
+
+def _expected(names) -> str:
+    friendly = sorted({TERMINAL_NAMES.get(n, n.strip("_").lower()) for n in names})
+    if len(friendly) > 6:
+        return ""
+    return " (expected " + ", ".join(friendly) + ")"
+
+
+def from_lark(exc, filename: str, source: str) -> FourDSyntaxError:
+    """Translate a Lark parse exception into a precise FourDSyntaxError."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
+    if isinstance(exc, UnexpectedToken):
+        tok = exc.token
+        line = tok.line if tok.type != "$END" else source.count("\n") or 1
+        col = tok.column if tok.type != "$END" else 1
+        expected = set(exc.expected or ())
+        if "_NL" in expected and tok.type not in ("_NL", "$END"):
+            msg = f"unexpected {_describe_token(tok)}: expected end of line"
+            prev = getattr(exc, "state", None)
+            line_text = source.splitlines()[line - 1] if line - 1 < len(source.splitlines()) else ""
+            head = line_text[: col - 1].strip().lower()
+            if head.startswith(("if", "while", "for", "case")) and head.endswith(")"):
+                msg += " (4D allows one statement per line: put it on the next line)"
+            elif str(tok) == ")":
+                msg = "unexpected ')': unbalanced parentheses"
+            del prev
+        elif tok.type in ("_NL", "$END"):
+            what = "end of line" if tok.type == "_NL" else "end of file"
+            msg = f"unexpected {what}{_expected(expected)}"
+            if tok.type == "$END":
+                blocks = [n for n in expected if n.startswith("END_") or n == "UNTIL"]
+                if blocks:
+                    msg = f"unexpected end of file: missing {TERMINAL_NAMES.get(sorted(blocks)[0])}"
+        else:
+            msg = f"unexpected {_describe_token(tok)}{_expected(expected)}"
+        return FourDSyntaxError(msg, line, col, filename, source)
+    if isinstance(exc, UnexpectedCharacters):
+        ch = source[exc.pos_in_stream] if exc.pos_in_stream < len(source) else ""
+        if ch == '"':
+            msg = "unterminated text literal (missing closing \")"
+        else:
+            msg = f"unexpected character {ch!r}"
+        return FourDSyntaxError(msg, exc.line, exc.column, filename, source)
+    if isinstance(exc, UnexpectedEOF):
+        return FourDSyntaxError("unexpected end of file", source.count("\n") or 1, 1, filename, source)
+    return FourDSyntaxError(str(exc), 1, 1, filename, source)

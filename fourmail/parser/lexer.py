@@ -1,0 +1,285 @@
+"""The 4D tokenizer, plugged into Lark as its lexer.
+
+4D's lexical layer depends on context in ways a regex lexer handles badly:
+- command and constant names are several words long ("SMTP New transporter", "IMAP all") and
+  must be matched longest first, case-insensitively, against the one command registry;
+- after a `.` any word is a property name (`$c.length` is not the `Length` command);
+- in `var $x : Text` the word after `:` is a type, even when it is also a command (`Date`);
+- `\\` at the end of a line continues the statement, elsewhere it is integer division;
+- `[[ ]]` (character reference) must not swallow the closing brackets of `$a[$b[1]]`.
+So the tokens are made here, by hand, in one pass; grammar/4d.lark declares them.
+"""
+from __future__ import annotations
+
+import re
+
+from lark.lexer import Lexer, Token
+
+from .errors import FourDSyntaxError
+
+KEYWORDS = {
+    ("if",): "IF", ("else",): "ELSE", ("end", "if"): "END_IF", ("case", "of"): "CASE_OF",
+    ("end", "case"): "END_CASE", ("for",): "FOR", ("for", "each"): "FOR_EACH", ("end", "for"): "END_FOR",
+    ("end", "for", "each"): "END_FOR_EACH", ("while",): "WHILE", ("end", "while"): "END_WHILE",
+    ("repeat",): "REPEAT", ("until",): "UNTIL", ("try",): "TRY", ("catch",): "CATCH", ("end", "try"): "END_TRY",
+    ("return",): "RETURN", ("break",): "BREAK", ("continue",): "CONTINUE", ("var",): "VAR",
+}
+
+TYPE_NAMES = {"text", "date", "time", "boolean", "integer", "longint", "real", "number", "pointer", "picture",
+              "blob", "collection", "variant", "object"}
+
+PUNCT = [  # longest first
+    (":=", "ASSIGN"), ("+=", "COMPOUND_OP"), ("-=", "COMPOUND_OP"), ("*=", "COMPOUND_OP"), ("/=", "COMPOUND_OP"),
+    ("&&", "BINOP"), ("||", "BINOP"), ("<=", "BINOP"), (">=", "BINOP"), ("<<", "BINOP"), (">>", "BINOP"),
+    ("^|", "BINOP"), ("?+", "BINOP"), ("?-", "BINOP"), ("??", "BINOP"), ("->", "_ARROW"),
+    ("(", "_LPAR"), (")", "_RPAR"), (";", "_SEMI"), (":", "_COLON"), (",", "_COMMA"), (".", "_DOT"),
+    ("{", "_LBRACE"), ("}", "_RBRACE"), ("[", "_LSQB"), ("]", "_RSQB"), ("?", "_QMARK"), ("-", "MINUS"),
+    ("+", "PLUS"), ("*", "STAR"), ("/", "BINOP"), ("\\", "BINOP"), ("%", "BINOP"), ("^", "BINOP"),
+    ("=", "BINOP"), ("#", "BINOP"), ("<", "BINOP"), (">", "BINOP"), ("&", "BINOP"), ("|", "BINOP"),
+]
+
+_WORD = r"[^\W\d][\w]*"
+_SCAN = re.compile(r"""
+  (?P<nl>\r?\n)
+| (?P<ws>[ \t\f\u00a0\ufeff]+)
+| (?P<cont>\\[ \t]*(?=\r?\n))
+| (?P<lcomment>//[^\r\n]*)
+| (?P<bcomment>/\*)
+| (?P<string>"(?:[^"\\\r\n]|\\(?:\r?\n[ \t]*|.))*")
+| (?P<badstring>")
+| (?P<store>(?:4D|cs)(?=[ \t]*\.))
+| (?P<hex>0[xX][0-9A-Fa-f]+)
+| (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+| (?P<date>![0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}!)
+| (?P<time>\?[0-9]{1,3}:[0-9]{1,2}(?::[0-9]{1,2})?\?)
+| (?P<declare>\#declare(?![\w$]))
+| (?P<local>\$[\w]*)
+| (?P<ipvar><>[^\W\d][\w]*)
+| (?P<word>[^\W\d][\w]*)
+""", re.X | re.I)
+
+_PUNCT_RE = re.compile("|".join(re.escape(p) for p, _ in PUNCT))
+_PUNCT_TYPE = dict(PUNCT)
+_MEMBER_RE = re.compile(r"[^\W\d$][\w$]*|\$[\w$]*")
+_CLASS_PATH_RE = re.compile(r"(?:4D|cs)(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)+", re.I)
+_TOKEN_SUFFIX = {"COMMAND": re.compile(r":C\d+", re.I), "CONSTANT": re.compile(r":K\d+:\d+", re.I)}
+_NEXT_WORD = re.compile(r"[ \t]+([^\W\d][\w]*)")
+_EXPR_END = {"LOCAL", "NAME", "MEMBER", "_RPAR", "_RSQB", "RCHAR", "COMMAND", "CONSTANT", "STRING"}
+
+
+class NameTable:
+    """Multi-word names (commands, constants, keywords, project methods), longest match first."""
+
+    def __init__(self):
+        self.names: dict[tuple[str, ...], tuple[str, str]] = {}   # words -> (token type, canonical)
+        self.prefixes: set[tuple[str, ...]] = set()
+        self.longest = 1
+
+    def add(self, name: str, ttype: str) -> None:
+        words = tuple(w.casefold() for w in name.split())
+        self.names.setdefault(words, (ttype, name))
+        for i in range(1, len(words)):
+            self.prefixes.add(words[:i])
+        self.longest = max(self.longest, len(words))
+
+    def match(self, text: str, pos: int, first: str):
+        """Longest name starting with the word `first` at `pos`: (type, end position) or None."""
+        words = (first.casefold(),)
+        best = None
+        end = pos + len(first)
+        if words in self.names:
+            best = (self.names[words][0], end)
+        while words in self.prefixes:
+            m = _NEXT_WORD.match(text, end)
+            if not m:
+                break
+            words = words + (m.group(1).casefold(),)
+            end = m.end()
+            if words in self.names:
+                best = (self.names[words][0], end)
+        return best
+
+
+_base_table: NameTable | None = None
+
+
+def base_names() -> NameTable:
+    global _base_table
+    if _base_table is None:
+        from ..commands.registry import all_commands, all_constants
+        t = NameTable()
+        for words, ttype in KEYWORDS.items():
+            t.add(" ".join(words), ttype)
+        for c in all_commands().values():
+            t.add(c.name, "COMMAND")
+        for c in all_constants().values():
+            t.add(c.name, "CONSTANT")
+        _base_table = t
+    return _base_table
+
+
+class FourDLexer(Lexer):
+    """Lark custom lexer: `lex(text)` yields the tokens grammar/4d.lark declares."""
+
+    extra_names: NameTable | None = None   # project methods with spaces in their names
+
+    def __init__(self, lexer_conf=None):
+        self.names = base_names()
+
+    def lex(self, text: str):
+        return tokenize(text, self.names)
+
+
+def tokenize(text: str, names: NameTable):
+    pos, line, line_start = 0, 1, 0
+    n = len(text)
+    prev = None               # type of the previous significant token
+    brackets: list[str] = []  # open ( [ [[ {
+    in_declaration = False    # inside `var ...` or `#DECLARE ...`: `:` announces a type
+    scan, tok = _SCAN.match, Token
+
+    def col():
+        return pos - line_start + 1
+
+    while pos < n:
+        m = scan(text, pos)
+        if m is None:
+            p = _PUNCT_RE.match(text, pos)
+            if p is None:
+                raise FourDSyntaxError(f"unexpected character {text[pos]!r}", line, col())
+            s = p.group()
+            ttype = _PUNCT_TYPE[s]
+            if s == "[" and text.startswith("[[", pos) and prev in _EXPR_END:
+                s, ttype = "[[", "LCHAR"
+            elif s == "]" and text.startswith("]]", pos) and brackets and brackets[-1] == "[[":
+                s, ttype = "]]", "RCHAR"
+            if ttype in ("_LPAR", "_LSQB", "_LBRACE", "LCHAR"):
+                brackets.append(s)
+            elif ttype in ("_RPAR", "_RSQB", "_RBRACE", "RCHAR") and brackets:
+                brackets.pop()
+            if ttype == "ASSIGN":
+                in_declaration = False
+            yield tok(ttype, s, pos, line, col(), line, col() + len(s), pos + len(s))
+            prev = ttype
+            pos += len(s)
+            if ttype == "_COLON" and in_declaration:
+                type_token, pos = _declaration_type(text, pos, line, line_start)
+                yield type_token
+                prev = type_token.type
+            continue
+        kind = m.lastgroup
+        s = m.group()
+        if kind == "ws" or kind == "cont":
+            if kind == "cont":   # `\` + line break: the statement goes on
+                nl = text.index("\n", pos)
+                pos = nl + 1
+                line += 1
+                line_start = pos
+            else:
+                pos = m.end()
+            continue
+        if kind == "nl":
+            yield tok("_NL", s, pos, line, col(), line, col() + 1, m.end())
+            pos = m.end()
+            line += 1
+            line_start = pos
+            prev = "_NL"
+            in_declaration = False
+            brackets.clear()
+            continue
+        if kind == "lcomment":
+            pos = m.end()
+            continue
+        if kind == "bcomment":
+            pos, line, line_start = _skip_block_comment(text, pos, line, line_start)
+            continue
+        if kind == "badstring":
+            raise FourDSyntaxError('unterminated text literal (missing closing ")', line, col())
+        start_col = col()
+        if prev == "_DOT" and kind in ("word", "store", "local"):
+            ttype, end = "MEMBER", _MEMBER_RE.match(text, pos).end()   # `$c.length`: a property
+            s = text[pos:end]
+        elif kind == "word" or kind == "store":
+            if kind == "store":
+                ttype, end = "CLASS_STORE", m.end()
+            elif brackets and brackets[-1] == "{" and prev in ("_LBRACE", "_SEMI") and \
+                    re.match(r"[ \t]*:(?!=)", text[m.end():m.end() + 8]):
+                ttype, end = "MEMBER", m.end()     # {name: value}
+            else:
+                found = names.match(text, pos, s)
+                if found is None and FourDLexer.extra_names is not None:
+                    found = FourDLexer.extra_names.match(text, pos, s)
+                if found is not None:
+                    ttype, end = found
+                    suffix = _TOKEN_SUFFIX.get(ttype)
+                    if suffix:
+                        sm = suffix.match(text, end)
+                        if sm:
+                            end = sm.end()
+                else:
+                    ttype, end = "NAME", m.end()
+            s = text[pos:end]
+            if ttype == "VAR":
+                in_declaration = True
+        elif kind == "local":
+            ttype, end = "LOCAL", m.end()
+        elif kind == "ipvar":
+            ttype, end = "NAME", m.end()
+        elif kind == "declare":
+            ttype, end = "DECLARE", m.end()
+            in_declaration = True
+        else:
+            ttype, end = kind.upper(), m.end()
+            if kind == "hex":
+                ttype = "HEX_NUMBER"
+            if prev == "_DOT" and kind == "number":
+                raise FourDSyntaxError("a property name cannot start with a digit (use [\"...\"])", line, start_col)
+        newlines = s.count("\n")
+        yield tok(ttype, s, pos, line, start_col, line + newlines, start_col + len(s), end)
+        if newlines:       # a text literal continued over lines
+            line += newlines
+            line_start = pos + s.rindex("\n") + 1
+        pos = end
+        prev = ttype
+
+
+_BLANKS = re.compile(r"[ \t]*")
+_WORD_RE = re.compile(_WORD)
+
+
+def _declaration_type(text: str, pos: int, line: int, line_start: int) -> tuple[Token, int]:
+    """After `:` in a declaration: a basic type name or a class path (4D.File, cs.Person)."""
+    start = _BLANKS.match(text, pos).end()
+    column = start - line_start + 1
+    cm = _CLASS_PATH_RE.match(text, start)
+    if cm:
+        return Token("CLASS_PATH", re.sub(r"\s", "", cm.group()), start, line, column), cm.end()
+    wm = _WORD_RE.match(text, start)
+    if wm and wm.group().casefold() in TYPE_NAMES:
+        return Token("TYPE_NAME", wm.group(), start, line, column), wm.end()
+    if wm:
+        raise FourDSyntaxError(f"unknown type {wm.group()!r} (expected Text, Integer, Real, Boolean, Date, Time, "
+                               "Object, Collection, Blob, Variant, Pointer, Picture or a class like 4D.File)",
+                               line, column)
+    raise FourDSyntaxError("a type name was expected after ':'", line, column)
+
+
+def _skip_block_comment(text: str, pos: int, line: int, line_start: int):
+    """Skip a /* ... */ comment; they nest (quick-tour.md "Comments")."""
+    depth, i, n = 0, pos, len(text)
+    start_line, start_col = line, pos - line_start + 1
+    while i < n:
+        if text.startswith("/*", i):
+            depth += 1
+            i += 2
+        elif text.startswith("*/", i):
+            depth -= 1
+            i += 2
+            if depth == 0:
+                return i, line, line_start
+        else:
+            if text[i] == "\n":
+                line += 1
+                line_start = i + 1
+            i += 1
+    raise FourDSyntaxError("unterminated comment (missing */)", start_line, start_col)

@@ -1,0 +1,40 @@
+"""Shared test helpers: run 4D source in-process and capture what ALERT prints."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "reference" / "4d" / "examples"
+
+
+class Result:
+    def __init__(self, out: str, error, rt):
+        self.out, self.error, self.rt = out, error, rt
+
+    @property
+    def lines(self) -> list[str]:
+        return self.out.splitlines()
+
+
+def run4d(source: str, *, answers=None, project_dir=None, filename="test.4dm") -> Result:
+    """Compile and run `source`; return ALERT output and the uncaught 4D error (or None)."""
+    from fourmail.runtime.errors import FourDError
+    from fourmail.runtime.session import Runtime
+    out = io.StringIO()
+    rt = Runtime(project_dir=project_dir or REPO, out=out, answers=answers, interactive=False)
+    method = rt.compile_source(source, filename, Path(filename).stem)
+    rt.main_name = Path(filename).stem
+    error = None
+    try:
+        rt.run(method)
+    except FourDError as e:
+        error = e
+    return Result(out.getvalue(), error, rt)
+
+
+@pytest.fixture
+def run():
+    return run4d
