@@ -1,0 +1,111 @@
+"""The one registry of 4D names: commands and constants.
+
+The parser's lexer, the compiler, the REPL completer and the pygments lexer all read this
+registry, so a command exists everywhere as soon as it is listed in `table.py`.
+Implementations are referenced as "module:function" (relative to fourmail.commands) and
+imported only on first call, which keeps start-up fast.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any, Callable
+
+
+class Command:
+    """name: canonical spelling ("SMTP New transporter"); number: 4D command number (the
+    `:C1608` token form); syntax: the documented signature; impl: "module:function" or None
+    when fourmail does not provide it (`unavailable` says why); max_args None = unlimited;
+    returns: a function (has a result) or a procedure."""
+
+    __slots__ = ("name", "number", "syntax", "impl", "min_args", "max_args", "returns", "summary",
+                 "unavailable", "_fn")
+
+    def __init__(self, name: str, number: int | None, syntax: str, impl: str | None, min_args: int = 0,
+                 max_args: int | None = None, returns: bool = True, summary: str = "", unavailable: str = ""):
+        self.name, self.number, self.syntax, self.impl = name, number, syntax, impl
+        self.min_args, self.max_args, self.returns = min_args, max_args, returns
+        self.summary, self.unavailable = summary, unavailable
+        self._fn: Callable | None = None
+
+    def __repr__(self) -> str:
+        return f"<4D command {self.name}>"
+
+    def resolve(self) -> Callable:
+        if self._fn is None:
+            if self.impl is None:
+                from ..runtime.errors import FourDError, E
+                why = self.unavailable or "not implemented yet"
+
+                def unavailable(rt, *args, _name=self.name, _why=why):
+                    raise FourDError(E.NOT_IMPLEMENTED, name=_name, detail=_why)
+                self._fn = unavailable
+            else:
+                mod, _, attr = self.impl.partition(":")
+                try:
+                    self._fn = getattr(importlib.import_module("fourmail.commands." + mod), attr)
+                except (ImportError, AttributeError) as exc:
+                    from ..runtime.errors import FourDError, E
+
+                    def broken(rt, *args, _name=self.name, _why=f"{type(exc).__name__}: {exc}"):
+                        raise FourDError(E.INTERNAL, detail=f"{_name}: {_why}")
+                    return broken
+        return self._fn
+
+
+class Constant:
+    __slots__ = ("name", "value", "theme", "number")
+
+    def __init__(self, name: str, value: Any, theme: str = "", number: str | None = None):
+        self.name, self.value, self.theme = name, value, theme
+        self.number = number          # "K12:3" token reference, if known
+
+    def __repr__(self) -> str:
+        return f"<4D constant {self.name}={self.value!r}>"
+
+
+COMMANDS: dict[str, Command] = {}
+CONSTANTS: dict[str, Constant] = {}
+
+
+def key(name: str) -> str:
+    """Registry key: case-insensitive, runs of blanks folded to one space."""
+    return " ".join(name.split()).casefold()
+
+
+def command(name: str, number: int | None, syntax: str, impl: str | None, min_args: int = 0,
+            max_args: int | None = None, returns: bool = True, summary: str = "", unavailable: str = "") -> None:
+    COMMANDS[key(name)] = Command(name, number, syntax, impl, min_args, max_args, returns, summary, unavailable)
+
+
+def constant(name: str, value: Any, theme: str = "", number: str | None = None) -> None:
+    CONSTANTS[key(name)] = Constant(name, value, theme, number)
+
+
+def lookup_command(name: str) -> Command | None:
+    _ensure_loaded()
+    return COMMANDS.get(key(name))
+
+
+def lookup_constant(name: str) -> Constant | None:
+    _ensure_loaded()
+    return CONSTANTS.get(key(name))
+
+
+def all_commands() -> dict[str, Command]:
+    _ensure_loaded()
+    return COMMANDS
+
+
+def all_constants() -> dict[str, Constant]:
+    _ensure_loaded()
+    return CONSTANTS
+
+
+_loaded = False
+
+
+def _ensure_loaded() -> None:
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        from . import table  # noqa: F401  (fills COMMANDS and CONSTANTS)

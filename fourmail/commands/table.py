@@ -1,0 +1,193 @@
+"""The table of 4D commands and constants fourmail knows.
+
+One line a command: name, 4D command number, documented syntax, implementation
+("module:function" inside fourmail.commands), argument count bounds, whether it returns a value.
+A name listed with impl None is known to the parser (so code that uses it parses) and raises a
+clear 4D error when run.
+"""
+from .registry import command as C, constant as K
+
+# ---------------------------------------------------------------- objects and collections
+C("New object", 1471, "New object {( property ; value {; property2 ; value2 ; ...} )} -> Object", "objects:new_object")
+C("New collection", 1472, "New collection {( value {; value2 ; ...} )} -> Collection", "objects:new_collection")
+C("OB Keys", 1719, "OB Keys ( object ) -> Collection", "objects:ob_keys", 1, 1)
+C("OB Values", 1718, "OB Values ( object ) -> Collection", "objects:ob_values", 1, 1)
+C("OB Entries", 1720, "OB Entries ( object ) -> Collection", "objects:ob_entries", 1, 1)
+C("OB Copy", 1225, "OB Copy ( object {; resolvePtrs} ) -> Object", "objects:ob_copy", 1, 2)
+C("OB Is empty", 1297, "OB Is empty ( object ) -> Boolean", "objects:ob_is_empty", 1, 1)
+C("OB Is defined", 1231, "OB Is defined ( object {; property} ) -> Boolean", "objects:ob_is_defined", 1, 2)
+C("OB Get", 1224, "OB Get ( object ; property ) -> any", "objects:ob_get", 2, 3)
+C("OB SET", 1220, "OB SET ( object ; property ; value {; property2 ; value2 ; ...} )", "objects:ob_set", 3, None, False)
+C("OB REMOVE", 1226, "OB REMOVE ( object ; property )", "objects:ob_remove", 2, 2, False)
+C("JSON Stringify", 1217, "JSON Stringify ( value {; *} ) -> Text", "objects:json_stringify", 1, 2)
+C("JSON Parse", 1218, "JSON Parse ( jsonString {; type} ) -> any", "objects:json_parse", 1, 2)
+C("Value type", 1509, "Value type ( expression ) -> Integer", "objects:value_type", 1, 1)
+
+# ---------------------------------------------------------------- booleans, null, undefined
+C("True", 214, "True -> Boolean", "language:true", 0, 0)
+C("False", 215, "False -> Boolean", "language:false", 0, 0)
+C("Not", 34, "Not ( boolean ) -> Boolean", "language:not_", 1, 1)
+C("Null", 1517, "Null -> Null", "language:null", 0, 0)
+C("Undefined", 82, "Undefined ( expression ) -> Boolean", "language:undefined", 1, 1)
+C("Bool", 1537, "Bool ( expression ) -> Boolean", "language:bool_", 1, 1)
+
+# ---------------------------------------------------------------- text
+C("String", 10, "String ( expression {; format {; addTime}} ) -> Text", "text:string", 1, 3)
+C("Num", 11, "Num ( expression {; separator} ) -> Real", "text:num", 1, 2)
+C("Length", 16, "Length ( string ) -> Integer", "text:length", 1, 1)
+C("Uppercase", 13, "Uppercase ( aString {; *} ) -> Text", "text:uppercase", 1, 2)
+C("Lowercase", 14, "Lowercase ( aString {; *} ) -> Text", "text:lowercase", 1, 2)
+C("Substring", 12, "Substring ( source ; firstChar {; numChars} ) -> Text", "text:substring", 2, 3)
+C("Position", 15, "Position ( find ; aString {; start {; lengthFound}}{; *} ) -> Integer", "text:position", 2, 5)
+C("Replace string", 233, "Replace string ( source ; oldString ; newString {; howMany}{; *} ) -> Text", "text:replace_string", 3, 5)
+C("Split string", 1554, "Split string ( stringToSplit ; separator {; options} ) -> Collection", "text:split_string", 2, 3)
+C("Char", 90, "Char ( charCode ) -> Text", "text:char", 1, 1)
+C("Character code", 91, "Character code ( character ) -> Integer", "text:character_code", 1, 1)
+C("Change string", 234, "Change string ( source ; newChars ; startChar ) -> Text", "text:change_string", 3, 3)
+C("Delete string", 232, "Delete string ( source ; where ; numChars ) -> Text", "text:delete_string", 3, 3)
+C("Insert string", 231, "Insert string ( source ; what ; where ) -> Text", "text:insert_string", 3, 3)
+C("Compare strings", 1756, "Compare strings ( aString ; bString {; options} ) -> Integer", "text:compare_strings", 2, 3)
+C("Generate UUID", 1066, "Generate UUID {( * )} -> Text", "text:generate_uuid", 0, 1)
+
+# ---------------------------------------------------------------- numbers
+C("Int", 8, "Int ( number ) -> Real", "numbers:int_", 1, 1)
+C("Abs", 99, "Abs ( number ) -> Real", "numbers:abs_", 1, 1)
+C("Round", 94, "Round ( round ; places ) -> Real", "numbers:round_", 2, 2)
+C("Trunc", 95, "Trunc ( number ; places ) -> Real", "numbers:trunc", 2, 2)
+C("Mod", 98, "Mod ( number1 ; number2 ) -> Real", "numbers:mod", 2, 2)
+C("Dec", 9, "Dec ( number ) -> Real", "numbers:dec", 1, 1)
+C("Random", 100, "Random -> Integer", "numbers:random_", 0, 0)
+C("Square root", 539, "Square root ( number ) -> Real", "numbers:square_root", 1, 1)
+
+# ---------------------------------------------------------------- dates and times
+C("Current date", 33, "Current date {( * )} -> Date", "dates:current_date", 0, 1)
+C("Current time", 178, "Current time {( * )} -> Time", "dates:current_time", 0, 1)
+C("Timestamp", 1445, "Timestamp -> Text", "dates:timestamp", 0, 0)
+C("Milliseconds", 459, "Milliseconds -> Integer", "dates:milliseconds", 0, 0)
+C("Tickcount", 458, "Tickcount -> Integer", "dates:tickcount", 0, 0)
+C("Date", 102, "Date ( expression ) -> Date", "dates:date", 1, 1)
+C("Time", 179, "Time ( timeValue ) -> Time", "dates:time", 1, 1)
+C("Time string", 180, "Time string ( seconds ) -> Text", "dates:time_string", 1, 1)
+C("Add to date", 393, "Add to date ( date ; years ; months ; days ) -> Date", "dates:add_to_date", 4, 4)
+C("Day of", 23, "Day of ( date ) -> Integer", "dates:day_of", 1, 1)
+C("Month of", 24, "Month of ( date ) -> Integer", "dates:month_of", 1, 1)
+C("Year of", 25, "Year of ( date ) -> Integer", "dates:year_of", 1, 1)
+C("Day number", 114, "Day number ( date ) -> Integer", "dates:day_number", 1, 1)
+
+# ---------------------------------------------------------------- blobs
+C("BLOB size", 605, "BLOB size ( blob ) -> Integer", "blobs:blob_size", 1, 1)
+C("BLOB to text", 555, "BLOB to text ( blob ; textFormat {; offset {; textLength}} ) -> Text", "blobs:blob_to_text", 2, 4)
+C("Convert to text", 1012, "Convert to text ( blob ; charSet ) -> Text", "blobs:convert_to_text", 2, 2)
+C("BASE64 ENCODE", 895, "BASE64 ENCODE ( toEncode {; encoded}{; *} )", "blobs:base64_encode", 1, 3, False)
+C("BASE64 DECODE", 896, "BASE64 DECODE ( toDecode {; decoded}{; *} )", "blobs:base64_decode", 1, 3, False)
+
+# ---------------------------------------------------------------- dialogs (terminal front end)
+C("ALERT", 41, "ALERT ( message {; okButtonTitle} )", "dialogs:alert", 1, 2, False)
+C("Request", 163, "Request ( message {; defaultResponse {; OKButtonTitle {; CancelButtonTitle}}} ) -> Text",
+  "dialogs:request", 1, 4)
+C("CONFIRM", 162, "CONFIRM ( message {; okButtonTitle {; cancelButtonTitle}} )", "dialogs:confirm", 1, 3, False)
+C("MESSAGE", 88, "MESSAGE ( message )", "dialogs:message", 1, 1, False)
+C("Select document", 905, "Select document ( directory ; fileTypes ; title ; options {; selected} ) -> Text",
+  "dialogs:select_document", 4, 5)
+
+# ---------------------------------------------------------------- files
+C("File", 1566, "File ( path : Text { ; pathType : Integer }{ ; * } ) : 4D.File", "files:file", 1, 3)
+C("Folder", 1567, "Folder ( path : Text { ; pathType : Integer }{ ; * } ) : 4D.Folder", "files:folder", 1, 3)
+
+# ---------------------------------------------------------------- errors and execution
+C("ON ERR CALL", 155, "ON ERR CALL ( errorMethod {; scope} )", "errors:on_err_call", 1, 2, False)
+C("Method called on error", 704, "Method called on error {( scope )} -> Text", "errors:method_called_on_error", 0, 1)
+C("Last errors", 1799, "Last errors : Collection", "errors:last_errors", 0, 0)
+C("throw", 1805, "throw ( errorCode {; description} ) | throw ( errorObj ) | throw", "errors:throw", 0, 2, False)
+C("ABORT", 156, "ABORT", "errors:abort", 0, 0, False)
+C("ASSERT", 1129, "ASSERT ( boolExpression {; messageText} )", "errors:assert_", 1, 2, False)
+C("TRACE", 157, "TRACE", "errors:trace", 0, 0, False)
+C("Count parameters", 259, "Count parameters -> Integer", "errors:count_parameters", 0, 0)
+C("EXECUTE METHOD", 1007, "EXECUTE METHOD ( methodName {; result {; param}{; param2 ; ... ; paramN}} )",
+  "errors:execute_method", 1, None, False)
+C("DELAY PROCESS", 323, "DELAY PROCESS ( process ; duration )", "errors:delay_process", 2, 2, False)
+C("Error method", None, "Error method -> Text (system variable)", "errors:error_method", 0, 0)
+C("Error line", None, "Error line -> Integer (system variable)", "errors:error_line", 0, 0)
+C("Error formula", None, "Error formula -> Text (system variable)", "errors:error_formula", 0, 0)
+C("Current method name", 684, "Current method name -> Text", "errors:current_method_name", 0, 0)
+
+# ---------------------------------------------------------------- legacy declarations (compile-time)
+for _t in ("TEXT", "LONGINT", "INTEGER", "REAL", "BOOLEAN", "OBJECT", "COLLECTION", "BLOB", "DATE", "TIME",
+           "VARIANT", "POINTER", "PICTURE"):
+    C("C_" + _t, None, f"C_{_t} ( variable {{; variable2 ; ... ; variableN}} )", None, 1, None, False,
+      summary="deprecated declaration, same as var")
+
+# ---------------------------------------------------------------- mail (each arrives with its issue)
+C("SMTP New transporter", 1608, "SMTP New transporter( server : Object ) : 4D.SMTPTransporter", None, 1, 1,
+  unavailable="the SMTP transporter is not implemented yet")
+C("IMAP New transporter", 1723, "IMAP New transporter( server : Object ) : 4D.IMAPTransporter", None, 1, 1,
+  unavailable="the IMAP transporter is not implemented yet")
+C("POP3 New transporter", 1697, "POP3 New transporter( server : Object ) : 4D.POP3Transporter", None, 1, 1,
+  unavailable="the POP3 transporter is not implemented yet")
+C("MAIL Convert from MIME", 1681, "MAIL Convert from MIME( mime : Blob ) : Object", None, 1, 1,
+  unavailable="MIME conversion is not implemented yet")
+C("MAIL Convert to MIME", 1604, "MAIL Convert to MIME( mail : Object { ; options : Object } ) : Text", None, 1, 2,
+  unavailable="MIME conversion is not implemented yet")
+C("MAIL New attachment", 1644, "MAIL New attachment( file : 4D.File | blob : 4D.Blob | path : Text { ; name : Text"
+  " { ; cid : Text { ; type : Text { ; disposition : Text } } } } ) : 4D.MailAttachment", None, 1, 5,
+  unavailable="mail attachments are not implemented yet")
+
+# ---------------------------------------------------------------- 4D Write Pro (named by the docs, not provided)
+C("WP EXPORT VARIABLE", 1319, "WP EXPORT VARIABLE ( wpDoc ; destination ; format {; option} )", None, 3, 4, False,
+  unavailable="4D Write Pro is not part of fourmail")
+K("wk mime html", 1, "4D Write Pro")
+K("wk docx", 7, "4D Write Pro")
+
+# ---------------------------------------------------------------- mail constants (CATALOG.md section d)
+K("IMAP all", 1, "IMAP")
+K("IMAP read only state", 1, "IMAP")
+K("IMAP read write state", 0, "IMAP")
+for _proto in ("IMAP", "POP3", "SMTP"):
+    K(f"{_proto} authentication CRAM MD5", "CRAM-MD5", "Mail")
+    K(f"{_proto} authentication login", "LOGIN", "Mail")
+    K(f"{_proto} authentication OAUTH2", "OAUTH2", "Mail")
+    K(f"{_proto} authentication plain", "PLAIN", "Mail")
+K("POP3 authentication APOP", "APOP", "Mail")
+K("mail mode ISO2022JP", "US-ASCII_ISO-2022-JP_UTF8_QP", "Mail")
+K("mail mode ISO88591", "ISO-8859-1", "Mail")
+K("mail mode UTF8", "US-ASCII_UTF8_QP", "Mail")
+K("mail mode UTF8 in base64", "US-ASCII_UTF8_B64", "Mail")
+K("mail disposition attachment", "attachment", "Mail")
+K("mail disposition inline", "inline", "Mail")
+
+# ---------------------------------------------------------------- language constants
+K("ek local", 0, "Errors")
+K("ek global", 1, "Errors")
+K("ek errors from components", 2, "Errors")
+K("fk posix path", 0, "Files")
+K("fk platform path", 1, "Files")
+K("SMTP log file", 15, "Files")
+K("IMAP Log file", 23, "Files")
+K("POP3 Log file", 22, "Files")
+K("sk ignore empty strings", 1, "Strings")
+K("sk trim spaces", 2, "Strings")
+K("sk case insensitive", 0, "Strings")
+K("sk strict", 0, "Strings")
+K("Tab", 9, "ASCII Codes")
+K("Line feed", 10, "ASCII Codes")
+K("Carriage return", 13, "ASCII Codes")
+K("Space", 32, "ASCII Codes")
+K("Double quote", 34, "ASCII Codes")
+K("At sign", 64, "ASCII Codes")
+K("Is real", 1, "Field and Variable Types")
+K("Is text", 2, "Field and Variable Types")
+K("Is picture", 3, "Field and Variable Types")
+K("Is date", 4, "Field and Variable Types")
+K("Is undefined", 5, "Field and Variable Types")
+K("Is boolean", 6, "Field and Variable Types")
+K("Is longint", 9, "Field and Variable Types")
+K("Is time", 11, "Field and Variable Types")
+K("Is variant", 12, "Field and Variable Types")
+K("Is pointer", 23, "Field and Variable Types")
+K("Is BLOB", 30, "Field and Variable Types")
+K("Is object", 38, "Field and Variable Types")
+K("Is collection", 42, "Field and Variable Types")
+K("Is null", 255, "Field and Variable Types")
+K("UTF8 text without length", 6, "BLOB")
+K("UTF8 C string", 5, "BLOB")
+K("ck trim spaces", 1, "Strings")

@@ -1,0 +1,591 @@
+"""AST -> Python code object, compiled once per method.
+
+A 4D method becomes one Python function. Local variables are Python locals (fast), process
+variables live in the runtime's dict `P`, every operator is a call into runtime.ops, and
+every statement is wrapped in a try/except that hands a failure to the runtime (error stack,
+ON ERR CALL, Try/Catch) together with the 4D line number. In 3.11 a try costs nothing when
+no exception is raised, so the wrapper is free on the fast path.
+"""
+from __future__ import annotations
+
+import re
+
+from ..parser import ast as A
+from ..runtime import types as T
+
+_BINOPS = {
+    "+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "\\": "_idiv", "%": "_mod", "^": "_pow",
+    "=": "_eq", "#": "_ne", "<": "_lt", ">": "_gt", "<=": "_le", ">=": "_ge", "&": "_and", "|": "_or",
+    "^|": "_xor", "<<": "_shl", ">>": "_shr", "?+": "_bset", "?-": "_bclr", "??": "_btst",
+}
+
+# Commands evaluated inline (no call): they are constants of the language.
+_INLINE = {"true": "True", "false": "False", "null": "None"}
+
+# Procedures that 4D documents as writing into one of their variable arguments:
+# name -> (index of the argument written when present, fallback index).
+_WRITEBACK = {"base64 encode": (1, 0), "base64 decode": (1, 0)}
+
+
+class VarInfo:
+    __slots__ = ("pyname", "vtype")
+
+    def __init__(self, pyname: str, vtype: str | None = None):
+        self.pyname = pyname
+        self.vtype = vtype            # None: untyped (created by assignment)
+
+
+class Loop:
+    __slots__ = ("flag",)
+
+    def __init__(self, flag: str | None = None):
+        self.flag = flag              # set when 4D `break` must cross a one-shot wrapper
+
+
+class CompiledMethod:
+    """A 4D method compiled to a Python function `function(rt, P, L, args)`."""
+
+    def __init__(self, name, filename, source, function, python_source, variables):
+        self.name, self.filename, self.source = name, filename, source
+        self.function, self.python_source, self.variables = function, python_source, variables
+
+
+class CompileError(Exception):
+    def __init__(self, message, line, col):
+        super().__init__(message)
+        self.message, self.line, self.col = message, line, col
+
+
+def _py_ident(name: str) -> str:
+    return re.sub(r"\W", "_", name.lower().lstrip("$")) or "d"
+
+
+class Codegen:
+    def __init__(self, name: str, method_exists=lambda n: False, locals_mode: str = "fast"):
+        self.name = name
+        self.method_exists = method_exists
+        self.locals_mode = locals_mode       # "fast": Python locals; "dict": the REPL's persistent dict
+        self.out: list[str] = []
+        self.level = 1
+        self.vars: dict[str, VarInfo] = {}
+        self.globals: dict[str, object] = {}
+        self.tmp = 0
+        self.loops: list[Loop] = []
+        self.result_var: str | None = None
+
+    # ------------------------------------------------------------ helpers
+    def emit(self, line: str) -> None:
+        self.out.append("    " * self.level + line)
+
+    def new_tmp(self, prefix="_t") -> str:
+        self.tmp += 1
+        return f"{prefix}{self.tmp}"
+
+    def const(self, value) -> str:
+        name = f"_k{len(self.globals)}"
+        self.globals[name] = value
+        return name
+
+    def var(self, name: str) -> VarInfo:
+        key = name.casefold()
+        info = self.vars.get(key)
+        if info is None:
+            info = self.vars[key] = VarInfo(f"v{len(self.vars)}_{_py_ident(name)}")
+        return info
+
+    def read_local(self, name: str) -> str:
+        info = self.var(name)
+        if self.locals_mode == "dict":
+            return f"L.get({name.casefold()!r}, UNDEFINED)"
+        return info.pyname
+
+    def write_local(self, name: str, value_code: str) -> str:
+        info = self.var(name)
+        if info.vtype and info.vtype != "Variant":
+            value_code = f"_coerce({info.vtype!r}, {value_code}, {name!r})"
+        if self.locals_mode == "dict":
+            return f"L[{name.casefold()!r}] = {value_code}"
+        return f"{info.pyname} = {value_code}"
+
+    # ------------------------------------------------------------ declarations pre-pass
+    def declare_types(self, node) -> None:
+        """Types are static in 4D: a declaration anywhere in the method types the variable."""
+        for n in _walk(node):
+            if isinstance(n, A.VarDecl):
+                for v in n.names:
+                    if isinstance(v, A.LocalVar):
+                        info = self.var(v.name)
+                        info.vtype = info.vtype or T.normalise(n.type)
+            elif isinstance(n, A.CommandCall) and n.name.casefold() in T.LEGACY and n.args:
+                for v in n.args:
+                    if isinstance(v, A.LocalVar):
+                        info = self.var(v.name)
+                        info.vtype = info.vtype or T.LEGACY[n.name.casefold()]
+            elif isinstance(n, A.Declare):
+                for p in n.params:
+                    info = self.var(p.name)
+                    info.vtype = info.vtype or T.normalise(p.type)
+                if n.result_name:
+                    info = self.var(n.result_name)
+                    info.vtype = info.vtype or T.normalise(n.result_type)
+            elif isinstance(n, A.LocalVar):
+                self.var(n.name)
+
+    # ------------------------------------------------------------ entry point
+    def compile(self, program: A.Program) -> str:
+        self.declare_types(program)
+        header = []
+        params = program.declare.params if program.declare else []
+        for i, p in enumerate(params):
+            info = self.var(p.name)
+            header.append(f"{info.pyname} = _coerce({(info.vtype or 'Variant')!r}, args[{i}] if len(args) > {i} "
+                          f"else UNDEFINED, {p.name!r})")
+        if program.declare and program.declare.result_name:
+            self.result_var = program.declare.result_name
+        elif "$0" in self.vars:
+            self.result_var = "$0"
+        body_start = len(self.out)
+        self.block(program.body)
+        ret = self.read_local(self.result_var) if self.result_var else "UNDEFINED"
+        self.emit(f"return {ret}")
+        body = self.out[body_start:]
+        lines = ["def __fourd_method__(rt, P, L, args):"]
+        if self.locals_mode == "fast":
+            declared = {self.var(p.name).pyname for p in params}
+            for key, info in self.vars.items():
+                if info.pyname in declared:
+                    continue
+                m = re.fullmatch(r"\$(\d+)", key)
+                if m:
+                    n = int(m.group(1))
+                    lines.append(f"    {info.pyname} = args[{n - 1}] if {n} <= len(args) else UNDEFINED"
+                                 if n > 0 else f"    {info.pyname} = UNDEFINED")
+                else:
+                    lines.append(f"    {info.pyname} = UNDEFINED")
+        lines += ["    " + h for h in header]
+        return "\n".join(lines + body) + "\n"
+
+    # ------------------------------------------------------------ statements
+    def block(self, stmts) -> None:
+        if not stmts:
+            self.emit("pass")
+        for s in stmts:
+            self.statement(s)
+
+    def guarded(self, line: int, code_lines: list[str], on_error: list[str] | None = None) -> None:
+        """Run code; a failure goes to the runtime with the 4D line (it may continue after it)."""
+        self.emit("try:")
+        for c in code_lines:
+            self.emit("    " + c)
+        self.emit("except Exception as _e:")
+        self.emit(f"    rt.fail(_e, {line}, _M)")
+        for c in on_error or ():
+            self.emit("    " + c)
+
+    def condition(self, expr, line: int) -> str:
+        t = self.new_tmp("_c")
+        self.guarded(line, [f"{t} = _test({self.expr(expr)})"], [f"{t} = False"])
+        return t
+
+    def statement(self, s) -> None:
+        method = getattr(self, "st_" + type(s).__name__)
+        method(s)
+
+    def st_Assign(self, s: A.Assign) -> None:
+        self.guarded(s.line, self.assign_code(s.target, self.expr(s.value)))
+
+    def assign_code(self, target, value_code: str) -> list[str]:
+        if isinstance(target, A.LocalVar):
+            return [self.write_local(target.name, value_code)]
+        if isinstance(target, A.ProcessVar):
+            return [f"rt.set_process_var({target.name!r}, {value_code})"]
+        if isinstance(target, A.Member):
+            return [f"_setm(rt, {self.expr(target.target)}, {target.name!r}, {value_code})"]
+        if isinstance(target, A.Index):
+            return [f"_seti(rt, {self.expr(target.target)}, {self.expr(target.index)}, {value_code})"]
+        if isinstance(target, A.CharIndex):
+            if not isinstance(target.target, (A.LocalVar, A.ProcessVar)):
+                raise CompileError("[[...]] can only be assigned on a variable", target.line, target.col)
+            code = f"_setc({self.expr(target.target)}, {self.expr(target.index)}, {value_code})"
+            return self.assign_code(target.target, code)
+        raise CompileError("this expression cannot be assigned to", target.line, target.col)
+
+    def st_CompoundAssign(self, s: A.CompoundAssign) -> None:
+        op = _BINOPS[s.op]
+        tgt = s.target
+        if isinstance(tgt, (A.LocalVar, A.ProcessVar)):
+            code = self.assign_code(tgt, f"{op}({self.expr(tgt)}, {self.expr(s.value)})")
+        elif isinstance(tgt, A.Member):
+            o = self.new_tmp()
+            code = [f"{o} = {self.expr(tgt.target)}",
+                    f"_setm(rt, {o}, {tgt.name!r}, {op}(_getm({o}, {tgt.name!r}), {self.expr(s.value)}))"]
+        elif isinstance(tgt, A.Index):
+            o, i = self.new_tmp(), self.new_tmp()
+            code = [f"{o} = {self.expr(tgt.target)}", f"{i} = {self.expr(tgt.index)}",
+                    f"_seti(rt, {o}, {i}, {op}(_geti({o}, {i}), {self.expr(s.value)}))"]
+        else:
+            raise CompileError("compound assignment is not supported on [[...]]", tgt.line, tgt.col)
+        self.guarded(s.line, code)
+
+    def st_ExprStatement(self, s: A.ExprStatement) -> None:
+        e = s.expr
+        if isinstance(e, A.ProcessVar):
+            e = A.MethodCall(e.line, e.col, e.name, [])      # a bare name as a statement calls a method
+        if isinstance(e, A.CommandCall):
+            key = e.name.casefold()
+            if key in T.LEGACY:
+                self.st_legacy_declaration(e)
+                return
+            if key in _WRITEBACK and e.args:
+                idx, fallback = _WRITEBACK[key]
+                target = e.args[idx] if len(e.args) > idx else e.args[fallback]
+                self.guarded(s.line, self.assign_code(target, self.expr(e)))
+                return
+        self.guarded(s.line, [self.expr(e)])
+
+    def st_legacy_declaration(self, e: A.CommandCall) -> None:
+        vtype = T.LEGACY[e.name.casefold()]
+        lines = []
+        for v in e.args or ():
+            if isinstance(v, A.LocalVar):
+                lines.append(self.write_local(v.name, f"_default({vtype!r})"))
+            elif isinstance(v, A.ProcessVar):
+                lines.append(f"rt.declare_process_var({v.name!r}, {vtype!r})")
+        self.guarded(e.line, lines or ["pass"])
+
+    def st_VarDecl(self, s: A.VarDecl) -> None:
+        lines = []
+        vtype = T.normalise(s.type)
+        for v in s.names:
+            if isinstance(v, A.ProcessVar):
+                lines.append(f"rt.declare_process_var({v.name!r}, {vtype!r})")
+                if s.init is not None:
+                    lines.append(f"rt.set_process_var({v.name!r}, {self.expr(s.init)})")
+                continue
+            value = self.expr(s.init) if s.init is not None else f"_default({vtype!r})"
+            lines.append(self.write_local(v.name, value))
+        self.guarded(s.line, lines)
+
+    def st_Declare(self, s: A.Declare) -> None:
+        pass    # parameters are bound when the method starts
+
+    def st_If(self, s: A.If) -> None:
+        c = self.condition(s.condition, s.line)
+        self.emit(f"if {c}:")
+        self.level += 1
+        self.block(s.then)
+        self.level -= 1
+        if s.orelse:
+            self.emit("else:")
+            self.level += 1
+            self.block(s.orelse)
+            self.level -= 1
+
+    def st_CaseOf(self, s: A.CaseOf) -> None:
+        # Flat chain with a "matched" flag: no nesting, however many branches.
+        m = self.new_tmp("_m")
+        self.emit(f"{m} = False")
+        for cond, body in s.branches:
+            self.emit(f"if not {m}:")
+            self.level += 1
+            c = self.condition(cond, cond.line)
+            self.emit(f"if {c}:")
+            self.level += 1
+            self.emit(f"{m} = True")
+            self.block(body)
+            self.level -= 2
+        if s.orelse is not None:
+            self.emit(f"if not {m}:")
+            self.level += 1
+            self.block(s.orelse)
+            self.level -= 1
+
+    def loop_body(self, body, needs_tail: bool) -> str | None:
+        """Emit a loop body. With a tail (increment / Until test) and a 4D `continue` in the
+        body, the body runs inside a one-shot loop so `continue` still reaches the tail."""
+        if needs_tail and _has_continue(body):
+            flag = self.new_tmp("_brk")
+            self.emit(f"{flag} = False")
+            self.emit("for _once in _ONCE:")
+            self.level += 1
+            self.loops.append(Loop(flag))
+            self.block(body)
+            self.loops.pop()
+            self.level -= 1
+            self.emit(f"if {flag}:")
+            self.emit("    break")
+            return flag
+        self.loops.append(Loop())
+        self.block(body)
+        self.loops.pop()
+        return None
+
+    def st_While(self, s: A.While) -> None:
+        self.emit("while True:")
+        self.level += 1
+        c = self.condition(s.condition, s.line)
+        self.emit(f"if not {c}:")
+        self.emit("    break")
+        self.loop_body(s.body, needs_tail=False)
+        self.level -= 1
+
+    def st_Repeat(self, s: A.Repeat) -> None:
+        self.emit("while True:")
+        self.level += 1
+        self.loop_body(s.body, needs_tail=True)
+        c = self.condition(s.until, s.until.line)
+        self.emit(f"if {c}:")
+        self.emit("    break")
+        self.level -= 1
+
+    def st_For(self, s: A.For) -> None:
+        end, step = self.new_tmp("_end"), self.new_tmp("_step")
+        counter = s.counter
+        self.guarded(s.line, self.assign_code(counter, f"_number({self.expr(s.start)})")
+                     + [f"{end} = _number({self.expr(s.end)})",
+                        f"{step} = _number({self.expr(s.step)})" if s.step else f"{step} = 1"],
+                     [f"{end} = 0", f"{step} = 1"] + self.assign_code(counter, "1"))
+        cur = self.expr(counter)
+        self.emit(f"while ({cur} <= {end}) if {step} > 0 else ({cur} >= {end}):")
+        self.level += 1
+        self.loop_body(s.body, needs_tail=True)
+        self.guarded(s.line, self.assign_code(counter, f"{cur} + {step}"), ["break"])
+        self.level -= 1
+
+    def st_ForEach(self, s: A.ForEach) -> None:
+        items = self.new_tmp("_items")
+        args = [self.expr(s.source)]
+        if s.begin is not None:
+            args.append(self.expr(s.begin))
+            if s.end is not None:
+                args.append(self.expr(s.end))
+        self.guarded(s.line, [f"{items} = _iterate({', '.join(args)})"], [f"{items} = ()"])
+        it = self.new_tmp("_it")
+        self.emit(f"for {it} in {items}:")
+        self.level += 1
+        self.guarded(s.line, self.assign_code(s.item, it), ["break"])
+        if s.while_ is not None:   # While(cond): go on while it holds (cf_looping.md: 36 in the example)
+            c = self.condition(s.while_, s.line)
+            self.emit(f"if not {c}:")
+            self.emit("    break")
+        self.loop_body(s.body, needs_tail=s.until is not None)
+        if s.until is not None:
+            c = self.condition(s.until, s.line)
+            self.emit(f"if {c}:")
+            self.emit("    break")
+        self.level -= 1
+
+    def st_TryBlock(self, s: A.TryBlock) -> None:
+        saved = self.new_tmp("_try")
+        self.emit(f"{saved} = rt.try_enter()")
+        self.emit("try:")
+        self.level += 1
+        self.block(s.body)
+        self.level -= 1
+        self.emit("except Exception as _e:")
+        self.level += 1
+        self.emit(f"rt.try_leave({saved})")
+        self.emit(f"rt.caught(_e, {s.line}, _M)")
+        self.block(s.handler or [])
+        self.level -= 1
+        self.emit("finally:")
+        self.emit(f"    rt.try_leave({saved})")
+
+    def st_Return(self, s: A.Return) -> None:
+        if s.value is None:
+            self.emit(f"return {self.read_local(self.result_var) if self.result_var else 'UNDEFINED'}")
+            return
+        r = self.new_tmp("_ret")
+        code = [f"{r} = {self.expr(s.value)}"]
+        if self.result_var:
+            code.append(self.write_local(self.result_var, r))
+            code.append(f"{r} = {self.read_local(self.result_var)}")
+        self.guarded(s.line, code, [f"{r} = UNDEFINED"])
+        self.emit(f"return {r}")
+
+    def st_Break(self, s: A.Break) -> None:
+        if not self.loops:
+            raise CompileError("break outside of a loop", s.line, s.col)
+        if self.loops[-1].flag:
+            self.emit(f"{self.loops[-1].flag} = True")
+        self.emit("break")
+
+    def st_Continue(self, s: A.Continue) -> None:
+        if not self.loops:
+            raise CompileError("continue outside of a loop", s.line, s.col)
+        self.emit("continue")
+
+    # ------------------------------------------------------------ expressions
+    def expr(self, e) -> str:
+        return getattr(self, "ex_" + type(e).__name__)(e)
+
+    def ex_Literal(self, e: A.Literal) -> str:
+        v = e.value
+        if isinstance(v, (str, bool)) or v is None:
+            return repr(v)
+        if isinstance(v, float):
+            return repr(v) if v == v and v not in (float("inf"), float("-inf")) else self.const(v)
+        return self.const(v)
+
+    def ex_LocalVar(self, e: A.LocalVar) -> str:
+        return self.read_local(e.name)
+
+    def ex_ProcessVar(self, e: A.ProcessVar) -> str:
+        if self.method_exists(e.name):
+            return self.ex_MethodCall(A.MethodCall(e.line, e.col, e.name, []))
+        return f"rt.get_process_var({e.name!r})"
+
+    def ex_ConstantRef(self, e: A.ConstantRef) -> str:
+        return repr(e.value) if isinstance(e.value, (str, int, float, bool)) else self.const(e.value)
+
+    def ex_Star(self, e: A.Star) -> str:
+        return "STAR"
+
+    def ex_ClassStore(self, e: A.ClassStore) -> str:
+        return "rt.class_store_4d" if e.name == "4D" else "rt.class_store_cs"
+
+    def args(self, args) -> list[str]:
+        return [self.expr(a) for a in args or ()]
+
+    def ex_CommandCall(self, e: A.CommandCall) -> str:
+        from ..commands.registry import lookup_command
+        key = e.name.casefold()
+        if key in _INLINE and not e.args:
+            return _INLINE[key]
+        cmd = lookup_command(e.name)
+        n = len(e.args or ())
+        if n < cmd.min_args or (cmd.max_args is not None and n > cmd.max_args):
+            expected = (f"{cmd.min_args}" if cmd.max_args == cmd.min_args else
+                        f"{cmd.min_args} to {cmd.max_args}" if cmd.max_args is not None else f"at least {cmd.min_args}")
+            detail = f"{expected} parameter(s) expected, {n} passed (syntax: {cmd.syntax})"
+            return f"_raise_params({cmd.name!r}, {detail!r})"
+        fn = self.const(cmd.resolve())
+        return f"{fn}({', '.join(['rt'] + self.args(e.args))})"
+
+    def ex_MethodCall(self, e: A.MethodCall) -> str:
+        return f"rt.call_method({e.name!r}, [{', '.join(self.args(e.args))}], {e.line})"
+
+    def ex_Member(self, e: A.Member) -> str:
+        t = e.target
+        if isinstance(t, A.LocalVar):
+            info = self.var(t.name)
+            if info.vtype in ("Object", "Collection"):
+                return f"_getm_decl({self.expr(t)}, {e.name!r})"
+        return f"_getm({self.expr(t)}, {e.name!r})"
+
+    def ex_MemberCall(self, e: A.MemberCall) -> str:
+        return f"_call(rt, {self.expr(e.target)}, {e.name!r}, [{', '.join(self.args(e.args))}])"
+
+    def ex_Index(self, e: A.Index) -> str:
+        return f"_geti({self.expr(e.target)}, {self.expr(e.index)})"
+
+    def ex_CharIndex(self, e: A.CharIndex) -> str:
+        return f"_getc({self.expr(e.target)}, {self.expr(e.index)})"
+
+    def ex_BinOp(self, e: A.BinOp) -> str:
+        left, right = self.expr(e.left), self.expr(e.right)
+        if e.op == "&&":   # short-circuit: first falsy operand, else the last (operators.md)
+            t = self.new_tmp()
+            return f"({right} if _truthy({t} := {left}) else {t})"
+        if e.op == "||":
+            t = self.new_tmp()
+            return f"({t} if _truthy({t} := {left}) else {right})"
+        return f"{_BINOPS[e.op]}({left}, {right})"
+
+    def ex_Negate(self, e: A.Negate) -> str:
+        return f"_neg({self.expr(e.operand)})"
+
+    def ex_Ternary(self, e: A.Ternary) -> str:
+        return f"({self.expr(e.if_true)} if _truthy({self.expr(e.condition)}) else {self.expr(e.if_false)})"
+
+    def ex_TryExpr(self, e: A.TryExpr) -> str:
+        return f"rt.try_expression(lambda: {self.expr(e.expr)}, {e.line}, _M)"
+
+    def ex_ObjectLiteral(self, e: A.ObjectLiteral) -> str:
+        items = ", ".join(f"{k!r}: _stored({self.expr(v)})" for k, v in e.items)
+        return "{" + items + "}"
+
+    def ex_CollectionLiteral(self, e: A.CollectionLiteral) -> str:
+        return "[" + ", ".join(f"_stored({self.expr(v)})" for v in e.items) + "]"
+
+
+def _walk(node):
+    """Every AST node below `node` (statements and expressions)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, A.Node):
+            yield n
+            for f in n._fields:
+                v = getattr(n, f)
+                if isinstance(v, (A.Node, list, tuple)):
+                    stack.append(v)
+        elif isinstance(n, (list, tuple)):
+            stack.extend(n)
+
+
+def _has_continue(body) -> bool:
+    """Does `body` hold a `continue` for this loop (not one of a nested loop)?"""
+    stack = list(body)
+    while stack:
+        n = stack.pop()
+        if isinstance(n, A.Continue):
+            return True
+        if isinstance(n, (A.While, A.Repeat, A.For, A.ForEach)):
+            continue
+        if isinstance(n, A.If):
+            stack.extend(n.then)
+            stack.extend(n.orelse or ())
+        elif isinstance(n, A.CaseOf):
+            for _, b in n.branches:
+                stack.extend(b)
+            stack.extend(n.orelse or ())
+        elif isinstance(n, A.TryBlock):
+            stack.extend(n.body)
+            stack.extend(n.handler or ())
+    return False
+
+
+def runtime_globals() -> dict:
+    """The names compiled code uses."""
+    from ..runtime import ops, types as rtypes
+    from ..runtime.errors import E, FourDError
+    from ..runtime.values import UNDEFINED, truthy
+
+    def raise_params(name, detail):
+        raise FourDError(E.WRONG_PARAMETER_COUNT, name=name, detail=detail)
+
+    return {
+        "UNDEFINED": UNDEFINED, "STAR": STAR, "_ONCE": (0,), "_truthy": truthy, "_test": ops.test,
+        "_add": ops.add, "_sub": ops.sub, "_mul": ops.mul, "_div": ops.div, "_idiv": ops.intdiv,
+        "_mod": ops.mod, "_pow": ops.power, "_eq": ops.eq, "_ne": ops.ne, "_lt": ops.less,
+        "_gt": ops.greater, "_le": ops.less_equal, "_ge": ops.greater_equal, "_and": ops.and_,
+        "_or": ops.or_, "_xor": ops.xor, "_shl": ops.shl, "_shr": ops.shr, "_bset": ops.bit_set,
+        "_bclr": ops.bit_clear, "_btst": ops.bit_test, "_neg": ops.negate, "_getm": ops.get_member,
+        "_getm_decl": ops.get_member_declared, "_setm": ops.set_member, "_geti": ops.get_index,
+        "_seti": ops.set_index, "_getc": ops.get_char, "_setc": ops.set_char, "_call": ops.call_member,
+        "_iterate": ops.iterate, "_number": ops.number, "_stored": ops.stored, "_coerce": rtypes.coerce,
+        "_default": rtypes.default, "_raise_params": raise_params,
+    }
+
+
+class _Star:
+    """The `*` argument."""
+
+    def __repr__(self):
+        return "*"
+
+
+STAR = _Star()
+
+
+def compile_method(program: A.Program, name: str, filename: str, source: str, method_exists=lambda n: False,
+                   locals_mode: str = "fast") -> CompiledMethod:
+    gen = Codegen(name, method_exists, locals_mode)
+    py = gen.compile(program)
+    namespace = runtime_globals()
+    namespace.update(gen.globals)
+    namespace["_M"] = name
+    code = compile(py, f"<4D method {name}>", "exec")
+    exec(code, namespace)
+    return CompiledMethod(name, filename, source, namespace["__fourd_method__"], py, gen.vars)

@@ -1,0 +1,63 @@
+"""The class stores `4D` and `cs` (classes.md): `4D.SMTPTransporter.new($options)`."""
+from __future__ import annotations
+
+import importlib
+
+from .errors import E, FourDError
+from .values import UNDEFINED, ClassInstance
+
+# 4D class name -> "module:callable" creating an instance from `new()`'s arguments (or None while
+# the class is not available yet; the 4D error says so).
+BUILTIN_CLASSES = {
+    "File": "fourmail.commands.files:new_file",
+    "Folder": "fourmail.commands.files:new_folder",
+    "SMTPTransporter": None,
+    "IMAPTransporter": None,
+    "POP3Transporter": None,
+    "MailAttachment": None,
+    "IMAPNotifier": None,
+}
+
+
+class Class4D(ClassInstance):
+    """A class object, e.g. `4D.SMTPTransporter`: its `new()` makes instances."""
+
+    CLASS_NAME = "Class"
+
+    def __init__(self, store: str, name: str, factory: str | None):
+        self.store, self.name, self.factory = store, name, factory
+
+    def _properties(self) -> dict:
+        return {"name": self.name}
+
+    def fn_new(self, rt, *args):
+        if self.factory is None:
+            raise FourDError(E.NOT_IMPLEMENTED, name=f"{self.store}.{self.name}.new()",
+                             detail="this class is not implemented yet")
+        module, _, attr = self.factory.partition(":")
+        return getattr(importlib.import_module(module), attr)(rt, *args)
+
+    def __repr__(self):
+        return f"<class {self.store}.{self.name}>"
+
+
+class ClassStore4D(ClassInstance):
+    CLASS_NAME = "ClassStore"
+
+    def get_property(self, name: str):
+        for cname, factory in BUILTIN_CLASSES.items():
+            if cname.lower() == name.lower():   # class names resolve case-insensitively in 4D
+                return Class4D("4D", cname, factory)
+        return UNDEFINED
+
+    def _properties(self) -> dict:
+        return {n: Class4D("4D", n, f) for n, f in BUILTIN_CLASSES.items()}
+
+
+class ClassStoreCS(ClassInstance):
+    """User classes (cs.Name) are not supported by fourmail's single-file scripts."""
+
+    CLASS_NAME = "ClassStore"
+
+    def get_property(self, name: str):
+        raise FourDError(E.UNDEFINED_CLASS, name=f"cs.{name}")

@@ -1,0 +1,91 @@
+"""4D runtime errors: what goes on the 4D error stack (`Last errors`).
+
+Every runtime failure, whatever its cause, becomes a FourDError carrying a 4D error code,
+a message and a component signature (last-errors.md), plus the line where it happened.
+Nothing else ever reaches the user: no Python traceback.
+
+Codes: where the saved 4D pages name a code it is used (-43 file not found, -1 for `throw`
+without a code, 1006 user interruption); the other language errors use the numbers of 4D's
+"syntax errors" range, and the component signature says who raised it (4DRT for the
+language runtime, SMTP/IMAP/POP3/MIME for the mail APIs, FiFo for file objects).
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class ErrorKind(NamedTuple):
+    code: int
+    template: str
+    component: str = "4DRT"
+
+
+class E:
+    """The catalogue of runtime errors fourmail raises itself."""
+
+    INCOMPATIBLE_TYPES = ErrorKind(54, "Argument types are incompatible: {left} {op} {right}")
+    TYPE_MISMATCH = ErrorKind(55, "Cannot assign a {got} value to the {expected} variable {name}")
+    NULL_COMPARISON = ErrorKind(56, "Comparison with {op} is not supported on Null or Undefined values")
+    DIVISION_BY_ZERO = ErrorKind(20, "Division by zero")
+    NOT_AN_OBJECT = ErrorKind(57, "Object not initialized: cannot set property \"{name}\" of {what}")
+    NULL_PROPERTY = ErrorKind(58, "Cannot read property \"{name}\" of a Null value")
+    NOT_A_COLLECTION = ErrorKind(59, "{what} is not a collection: cannot use index [{index}]")
+    INDEX_OUT_OF_RANGE = ErrorKind(53, "Collection index {index} is out of range")
+    NOT_A_FUNCTION = ErrorKind(60, "{name}() is not a function of {what}")
+    UNKNOWN_MEMBER_FUNCTION = ErrorKind(61, "Unknown member function {cls}.{name}()")
+    READONLY_PROPERTY = ErrorKind(62, "The property \"{name}\" of {cls} is read-only")
+    NOT_ASSIGNABLE = ErrorKind(63, "The expression is not assignable")
+    UNKNOWN_METHOD = ErrorKind(64, "The method \"{name}\" does not exist")
+    WRONG_PARAMETER_COUNT = ErrorKind(65, "{name}: {detail}")
+    BAD_PARAMETER = ErrorKind(66, "{name}: {detail}")
+    NOT_IMPLEMENTED = ErrorKind(67, "{name} is not available in fourmail: {detail}")
+    UNDEFINED_CLASS = ErrorKind(68, "The class {name} does not exist")
+    CHAR_INDEX = ErrorKind(69, "Character index {index} is out of range")
+    FILE_NOT_FOUND = ErrorKind(-43, "File not found: {path}", "FiFo")
+    FILE_ERROR = ErrorKind(-36, "{detail}", "FiFo")
+    INTERNAL = ErrorKind(70, "Internal error: {detail}")
+    RECURSION = ErrorKind(71, "Stack overflow: too many nested method calls")
+    THROWN = ErrorKind(-1, "{message}", "host")
+
+
+class FourDError(Exception):
+    """A 4D error. `line`/`method` are filled in where the statement that failed is known."""
+
+    def __init__(self, kind: ErrorKind | None = None, *, code: int | None = None, message: str | None = None,
+                 component: str | None = None, deferred: bool = False, extra: dict | None = None, **fmt):
+        if kind is not None:
+            code = kind.code if code is None else code
+            if message is None:
+                try:
+                    message = kind.template.format(**fmt)
+                except (KeyError, IndexError):
+                    message = kind.template
+            component = component or kind.component
+        self.code = int(code if code is not None else -1)
+        self.message = message or ""
+        self.component = component or "4DRT"
+        self.deferred = deferred
+        self.extra = extra or {}
+        self.line: int | None = None
+        self.method: str | None = None
+        self.recorded = False
+        super().__init__(self.message)
+
+    def as_object(self) -> dict:
+        """The error object of `Last errors` (last-errors.md)."""
+        o = {"errCode": float(self.code), "message": self.message, "componentSignature": self.component}
+        for k, v in self.extra.items():
+            o.setdefault(k, v)
+        return o
+
+    def describe(self) -> str:
+        where = f" (line {self.line}" + (f" of {self.method}" if self.method else "") + ")" if self.line else ""
+        return f"Error {self.code} [{self.component}]: {self.message}{where}"
+
+
+class AbortExecution(Exception):
+    """Raised to stop the whole run (uncaught error, ABORT)."""
+
+    def __init__(self, error: FourDError | None = None):
+        super().__init__(error.message if error else "aborted")
+        self.error = error

@@ -1,0 +1,374 @@
+"""4D operators and member access, as called by compiled code.
+
+Each function takes evaluated 4D values and applies the rules of the concept pages
+(operators.md, dt_string.md, dt_number.md, dt_date.md, dt_time.md, dt_null_undefined.md,
+dt_object.md). Fast paths come first: plain reals and texts are the common case.
+"""
+from __future__ import annotations
+
+from .compare import equal, greater, greater_equal, less, less_equal, wildcard_match  # noqa: F401
+from .errors import E, FourDError
+from .values import UNDEFINED, ClassInstance, Date, Time, is_number, truthy, type_name
+
+_float = float
+_int = int
+_str = str
+_bool = bool
+
+
+def _incompatible(left, op, right):
+    return FourDError(E.INCOMPATIBLE_TYPES, left=type_name(left), op=op, right=type_name(right))
+
+
+def _num(v):
+    return type(v) in (_float, _int)
+
+
+# ---------------------------------------------------------------- arithmetic and text
+def add(a, b):
+    ta, tb = type(a), type(b)
+    if ta is tb and (ta is _float or ta is _str or ta is _int):
+        return a + b
+    if _num(a) and _num(b):
+        return a + b
+    if ta is Date and _num(b):
+        return a.add_days(b)
+    if ta is Time:
+        if tb is Time:
+            return Time(a.seconds + b.seconds)
+        if _num(b):
+            return _float(a.seconds + b)
+    if _num(a) and tb is Time:
+        return _float(a + b.seconds)
+    raise _incompatible(a, "+", b)
+
+
+def sub(a, b):
+    if _num(a) and _num(b):
+        return a - b
+    ta, tb = type(a), type(b)
+    if ta is Date:
+        if tb is Date:
+            return _float(a.ordinal() - b.ordinal())
+        if _num(b):
+            return a.add_days(-b)
+    if ta is Time:
+        if tb is Time:
+            return Time(a.seconds - b.seconds)
+        if _num(b):
+            return _float(a.seconds - b)
+    raise _incompatible(a, "-", b)
+
+
+def mul(a, b):
+    if _num(a) and _num(b):
+        return a * b
+    ta, tb = type(a), type(b)
+    if ta is _str and _num(b):
+        return a * max(_int(b), 0)           # "ab"*3 = "ababab" (dt_string.md)
+    if ta is Time:
+        if tb is Time:
+            return Time(a.seconds * b.seconds)
+        if _num(b):
+            return _float(a.seconds * b)
+    raise _incompatible(a, "*", b)
+
+
+def div(a, b):
+    if _num(a) and _num(b):
+        if b == 0:
+            raise FourDError(E.DIVISION_BY_ZERO)
+        return a / b
+    ta, tb = type(a), type(b)
+    if ta is Time and (tb is Time or _num(b)):
+        d = b.seconds if tb is Time else b
+        if d == 0:
+            raise FourDError(E.DIVISION_BY_ZERO)
+        return Time(a.seconds / d) if tb is Time else _float(a.seconds / d)
+    raise _incompatible(a, "/", b)
+
+
+def intdiv(a, b):
+    if _num(a) and _num(b):
+        if b == 0:
+            raise FourDError(E.DIVISION_BY_ZERO)
+        return _float(_int(a / b))            # a\b = Int(a/b) (dt_number.md)
+    raise _incompatible(a, "\\", b)
+
+
+def mod(a, b):
+    ta = type(a)
+    if ta is _str and type(b) is _str:
+        return keyword_match(a, b)           # "Alpha Bravo" % "Bravo" (dt_string.md)
+    if _num(a) and _num(b):
+        if _int(b) == 0:
+            raise FourDError(E.DIVISION_BY_ZERO)
+        x, y = _int(a), _int(b)
+        r = abs(x) % abs(y)
+        return _float(-r if x < 0 else r)    # sign of the dividend, whole numbers (dt_number.md)
+    raise _incompatible(a, "%", b)
+
+
+def power(a, b):
+    if _num(a) and _num(b):
+        try:
+            return _float(a) ** b
+        except (OverflowError, ZeroDivisionError):
+            raise FourDError(E.DIVISION_BY_ZERO) from None
+    raise _incompatible(a, "^", b)
+
+
+def negate(a):
+    if _num(a):
+        return -a
+    if type(a) is Time:
+        return Time(-a.seconds)
+    raise FourDError(E.INCOMPATIBLE_TYPES, left="", op="-", right=type_name(a))
+
+
+def keyword_match(text: str, word: str) -> bool:
+    """`%`: is `word` one of the words of `text` (dt_string.md "Keywords"); `@` allowed at the end."""
+    import re
+    from ..commands.text import text_key
+    if len(word.split()) != 1:
+        return False
+    words = re.findall(r"\w+", text_key(text))
+    w = text_key(word)
+    return any(wildcard_match(x, w) if "@" in w else x == w for x in words)
+
+
+# ---------------------------------------------------------------- comparison
+def eq(a, b):
+    ta = type(a)
+    if ta is type(b) and (ta is _float or ta is _int):
+        return abs(a - b) < 1e-6 if ta is _float else a == b
+    return equal(a, b)
+
+
+def ne(a, b):
+    return not eq(a, b)
+
+
+# ---------------------------------------------------------------- logical and bitwise
+def and_(a, b):
+    if type(a) is _bool and type(b) is _bool:
+        return a and b
+    if _num(a) and _num(b):
+        return _float(_to_long(a) & _to_long(b))
+    raise _incompatible(a, "&", b)
+
+
+def or_(a, b):
+    if type(a) is _bool and type(b) is _bool:
+        return a or b
+    if _num(a) and _num(b):
+        return _float(_to_long(a) | _to_long(b))
+    raise _incompatible(a, "|", b)
+
+
+def _to_long(v) -> int:
+    return _int(v) & 0xFFFFFFFF
+
+
+def _signed(v: int) -> float:
+    v &= 0xFFFFFFFF
+    return _float(v - 0x100000000 if v & 0x80000000 else v)
+
+
+def _bits(op):
+    def f(a, b):
+        if _num(a) and _num(b):
+            return op(_to_long(a), _int(b))
+        raise _incompatible(a, f.symbol, b)
+    return f
+
+
+xor = _bits(lambda a, b: _signed(a ^ (b & 0xFFFFFFFF)))
+xor.symbol = "^|"
+shl = _bits(lambda a, n: _signed(a << n) if 0 <= n < 32 else 0.0)
+shl.symbol = "<<"
+shr = _bits(lambda a, n: _signed(a >> n) if 0 <= n < 32 else 0.0)
+shr.symbol = ">>"
+bit_set = _bits(lambda a, n: _signed(a | (1 << n)) if 0 <= n < 32 else _signed(a))
+bit_set.symbol = "?+"
+bit_clear = _bits(lambda a, n: _signed(a & ~(1 << n)) if 0 <= n < 32 else _signed(a))
+bit_clear.symbol = "?-"
+bit_test = _bits(lambda a, n: bool(a & (1 << n)) if 0 <= n < 32 else False)
+bit_test.symbol = "??"
+
+
+def test(v):
+    """A condition of If / While / Until / Case of: a Boolean; Undefined counts as False."""
+    if v is True or v is False:
+        return v
+    if v is UNDEFINED:
+        return False
+    raise FourDError(E.BAD_PARAMETER, name="Condition", detail=f"a Boolean was expected, got {type_name(v)}")
+
+
+# ---------------------------------------------------------------- objects and collections
+def stored(v):
+    """Numbers stored in objects and collections are reals (new-object.md)."""
+    return _float(v) if type(v) is _int else v
+
+
+def get_member(o, name):
+    t = type(o)
+    if t is dict:
+        return o.get(name, UNDEFINED)
+    if t is list:
+        return _float(len(o)) if name == "length" else UNDEFINED
+    if isinstance(o, ClassInstance):
+        return o.get_property(name)
+    if o is None:
+        raise FourDError(E.NULL_PROPERTY, name=name)
+    return UNDEFINED       # a property of Undefined or of a scalar is Undefined (dt_null_undefined.md)
+
+
+def get_member_declared(o, name):
+    """Property read on a declared Object/Collection variable never assigned: Undefined, length 0."""
+    if o is None:
+        return 0.0 if name == "length" else UNDEFINED
+    return get_member(o, name)
+
+
+_RESET = {str: "", float: 0.0, int: 0.0, bool: False}
+
+
+def set_member(rt, o, name, value):
+    t = type(o)
+    if t is dict:
+        if value is UNDEFINED:
+            # dt_null_undefined.md: an existing property is reset to its type's empty value,
+            # a missing one is left missing.
+            if name in o:
+                old = o[name]
+                if old is None or old is UNDEFINED:
+                    return
+                o[name] = _RESET.get(type(old), None if type(old) in (dict, list) or isinstance(old, ClassInstance)
+                                     else (Time(0) if type(old) is Time else ""))
+            return
+        o[name] = _float(value) if type(value) is _int else value
+        return
+    if isinstance(o, ClassInstance):
+        o.set_property(rt, name, value)
+        return
+    if t is list:
+        raise FourDError(E.READONLY_PROPERTY, name=name, cls="Collection")
+    raise FourDError(E.NOT_AN_OBJECT, name=name, what=_describe(o))
+
+
+def _describe(o):
+    if o is UNDEFINED:
+        return "an undefined value"
+    if o is None:
+        return "a Null value"
+    return "a " + type_name(o) + " value"
+
+
+def _index_int(index, what="index"):
+    if type(index) is _int:
+        return index
+    if type(index) is _float and index == _int(index):
+        return _int(index)
+    if type(index) is _float:
+        return _int(index)
+    raise FourDError(E.BAD_PARAMETER, name="Collection index", detail=f"a number was expected, got {type_name(index)}")
+
+
+def get_index(o, index):
+    t = type(o)
+    if t is list:
+        i = _index_int(index)
+        if i < 0:
+            raise FourDError(E.INDEX_OUT_OF_RANGE, index=i)
+        return o[i] if i < len(o) else UNDEFINED
+    if t is dict or isinstance(o, ClassInstance):
+        if type(index) is not _str:
+            raise FourDError(E.BAD_PARAMETER, name="Object property", detail="a text property name was expected")
+        return get_member(o, index)
+    if o is UNDEFINED:
+        return UNDEFINED
+    if o is None:
+        raise FourDError(E.NULL_PROPERTY, name=str(index))
+    raise FourDError(E.NOT_A_COLLECTION, what=_describe(o), index=index)
+
+
+def set_index(rt, o, index, value):
+    t = type(o)
+    if t is list:
+        i = _index_int(index)
+        if i < 0:
+            raise FourDError(E.INDEX_OUT_OF_RANGE, index=i)
+        if i >= len(o):
+            o.extend([None] * (i + 1 - len(o)))   # assigning past the end null-fills (new-collection.md)
+        o[i] = _float(value) if type(value) is _int else value
+        return
+    if t is dict or isinstance(o, ClassInstance):
+        if type(index) is not _str:
+            raise FourDError(E.BAD_PARAMETER, name="Object property", detail="a text property name was expected")
+        set_member(rt, o, index, value)
+        return
+    raise FourDError(E.NOT_AN_OBJECT, name=str(index), what=_describe(o))
+
+
+def get_char(s, index):
+    if type(s) is not _str:
+        raise FourDError(E.BAD_PARAMETER, name="[[...]]", detail="character reference needs a Text")
+    i = _index_int(index)
+    if not 1 <= i <= len(s):
+        raise FourDError(E.CHAR_INDEX, index=i)
+    return s[i - 1]
+
+
+def set_char(s, index, value):
+    if type(s) is not _str or type(value) is not _str:
+        raise FourDError(E.BAD_PARAMETER, name="[[...]]", detail="character reference needs a Text")
+    i = _index_int(index)
+    if not 1 <= i <= len(s):
+        raise FourDError(E.CHAR_INDEX, index=i)
+    return s[: i - 1] + value[:1] + s[i:]
+
+
+def call_member(rt, o, name, args):
+    if isinstance(o, ClassInstance):
+        return o.call_function(rt, name, args)
+    t = type(o)
+    if t is list:
+        from .collections import call_collection_function
+        return call_collection_function(rt, o, name, args)
+    if t is dict:
+        f = o.get(name, UNDEFINED)
+        if isinstance(f, ClassInstance) and f.has_function("call"):
+            return f.call_function(rt, "call", [o, *args])
+    raise FourDError(E.NOT_A_FUNCTION, name=name, what=_describe(o) if not t is dict else "this object")
+
+
+def iterate(source, begin=None, end=None):
+    """For each: elements of a collection, property names of an object (cf_looping.md)."""
+    t = type(source)
+    if t is list:
+        n = len(source)
+        b = 0 if begin is None else _int(begin)
+        e = n if end is None else _int(end)
+        if b < 0:
+            b = max(b + n, 0)
+        if e < 0:
+            e = e + n
+        return list(source[b:min(e, n)])
+    if t is dict:
+        return list(source.keys())
+    if isinstance(source, ClassInstance):
+        return list(source._properties().keys())
+    if source is None or source is UNDEFINED:
+        return []
+    raise FourDError(E.BAD_PARAMETER, name="For each", detail=f"cannot iterate over a {type_name(source)}")
+
+
+def number(v, what="For"):
+    if _num(v):
+        return v
+    raise FourDError(E.BAD_PARAMETER, name=what, detail=f"a number was expected, got {type_name(v)}")
+
+
+__all__ = [n for n in dir() if not n.startswith("__")] + ["truthy", "is_number"]

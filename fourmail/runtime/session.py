@@ -1,0 +1,225 @@
+"""The runtime of one 4D process: process variables, the error stack, error handlers,
+project methods, dialogs' input/output. Compiled methods call back into it.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Callable, TextIO
+
+from . import types as T
+from .errors import AbortExecution, E, FourDError
+from .values import UNDEFINED, ClassInstance, type_name
+
+# System variables (variables.md "System Variables") and their types.
+SYSTEM_VARIABLES = {"ok": "Integer", "document": "Text", "error": "Integer", "error method": "Text",
+                    "error line": "Integer", "error formula": "Text", "fldDelimit".casefold(): "Text",
+                    "recDelimit".casefold(): "Text"}
+
+MAX_CALL_DEPTH = 200
+
+
+class Frame:
+    __slots__ = ("method", "args")
+
+    def __init__(self, method: str, args: list):
+        self.method, self.args = method, args
+
+
+class Runtime:
+    def __init__(self, *, project_dir: Path | None = None, out: TextIO | None = None, err: TextIO | None = None,
+                 answers: list[str] | None = None, interactive: bool | None = None, logs_dir: Path | None = None):
+        self.project_dir = Path(project_dir or Path.cwd()).resolve()
+        self.logs_dir = Path(logs_dir) if logs_dir else self.project_dir / "Logs"
+        self.out = out or sys.stdout
+        self.err = err or sys.stderr
+        self.answers = list(answers or [])
+        self.interactive = sys.stdin.isatty() if interactive is None else interactive
+        self.process_vars: dict[str, Any] = {"ok": 1, "document": "", "error": 0, "error method": "",
+                                             "error line": 0, "error formula": "",
+                                             "flddelimit": "\t", "recdelimit": "\r"}
+        self.process_types: dict[str, str] = dict(SYSTEM_VARIABLES)
+        self.errors: list[FourDError] = []       # the current error stack (Last errors)
+        self.errors_stale = False                # the stack was handled: the next error starts a new one
+        self.try_depth = 0
+        self.handlers: dict[int, str] = {}       # ON ERR CALL scope -> method name
+        self.in_handler = False
+        self.frames: list[Frame] = []
+        self._methods: dict[str, Any] = {}
+        self._method_files: dict[str, Path] | None = None
+        self.sources: dict[str, str] = {}
+        from .classes import ClassStore4D, ClassStoreCS
+        self.class_store_4d = ClassStore4D()
+        self.class_store_cs = ClassStoreCS()
+
+    # ------------------------------------------------------------ process variables
+    def get_process_var(self, name: str) -> Any:
+        return self.process_vars.get(name.casefold(), UNDEFINED)
+
+    def set_process_var(self, name: str, value: Any) -> None:
+        key = name.casefold()
+        vtype = self.process_types.get(key)
+        self.process_vars[key] = T.coerce(vtype, value, name) if vtype else value
+
+    def declare_process_var(self, name: str, vtype: str) -> None:
+        key = name.casefold()
+        self.process_types[key] = vtype
+        if key not in self.process_vars:
+            self.process_vars[key] = T.default(vtype)
+
+    def set_ok(self, value: int) -> None:
+        self.process_vars["ok"] = int(value)
+
+    # ------------------------------------------------------------ dialogs I/O
+    def write(self, text: str) -> None:
+        self.out.write(text)
+        self.out.flush()
+
+    def next_answer(self) -> str | None:
+        return self.answers.pop(0) if self.answers else None
+
+    # ------------------------------------------------------------ errors
+    def _as_error(self, exc: BaseException) -> FourDError:
+        if isinstance(exc, FourDError):
+            return exc
+        if isinstance(exc, AbortExecution):
+            raise exc
+        if isinstance(exc, RecursionError):
+            return FourDError(E.RECURSION)
+        if isinstance(exc, ZeroDivisionError):
+            return FourDError(E.DIVISION_BY_ZERO)
+        if isinstance(exc, MemoryError):
+            return FourDError(E.INTERNAL, detail="out of memory")
+        return FourDError(E.INTERNAL, detail=f"{type(exc).__name__}: {exc}")
+
+    def record(self, error: FourDError, line: int, method: str) -> FourDError:
+        """Put an error on the stack (once), with where it happened."""
+        if error.line is None:
+            error.line, error.method = line, method
+        if not error.recorded:
+            if self.errors_stale:
+                self.errors = []
+                self.errors_stale = False
+            self.errors.append(error)
+            error.recorded = True
+        return error
+
+    def fail(self, exc: BaseException, line: int, method: str) -> None:
+        """A statement failed. Return to continue with the next statement (an ON ERR CALL
+        method handled it), or raise to unwind to a Try or to the top level."""
+        error = self.record(self._as_error(exc), line, method)
+        handler = self.handlers.get(0) or self.handlers.get(1)
+        if (handler is None or self.try_depth > 0 or self.in_handler
+                or getattr(error, "handled_by_caller", False)):
+            if error is exc:
+                raise error
+            raise error from None
+        self._call_handler(handler, error)
+
+    def _call_handler(self, handler: str, error: FourDError) -> None:
+        self.process_vars.update({"error": int(error.code), "error method": error.method or "",
+                                  "error line": int(error.line or 0),
+                                  "error formula": self.line_text(error.method, error.line)})
+        self.in_handler = True
+        try:
+            self.call_method(handler, [], error.line or 0)
+        except FourDError as inner:
+            # An error inside the error method: 4D takes over (on-err-call.md).
+            inner.handled_by_caller = True
+            raise
+        finally:
+            self.in_handler = False
+            self.errors_stale = True
+
+    def line_text(self, method: str | None, line: int | None) -> str:
+        src = self.sources.get(method or "", "")
+        lines = src.splitlines()
+        return lines[line - 1].strip() if line and 0 < line <= len(lines) else ""
+
+    def try_enter(self) -> int:
+        saved = self.try_depth
+        self.try_depth += 1
+        self.errors = []
+        self.errors_stale = False
+        return saved
+
+    def try_leave(self, saved: int) -> None:
+        self.try_depth = saved
+
+    def caught(self, exc: BaseException, line: int, method: str) -> FourDError:
+        error = self.record(self._as_error(exc), line, method)
+        return error
+
+    def try_expression(self, fn: Callable[[], Any], line: int, method: str) -> Any:
+        saved = self.try_enter()
+        try:
+            return fn()
+        except AbortExecution:
+            raise
+        except Exception as exc:
+            self.record(self._as_error(exc), line, method)
+            return UNDEFINED
+        finally:
+            self.try_leave(saved)
+
+    # ------------------------------------------------------------ project methods
+    def method_files(self) -> dict[str, Path]:
+        """Project methods: `NAME.4dm` beside the script, or in Methods/ (4D's Project/Sources/Methods)."""
+        if self._method_files is None:
+            found: dict[str, Path] = {}
+            for folder in (self.project_dir / "Methods", self.project_dir):
+                if folder.is_dir():
+                    for f in folder.glob("*.4dm"):
+                        found.setdefault(f.stem.casefold(), f)
+            self._method_files = found
+        return self._method_files
+
+    def method_exists(self, name: str) -> bool:
+        return name.casefold() in self.method_files()
+
+    def load_method(self, name: str):
+        key = name.casefold()
+        method = self._methods.get(key)
+        if method is None:
+            path = self.method_files().get(key)
+            if path is None:
+                raise FourDError(E.UNKNOWN_METHOD, name=name)
+            method = self.compile_source(path.read_text(encoding="utf-8"), str(path), path.stem)
+            self._methods[key] = method
+        return method
+
+    def compile_source(self, source: str, filename: str, name: str, locals_mode: str = "fast"):
+        from ..parser import parse
+        from ..compiler.codegen import compile_method
+        program = parse(source, filename)
+        self.sources[name] = source
+        return compile_method(program, name, filename, source, self.method_exists, locals_mode)
+
+    def call_method(self, name: str, args: list, line: int = 0) -> Any:
+        method = self.load_method(name)
+        if len(self.frames) >= MAX_CALL_DEPTH:
+            raise FourDError(E.RECURSION)
+        self.frames.append(Frame(method.name, args))
+        try:
+            return method.function(self, self, None, args)
+        finally:
+            self.frames.pop()
+
+    def run(self, method, args: list | None = None, locals_dict: dict | None = None) -> Any:
+        """Run a compiled main method. Uncaught 4D errors propagate as FourDError."""
+        self.frames.append(Frame(method.name, list(args or [])))
+        try:
+            return method.function(self, self, locals_dict, list(args or []))
+        finally:
+            self.frames.pop()
+
+    # compiled code reads process variables through `P`; the runtime itself plays that role
+    def get(self, key, default=UNDEFINED):
+        return self.process_vars.get(key, default)
+
+
+def describe_value_type(v) -> str:
+    return type_name(v)
+
+
+__all__ = ["Runtime", "Frame", "ClassInstance"]

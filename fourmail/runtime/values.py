@@ -1,0 +1,215 @@
+"""4D runtime values and how Python represents them.
+
+Mapping (chosen for speed: the common cases are plain Python objects):
+
+    4D Text        -> str
+    4D Real        -> float          (number literals and numbers stored in objects)
+    4D Integer     -> int            (only variables declared Integer/Longint hold ints)
+    4D Boolean     -> bool
+    4D Null        -> None
+    4D Undefined   -> UNDEFINED      (a singleton, distinct from Null)
+    4D Object      -> dict           (insertion ordered, property names case-sensitive)
+    4D Collection  -> list
+    4D Blob        -> bytes
+    4D Date        -> Date           (value class: 4D has a null date !00-00-00!)
+    4D Time        -> Time           (a number of seconds)
+    class instances (4D.File, transporters...) -> subclasses of ClassInstance
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+
+class _Undefined:
+    """The 4D `undefined` value: what reading a missing property yields."""
+
+    __slots__ = ()
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNDEFINED"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __reduce__(self):
+        return (_Undefined, ())
+
+
+UNDEFINED = _Undefined()
+
+
+class Date:
+    """A 4D date; year 0 / month 0 / day 0 is the null date !00-00-00!."""
+
+    __slots__ = ("year", "month", "day")
+
+    def __init__(self, year: int = 0, month: int = 0, day: int = 0):
+        self.year, self.month, self.day = year, month, day
+
+    @classmethod
+    def from_py(cls, d: _dt.date) -> "Date":
+        return cls(d.year, d.month, d.day)
+
+    def is_null(self) -> bool:
+        return self.year == 0 and self.month == 0 and self.day == 0
+
+    def to_py(self) -> _dt.date | None:
+        if self.is_null():
+            return None
+        return _dt.date(self.year, self.month, self.day)
+
+    def ordinal(self) -> int:
+        d = self.to_py()
+        return 0 if d is None else d.toordinal()
+
+    def add_days(self, n: float) -> "Date":
+        d = self.to_py()
+        if d is None:
+            return Date()
+        return Date.from_py(d + _dt.timedelta(days=int(n)))
+
+    def iso(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, Date) and (self.year, self.month, self.day) == (other.year, other.month, other.day)
+
+    def __hash__(self) -> int:
+        return hash((self.year, self.month, self.day))
+
+    def __repr__(self) -> str:
+        return f"!{self.iso()}!"
+
+
+class Time:
+    """A 4D time: a signed number of seconds (may exceed 24 h)."""
+
+    __slots__ = ("seconds",)
+
+    def __init__(self, seconds: float = 0):
+        self.seconds = int(seconds)
+
+    def hms(self) -> str:
+        s = self.seconds
+        sign = "-" if s < 0 else ""
+        s = abs(s)
+        return f"{sign}{s // 3600:02d}:{(s % 3600) // 60:02d}:{s % 60:02d}"
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, Time) and self.seconds == other.seconds
+
+    def __hash__(self) -> int:
+        return hash(("time", self.seconds))
+
+    def __repr__(self) -> str:
+        return f"?{self.hms()}?"
+
+
+class ClassInstance:
+    """Base of objects that are instances of a 4D class (4D.File, 4D.SMTPTransporter, ...).
+
+    Subclasses declare:
+      CLASS_NAME         e.g. "SMTPTransporter" (shown as 4D.SMTPTransporter)
+      _properties()      -> dict of readable properties (what JSON/REPL display shows)
+      READONLY           True if every property is read-only (assignment is a 4D error)
+      member functions   as Python methods named fn_<name>(self, rt, *args)
+    """
+
+    CLASS_NAME = "Object"
+    READONLY = True
+
+    def _properties(self) -> dict:
+        return {}
+
+    def get_property(self, name: str) -> Any:
+        return self._properties().get(name, UNDEFINED)
+
+    def set_property(self, rt, name: str, value: Any) -> None:
+        from .errors import FourDError, E
+        raise FourDError(E.READONLY_PROPERTY, name=name, cls=f"4D.{self.CLASS_NAME}")
+
+    def has_function(self, name: str) -> bool:
+        return callable(getattr(self, "fn_" + name, None))
+
+    def call_function(self, rt, name: str, args: list) -> Any:
+        fn = getattr(self, "fn_" + name, None)
+        if fn is None:
+            from .errors import FourDError, E
+            raise FourDError(E.UNKNOWN_MEMBER_FUNCTION, name=name, cls=f"4D.{self.CLASS_NAME}")
+        return fn(rt, *args)
+
+    def function_names(self) -> list[str]:
+        return sorted(n[3:] for n in dir(self) if n.startswith("fn_"))
+
+    def __repr__(self) -> str:
+        return f"<4D.{self.CLASS_NAME}>"
+
+
+# ---------------------------------------------------------------- type names
+
+def type_name(v: Any) -> str:
+    """The 4D name of a value's type, as used in error messages and Value type."""
+    if v is UNDEFINED:
+        return "Undefined"
+    if v is None:
+        return "Null"
+    t = type(v)
+    if t is str:
+        return "Text"
+    if t is bool:
+        return "Boolean"
+    if t is float:
+        return "Real"
+    if t is int:
+        return "Integer"
+    if t is dict:
+        return "Object"
+    if t is list:
+        return "Collection"
+    if t is bytes or t is bytearray:
+        return "Blob"
+    if t is Date:
+        return "Date"
+    if t is Time:
+        return "Time"
+    if isinstance(v, ClassInstance):
+        return "Object"
+    return t.__name__
+
+
+def is_number(v: Any) -> bool:
+    t = type(v)
+    return t is float or t is int
+
+
+def is_object(v: Any) -> bool:
+    return type(v) is dict or isinstance(v, ClassInstance)
+
+
+def truthy(v: Any) -> bool:
+    """4D truthiness (operators.md "Truthy and falsy"): used by && || and ?:."""
+    if v is None or v is UNDEFINED or v is False:
+        return False
+    t = type(v)
+    if t is str or t is dict or t is list:
+        return len(v) > 0
+    if t is Date:
+        return not v.is_null()
+    return True
+
+
+def copy_value(v: Any) -> Any:
+    """Deep copy of an object/collection tree (OB Copy, collection.copy())."""
+    t = type(v)
+    if t is dict:
+        return {k: copy_value(x) for k, x in v.items()}
+    if t is list:
+        return [copy_value(x) for x in v]
+    return v
