@@ -163,11 +163,13 @@ K("fk posix path", 0, "Files")
 K("fk platform path", 1, "Files")
 K("SMTP log file", 15, "Files")
 K("IMAP Log file", 23, "Files")
-K("POP3 Log file", 22, "Files")
 K("sk ignore empty strings", 1, "Strings")
 K("sk trim spaces", 2, "Strings")
-K("sk case insensitive", 0, "Strings")
 K("sk strict", 0, "Strings")
+K("sk char codes", 1, "Strings")
+K("sk case insensitive", 2, "Strings")
+K("sk diacritic insensitive", 4, "Strings")
+K("sk whole word", 32, "Strings")
 K("Tab", 9, "ASCII Codes")
 K("Line feed", 10, "ASCII Codes")
 K("Carriage return", 13, "ASCII Codes")
@@ -188,6 +190,17 @@ K("Is BLOB", 30, "Field and Variable Types")
 K("Is object", 38, "Field and Variable Types")
 K("Is collection", 42, "Field and Variable Types")
 K("Is null", 255, "Field and Variable Types")
+K("UTF8 C string", 4, "BLOB")
+K("UTF8 text with length", 5, "BLOB")
 K("UTF8 text without length", 6, "BLOB")
-K("UTF8 C string", 5, "BLOB")
-K("ck trim spaces", 1, "Strings")
+
+# Date and time display formats (string.md)
+for _name, _value in (("Blank if null date", 100), ("Date RFC 1123", 10), ("Internal date abbreviated", 6),
+                      ("Internal date long", 5), ("Internal date short", 7), ("Internal date short special", 4),
+                      ("ISO Date", 8), ("ISO Date GMT", 9), ("System date abbreviated", 2),
+                      ("System date long", 3), ("System date short", 1)):
+    K(_name, _value, "Date Display Formats")
+for _name, _value in (("Blank if null time", 100), ("HH MM", 2), ("HH MM AM PM", 5), ("HH MM SS", 1),
+                      ("Hour min", 4), ("Hour min sec", 3), ("ISO time", 8), ("Min sec", 7), ("MM SS", 6),
+                      ("System time long", 11), ("System time long abbreviated", 10), ("System time short", 9)):
+    K(_name, _value, "Time Display Formats")

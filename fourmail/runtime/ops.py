@@ -208,8 +208,14 @@ def test(v):
 
 # ---------------------------------------------------------------- objects and collections
 def stored(v):
-    """Numbers stored in objects and collections are reals (new-object.md)."""
-    return _float(v) if type(v) is _int else v
+    """Numbers stored in objects and collections are reals (new-object.md), times are stored as
+    their number of seconds (ob-set.md)."""
+    t = type(v)
+    if t is _int:
+        return _float(v)
+    if t is Time:
+        return _float(v.seconds)
+    return v
 
 
 def get_member(o, name):
@@ -248,7 +254,7 @@ def set_member(rt, o, name, value):
                 o[name] = _RESET.get(type(old), None if type(old) in (dict, list) or isinstance(old, ClassInstance)
                                      else (Time(0) if type(old) is Time else ""))
             return
-        o[name] = _float(value) if type(value) is _int else value
+        o[name] = stored(value)
         return
     if isinstance(o, ClassInstance):
         o.set_property(rt, name, value)
@@ -302,7 +308,7 @@ def set_index(rt, o, index, value):
             raise FourDError(E.INDEX_OUT_OF_RANGE, index=i)
         if i >= len(o):
             o.extend([None] * (i + 1 - len(o)))   # assigning past the end null-fills (new-collection.md)
-        o[i] = _float(value) if type(value) is _int else value
+        o[i] = stored(value)
         return
     if t is dict or isinstance(o, ClassInstance):
         if type(index) is not _str:

@@ -1,0 +1,386 @@
+"""Objects and collections commands: New object, New collection, OB ..., JSON, Value type.
+
+Storage rules (new-object.md, ob-set.md, ob-get.md): numbers are stored as reals, times as a
+number of seconds (Real); dates keep the Date type (the "date type" setting, default for
+projects). JSON Stringify writes dates as "YYYY-MM-DD" and JSON Parse reads such strings back
+as dates (json-stringify.md, dt_date.md note).
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from decimal import Decimal
+
+from ..runtime.errors import E, FourDError
+from ..runtime.values import UNDEFINED, ClassInstance, Date, Time, copy_value, type_name
+
+# Field and Variable Types constants (value-type.md)
+IS_REAL, IS_TEXT, IS_PICTURE, IS_DATE, IS_UNDEFINED, IS_BOOLEAN = 1, 2, 3, 4, 5, 6
+IS_LONGINT, IS_TIME, IS_VARIANT, IS_POINTER, IS_BLOB, IS_OBJECT, IS_COLLECTION, IS_NULL = 9, 11, 12, 23, 30, 38, 42, 255
+
+
+def store_value(v):
+    """The value an object property or collection element keeps for `v`."""
+    t = type(v)
+    if t is int:
+        return float(v)
+    if t is Time:
+        return float(v.seconds)
+    if t is bytearray:
+        return bytes(v)
+    return v
+
+
+def _is_object(v) -> bool:
+    return type(v) is dict or isinstance(v, ClassInstance)
+
+
+def _prop_name(cmd: str, name) -> str:
+    if type(name) is not str:
+        raise FourDError(E.BAD_PARAMETER, name=cmd, detail=f"a property name must be a Text, got {type_name(name)}")
+    return name
+
+
+def cleared_value(old):
+    """What an existing property becomes when Undefined is assigned to it (dt_null_undefined.md)."""
+    t = type(old)
+    if t is str:
+        return ""
+    if t is float or t is int:
+        return 0.0
+    if t is bool:
+        return False
+    if t is Date:
+        return Date()
+    if t is Time:
+        return 0.0
+    if old is None or old is UNDEFINED:
+        return old
+    return None
+
+
+# ---------------------------------------------------------------- New object / New collection
+
+
+def new_object(rt, *args):
+    """New object {( property ; value {; ...} )}; an Undefined value creates nothing."""
+    if len(args) % 2:
+        raise FourDError(E.WRONG_PARAMETER_COUNT, name="New object",
+                         detail="properties and values must be passed in pairs")
+    o = {}
+    for i in range(0, len(args), 2):
+        name = _prop_name("New object", args[i])
+        v = args[i + 1]
+        if v is not UNDEFINED:
+            o[name] = store_value(v)
+    return o
+
+
+def new_collection(rt, *args):
+    """New collection {( value {; ...} )}; Undefined is stored as null."""
+    return [None if v is UNDEFINED else store_value(v) for v in args]
+
+
+# ---------------------------------------------------------------- OB commands
+
+
+def _obj_arg(cmd: str, o, allow_null=True):
+    if _is_object(o):
+        return o
+    if allow_null and (o is None or o is UNDEFINED):
+        return None
+    raise FourDError(E.BAD_PARAMETER, name=cmd, detail=f"an Object was expected, got {type_name(o)}")
+
+
+def _items(o) -> list[tuple[str, object]]:
+    if type(o) is dict:
+        return [(k, v) for k, v in o.items() if v is not UNDEFINED]
+    return list(o._properties().items())
+
+
+def ob_keys(rt, o):
+    o = _obj_arg("OB Keys", o)
+    return [] if o is None else [k for k, _ in _items(o)]
+
+
+def ob_values(rt, o):
+    o = _obj_arg("OB Values", o)
+    return [] if o is None else [v for _, v in _items(o)]
+
+
+def ob_entries(rt, o):
+    o = _obj_arg("OB Entries", o)
+    return [] if o is None else [{"key": k, "value": v} for k, v in _items(o)]
+
+
+def ob_copy(rt, o, *options):
+    """Deep copy (ob-copy.md); pointers are not modelled so resolvePtrs changes nothing."""
+    if type(o) is list:
+        return copy_value(o)
+    o = _obj_arg("OB Copy", o)
+    if o is None:
+        return None
+    if isinstance(o, ClassInstance):
+        return o
+    return copy_value(o)
+
+
+def ob_is_empty(rt, o):
+    """True if the object is undefined/null or has no property (ob-is-empty.md)."""
+    o = _obj_arg("OB Is empty", o)
+    return o is None or not _items(o)
+
+
+def ob_is_defined(rt, o, *prop):
+    """Without property: is the object initialized; with: does the property exist (ob-is-defined.md)."""
+    o = _obj_arg("OB Is defined", o)
+    if not prop:
+        return o is not None
+    name = _prop_name("OB Is defined", prop[0])
+    if o is None:
+        return False
+    if type(o) is dict:
+        return name in o and o[name] is not UNDEFINED
+    return o.get_property(name) is not UNDEFINED
+
+
+def convert_to_type(v, vtype: int):
+    """A value converted to a Field and Variable Types constant (ob-get.md *type*)."""
+    from .text import num, to_text
+    if vtype in (IS_REAL, IS_LONGINT):
+        if v is None or v is UNDEFINED:
+            n = 0.0
+        elif type(v) is Date:
+            n = 0.0
+        elif type(v) in (dict, list):
+            n = 0.0
+        else:
+            n = num(None, v)
+        if vtype == IS_LONGINT:
+            return int(n) if math.isfinite(n) else 0
+        return n
+    if vtype == IS_TEXT:
+        return to_text(v)
+    if vtype == IS_BOOLEAN:
+        from .language import bool_
+        return bool_(None, v)
+    if vtype == IS_DATE:
+        from .dates import parse_date
+        if type(v) is Date:
+            return v
+        return parse_date(v) if type(v) is str else Date()
+    if vtype == IS_TIME:
+        if type(v) is Time:
+            return v
+        if type(v) is str:
+            from .dates import parse_time
+            return parse_time(v)
+        return Time(v) if type(v) in (float, int) else Time(0)
+    if vtype == IS_OBJECT:
+        return v if _is_object(v) else None
+    if vtype == IS_COLLECTION:
+        return v if type(v) is list else None
+    if vtype == IS_NULL:
+        return None
+    return v
+
+
+def ob_get(rt, o, prop, *vtype):
+    """OB Get ( object ; property {; type} ); a missing property is Undefined."""
+    name = _prop_name("OB Get", prop)
+    obj = _obj_arg("OB Get", o)
+    if obj is None:
+        if o is None:
+            raise FourDError(E.NULL_PROPERTY, name=name)
+        v = UNDEFINED
+    elif type(obj) is dict:
+        v = obj.get(name, UNDEFINED)
+    else:
+        v = obj.get_property(name)
+    if vtype:
+        t = vtype[0]
+        return convert_to_type(v, int(t) if type(t) in (float, int) else 0)
+    return v
+
+
+def ob_set(rt, o, *pairs):
+    """OB SET ( object ; property ; value {; ...} ).
+
+    Returns the object: a new one when `o` is Null (OB SET initializes an uninitialized object
+    variable); the evaluator assigns that result back to the first argument variable.
+    """
+    if len(pairs) % 2 or not pairs:
+        raise FourDError(E.WRONG_PARAMETER_COUNT, name="OB SET", detail="properties and values must be passed in pairs")
+    obj = _obj_arg("OB SET", o)
+    if obj is None:
+        obj = {}
+    for i in range(0, len(pairs), 2):
+        name = _prop_name("OB SET", pairs[i])
+        v = pairs[i + 1]
+        if isinstance(obj, ClassInstance):
+            obj.set_property(rt, name, v)
+        elif v is UNDEFINED:
+            if name in obj:
+                obj[name] = cleared_value(obj[name])
+        else:
+            obj[name] = store_value(v)
+    return obj
+
+
+def ob_remove(rt, o, prop):
+    """OB REMOVE ( object ; property ); returns the object (or Null)."""
+    name = _prop_name("OB REMOVE", prop)
+    obj = _obj_arg("OB REMOVE", o)
+    if type(obj) is dict:
+        obj.pop(name, None)
+    elif isinstance(obj, ClassInstance):
+        obj.set_property(rt, name, UNDEFINED)
+    return obj
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def js_number(x: float) -> str:
+    """A number as JSON/JavaScript writes it: 120, 0.5, 1e+21 (shortest round-trip digits)."""
+    if x != x or x in (math.inf, -math.inf):
+        return "null"
+    if x == int(x) and abs(x) < 1e21:
+        return str(int(x))
+    r = repr(float(x))
+    if "e" in r:
+        mant, _, exp = r.partition("e")
+        e = int(exp)
+        if -7 < e < 21:
+            return format(Decimal(r), "f") if e < 0 else r
+        return f"{mant}e{'+' if e > 0 else '-'}{abs(e)}"
+    return r
+
+
+def _escape(s: str) -> str:
+    return json.dumps(s, ensure_ascii=False)
+
+
+def _to_json(v, pretty: bool, indent: int, seen: set) -> str | None:
+    """JSON text of a value, None when the value is Undefined (omitted from objects)."""
+    t = type(v)
+    if t is str:
+        return _escape(v)
+    if t is bool:
+        return "true" if v else "false"
+    if t is float or t is int:
+        return js_number(float(v))
+    if v is None:
+        return "null"
+    if v is UNDEFINED:
+        return None
+    if t is Date:
+        return _escape(v.iso())
+    if t is Time:
+        return js_number(float(v.seconds))
+    if t is bytes or t is bytearray:
+        return _escape("[object Blob]")
+    if t is dict or t is list or isinstance(v, ClassInstance):
+        if id(v) in seen:
+            raise FourDError(E.BAD_PARAMETER, name="JSON Stringify", detail="the value contains a circular reference")
+        seen.add(id(v))
+        try:
+            nl = "\n" + "\t" * (indent + 1) if pretty else ""
+            end = "\n" + "\t" * indent if pretty else ""
+            if t is list:
+                items = [_to_json(x, pretty, indent + 1, seen) for x in v]
+                items = ["null" if x is None else x for x in items]
+                return "[" + ",".join(nl + x for x in items) + (end if items else "") + "]"
+            pairs = v.items() if t is dict else v._properties().items()
+            sep = ": " if pretty else ":"
+            items = []
+            for k, x in pairs:
+                j = _to_json(x, pretty, indent + 1, seen)
+                if j is not None:
+                    items.append(nl + _escape(str(k)) + sep + j)
+            return "{" + ",".join(items) + (end if items else "") + "}"
+        finally:
+            seen.discard(id(v))
+    return _escape(str(v))
+
+
+def stringify(value, pretty: bool = False) -> str:
+    """JSON Stringify of a 4D value; "" for Undefined."""
+    out = _to_json(value, pretty, 0, set())
+    return "" if out is None else out
+
+
+def json_stringify(rt, value, *star):
+    """JSON Stringify ( value {; *} ): `*` pretty-prints with tabs (json-stringify.md)."""
+    return stringify(value, bool(star))
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _from_json(v):
+    t = type(v)
+    if t is dict:
+        return {k: _from_json(x) for k, x in v.items()}
+    if t is list:
+        return [_from_json(x) for x in v]
+    if t is int:
+        return float(v)
+    if t is str and _ISO_DATE.match(v):
+        from .dates import parse_date
+        d = parse_date(v)
+        return d if not d.is_null() else v
+    return v
+
+
+def parse_json(text: str):
+    """Parse JSON text into 4D values (numbers are reals, "YYYY-MM-DD" strings are dates)."""
+    try:
+        raw = json.loads(text, parse_constant=lambda c: None)
+    except (ValueError, RecursionError) as exc:
+        detail = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+        raise FourDError(E.BAD_PARAMETER, name="JSON Parse", detail=f"invalid JSON ({detail})") from None
+    return _from_json(raw)
+
+
+def json_parse(rt, text, *args):
+    """JSON Parse ( jsonString {; type} ) (json-parse.md)."""
+    if type(text) is not str:
+        raise FourDError(E.BAD_PARAMETER, name="JSON Parse", detail=f"a Text was expected, got {type_name(text)}")
+    value = parse_json(text)
+    if args and type(args[0]) in (float, int):
+        vtype = int(args[0])
+        if vtype == IS_DATE and type(value) is str:
+            from .dates import parse_date
+            return parse_date(value)
+        return convert_to_type(value, vtype)
+    return value
+
+
+def value_type(rt, v):
+    """Value type: the Field and Variable Types constant of a value (value-type.md)."""
+    t = type(v)
+    if t is float:
+        return IS_REAL
+    if t is int:
+        return IS_LONGINT
+    if t is str:
+        return IS_TEXT
+    if t is bool:
+        return IS_BOOLEAN
+    if t is Date:
+        return IS_DATE
+    if t is Time:
+        return IS_TIME
+    if v is UNDEFINED:
+        return IS_UNDEFINED
+    if v is None:
+        return IS_NULL
+    if t is dict or isinstance(v, ClassInstance):
+        return IS_OBJECT
+    if t is list:
+        return IS_COLLECTION
+    if t is bytes or t is bytearray:
+        return IS_BLOB
+    return IS_VARIANT

@@ -1,0 +1,798 @@
+"""Collection member functions that need no formula (CollectionClass.md).
+
+`call_collection_function(rt, coll, name, args)` runs `coll.name(args...)`. Functions that take
+a formula or a method name (map, filter, find, sort with a callback...) raise NOT_IMPLEMENTED.
+
+Value rules: numbers are stored as reals; mixed types sort as null < booleans < strings <
+numbers < objects < collections < dates, objects and collections keeping their order
+(.sort() description); searches use 4D equality, so `@` works on text and objects match by
+reference (.indexOf() description).
+"""
+from __future__ import annotations
+
+import re
+
+from .compare import compare, same_value
+from .errors import E, FourDError
+from .values import UNDEFINED, ClassInstance, Date, Time, copy_value, type_name
+
+# Objects and collections constants
+CK_ASCENDING, CK_DESCENDING = 0, 1
+CK_KEEP_NULL = 1
+CK_IGNORE_NULL_OR_EMPTY = 1
+CK_DIACRITICAL = 8
+CK_COUNT_VALUES = 32
+
+
+def _stored(v):
+    from ..commands.objects import store_value
+    return None if v is UNDEFINED else store_value(v)
+
+
+def _key(s: str) -> str:
+    from ..commands.text import text_key
+    return text_key(s)
+
+
+def _is_num(v) -> bool:
+    t = type(v)
+    return t is float or t is int
+
+
+def _is_obj(v) -> bool:
+    return type(v) is dict or isinstance(v, ClassInstance)
+
+
+def _int(fn: str, v) -> int:
+    t = type(v)
+    if t is int:
+        return v
+    if t is float:
+        return int(v)
+    raise FourDError(E.BAD_PARAMETER, name=f".{fn}()", detail=f"a number was expected, got {type_name(v)}")
+
+
+def _text(fn: str, v) -> str:
+    if type(v) is str:
+        return v
+    raise FourDError(E.BAD_PARAMETER, name=f".{fn}()", detail=f"a Text was expected, got {type_name(v)}")
+
+
+def _need(fn: str, args: list, n: int) -> None:
+    if len(args) < n:
+        raise FourDError(E.WRONG_PARAMETER_COUNT, name=f".{fn}()", detail=f"{n} parameter(s) expected")
+
+
+def get_path(value, path: str):
+    """Value at a property path ("a.b.c") of an object; Undefined when missing."""
+    for name in path.split("."):
+        t = type(value)
+        if t is dict:
+            value = value.get(name, UNDEFINED)
+        elif isinstance(value, ClassInstance):
+            value = value.get_property(name)
+        else:
+            return UNDEFINED
+    return value
+
+
+def _set_path(obj: dict, path: str, value) -> None:
+    names = path.split(".")
+    for name in names[:-1]:
+        nxt = obj.get(name)
+        if type(nxt) is not dict:
+            nxt = obj[name] = {}
+        obj = nxt
+    obj[names[-1]] = value
+
+
+def sort_key(v, diacritical: bool = False):
+    """Ascending order of mixed values (.sort(): null, booleans, strings, numbers, objects, collections, dates)."""
+    t = type(v)
+    if v is None or v is UNDEFINED:
+        return (0, 0)
+    if t is bool:
+        return (1, int(v))
+    if t is str:
+        return (2, (_key(v), v.swapcase()) if diacritical else _key(v))
+    if t is float or t is int:
+        return (3, v)
+    if t is Time:
+        return (3, v.seconds)
+    if t is dict or isinstance(v, ClassInstance):
+        return (4, 0)
+    if t is list:
+        return (5, 0)
+    if t is Date:
+        return (6, v.ordinal())
+    return (7, 0)
+
+
+def _start_index(start: int, n: int) -> int:
+    if start < 0:
+        start += n
+    return max(start, 0)
+
+
+# ---------------------------------------------------------------- adding and removing
+
+
+def _push(rt, c, args):
+    c.extend(_stored(v) for v in args)
+    return c
+
+
+def _pop(rt, c, args):
+    return c.pop() if c else UNDEFINED
+
+
+def _shift(rt, c, args):
+    return c.pop(0) if c else UNDEFINED
+
+
+def _unshift(rt, c, args):
+    c[0:0] = [_stored(v) for v in args]
+    return c
+
+
+def _insert(rt, c, args):
+    _need("insert", args, 2)
+    i = _int("insert", args[0])
+    i = min(_start_index(i, len(c)), len(c))
+    c.insert(i, _stored(args[1]))
+    return c
+
+
+def _remove(rt, c, args):
+    _need("remove", args, 1)
+    n = len(c)
+    i = min(_start_index(_int("remove", args[0]), n), n)
+    how_many = _int("remove", args[1]) if len(args) > 1 else 1
+    if how_many > 0:
+        del c[i:i + how_many]
+    return c
+
+
+def _combine(rt, c, args):
+    _need("combine", args, 1)
+    other = args[0]
+    if type(other) is not list:
+        raise FourDError(E.BAD_PARAMETER, name=".combine()",
+                         detail=f"a Collection was expected, got {type_name(other)}")
+    i = len(c) if len(args) < 2 else min(_start_index(_int("combine", args[1]), len(c)), len(c))
+    c[i:i] = list(other)
+    return c
+
+
+def _fill(rt, c, args):
+    _need("fill", args, 1)
+    n = len(c)
+    start = _start_index(_int("fill", args[1]), n) if len(args) > 1 else 0
+    end = _int("fill", args[2]) if len(args) > 2 else n
+    if end < 0:
+        end += n
+    v = _stored(args[0])
+    for i in range(start, min(end, n)):
+        c[i] = v
+    return c
+
+
+def _resize(rt, c, args):
+    _need("resize", args, 1)
+    size = max(_int("resize", args[0]), 0)
+    default = _stored(args[1]) if len(args) > 1 else None
+    if size < len(c):
+        del c[size:]
+    else:
+        c.extend([default] * (size - len(c)))
+    return c
+
+
+def _clear(rt, c, args):
+    c.clear()
+    return c
+
+
+# ---------------------------------------------------------------- copies
+
+
+def _slice(rt, c, args):
+    _need("slice", args, 1)
+    n = len(c)
+    start = _start_index(_int("slice", args[0]), n)
+    end = _int("slice", args[1]) if len(args) > 1 else n
+    if end < 0:
+        end += n
+    return c[start:end] if end > start else []
+
+
+def _copy(rt, c, args):
+    return copy_value(c)
+
+
+def _concat(rt, c, args):
+    out = list(c)
+    for v in args:
+        if type(v) is list:
+            out.extend(v)
+        else:
+            out.append(_stored(v))
+    return out
+
+
+def _reverse(rt, c, args):
+    return copy_value(c)[::-1]                      # a deep copy in reverse order (.reverse())
+
+
+def _flat(rt, c, args):
+    depth = _int("flat", args[0]) if args else 1
+
+    def flatten(items, d):
+        out = []
+        for v in items:
+            if type(v) is list and d > 0:
+                out.extend(flatten(v, d - 1))
+            else:
+                out.append(v)
+        return out
+    return flatten(c, depth)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _join(rt, c, args):
+    from ..commands.text import to_text
+    _need("join", args, 1)
+    sep = _text("join", args[0])
+    skip = len(args) > 1 and bool(_int("join", args[1]) & CK_IGNORE_NULL_OR_EMPTY)
+    parts = []
+    for v in c:
+        if skip and (v is None or v is UNDEFINED or v == ""):
+            continue
+        parts.append(to_text(v))
+    return sep.join(parts)
+
+
+def _first(rt, c, args):
+    return c[0] if c else UNDEFINED
+
+
+def _last(rt, c, args):
+    return c[-1] if c else UNDEFINED
+
+
+def _at(rt, c, args):
+    _need("at", args, 1)
+    i = _int("at", args[0])
+    if i < 0:
+        i += len(c)
+    return c[i] if 0 <= i < len(c) else UNDEFINED
+
+
+def _index_of(rt, c, args):
+    _need("indexOf", args, 1)
+    n = len(c)
+    start = _int("indexOf", args[1]) if len(args) > 1 else 0
+    if start >= n:
+        return -1
+    for i in range(_start_index(start, n), n):
+        if same_value(c[i], args[0]):
+            return i
+    return -1
+
+
+def _last_index_of(rt, c, args):
+    _need("lastIndexOf", args, 1)
+    n = len(c)
+    start = n - 1
+    if len(args) > 1:
+        start = _int("lastIndexOf", args[1])
+        if start == 0:
+            return -1                                # documented: startFrom = 0 searches nothing
+        if start < 0:
+            start += n
+            if start < 0:
+                return -1
+        start = min(start, n - 1)
+    for i in range(start, -1, -1):
+        if same_value(c[i], args[0]):
+            return i
+    return -1
+
+
+def _includes(rt, c, args):
+    _need("includes", args, 1)
+    n = len(c)
+    start = _int("includes", args[1]) if len(args) > 1 else 0
+    if start >= n:
+        return False
+    return any(same_value(c[i], args[0]) for i in range(_start_index(start, n), n))
+
+
+def _values(fn: str, c, args, i: int = 0) -> list:
+    """The elements, or the values at the property path passed in args[i]."""
+    if len(args) > i:
+        path = _text(fn, args[i])
+        return [get_path(v, path) for v in c]
+    return list(c)
+
+
+def _count(rt, c, args):
+    return float(sum(1 for v in _values("count", c, args) if v is not None and v is not UNDEFINED))
+
+
+def _count_values(rt, c, args):
+    _need("countValues", args, 1)
+    return float(sum(1 for v in _values("countValues", c, args, 1) if same_value(v, args[0])))
+
+
+def _numbers(fn: str, c, args) -> list:
+    return [float(v) for v in _values(fn, c, args) if _is_num(v)]
+
+
+def _sum(rt, c, args):
+    return float(sum(_numbers("sum", c, args)))
+
+
+def _average(rt, c, args):
+    nums = _numbers("average", c, args)
+    return sum(nums) / len(nums) if nums else UNDEFINED
+
+
+def _extreme(fn: str, c, args, last: bool):
+    vals = [v for v in _values(fn, c, args) if v is not None and v is not UNDEFINED]
+    if not vals:
+        return UNDEFINED
+    ordered = sorted(vals, key=sort_key)
+    return ordered[-1] if last else ordered[0]
+
+
+def _min(rt, c, args):
+    return _extreme("min", c, args, False)
+
+
+def _max(rt, c, args):
+    return _extreme("max", c, args, True)
+
+
+def _distinct(rt, c, args):
+    path, options = None, 0
+    for a in args:
+        if type(a) is str and path is None:
+            path = a
+        else:
+            options = _int("distinct", a)
+    diacritical = bool(options & CK_DIACRITICAL)
+    vals = [get_path(v, path) for v in c] if path is not None else list(c)
+    seen: dict = {}
+    order: list = []
+    for v in vals:
+        if v is None or v is UNDEFINED:
+            continue                                 # Null values are not returned
+        t = type(v)
+        if t is str:
+            k = ("s", v if diacritical else _key(v))
+        elif t is float or t is int:
+            k = ("n", float(v))
+        elif t is Date:
+            k = ("d", v.ordinal())
+        elif t is bool:
+            k = ("b", v)
+        else:
+            k = ("r", id(v))                         # objects and collections: by reference
+        if k in seen:
+            seen[k][1] += 1
+        else:
+            seen[k] = [v, 1]
+            order.append(k)
+    items = sorted((seen[k] for k in order), key=lambda e: sort_key(e[0], diacritical))
+    if options & CK_COUNT_VALUES:
+        return [{"value": v, "count": float(n)} for v, n in items]
+    return [v for v, _ in items]
+
+
+def _extract(rt, c, args):
+    _need("extract", args, 1)
+    if len(args) >= 2 and type(args[1]) is str:
+        pairs = []
+        for i in range(0, len(args) - 1, 2):
+            pairs.append((_text("extract", args[i]), _text("extract", args[i + 1])))
+        out = []
+        for v in c:
+            o: dict = {}
+            for src, dst in pairs:
+                x = get_path(v, src)
+                if x is not UNDEFINED:
+                    _set_path(o, dst, x)             # null values are kept with this syntax
+            if o:
+                out.append(o)
+        return out
+    path = _text("extract", args[0])
+    keep_null = len(args) > 1 and bool(_int("extract", args[1]) & CK_KEEP_NULL)
+    out = []
+    for v in c:
+        x = get_path(v, path)
+        if x is None or x is UNDEFINED:
+            if keep_null:
+                out.append(None)
+        else:
+            out.append(x)
+    return out
+
+
+def _deep_equal(a, b, diacritical: bool) -> bool:
+    ta, tb = type(a), type(b)
+    if ta is list and tb is list:
+        return len(a) == len(b) and all(_deep_equal(x, y, diacritical) for x, y in zip(a, b))
+    if ta is dict and tb is dict:
+        return a.keys() == b.keys() and all(_deep_equal(a[k], b[k], diacritical) for k in a)
+    if ta is str and tb is str:
+        return a == b if diacritical else _key(a) == _key(b)
+    if a is None or b is None or a is UNDEFINED or b is UNDEFINED:
+        return a is b                                # Null is not equal to Undefined (.equal())
+    return same_value(a, b, wildcard=False)
+
+
+def _equal(rt, c, args):
+    _need("equal", args, 1)
+    other = args[0]
+    if type(other) is not list:
+        return False
+    diacritical = len(args) > 1 and bool(_int("equal", args[1]) & CK_DIACRITICAL)
+    return _deep_equal(c, other, diacritical)
+
+
+# ---------------------------------------------------------------- sorting
+
+
+def _sort(rt, c, args):
+    if args:
+        raise FourDError(E.NOT_IMPLEMENTED, name="collection.sort()", detail="sorting with a formula is not supported")
+    c[:] = sorted(c, key=sort_key)
+    return c
+
+
+def _criteria(fn: str, arg) -> list[tuple[str, bool]]:
+    """orderBy criteria: "path {asc|desc}, ..." text or a collection of {propertyPath; descending}."""
+    out = []
+    if type(arg) is str:
+        for part in arg.split(","):
+            words = part.split()
+            if not words:
+                continue
+            if len(words) > 2 or (len(words) == 2 and words[1].lower() not in ("asc", "desc")):
+                raise FourDError(E.BAD_PARAMETER, name=f".{fn}()", detail=f"invalid sort criterion \"{part.strip()}\"")
+            out.append((words[0], len(words) == 2 and words[1].lower() == "desc"))
+        return out
+    if type(arg) is list:
+        for crit in arg:
+            path = get_path(crit, "propertyPath")
+            if type(path) is not str:
+                raise FourDError(E.BAD_PARAMETER, name=f".{fn}()", detail="each criterion needs a propertyPath")
+            out.append((path, get_path(crit, "descending") is True))
+        return out
+    raise FourDError(E.BAD_PARAMETER, name=f".{fn}()", detail=f"invalid criteria ({type_name(arg)})")
+
+
+def _order_by(rt, c, args):
+    if not args:
+        return sorted(c, key=sort_key)
+    arg = args[0]
+    if _is_num(arg):
+        return sorted(c, key=sort_key, reverse=int(arg) == CK_DESCENDING)
+    out = list(c)
+    for path, desc in reversed(_criteria("orderBy", arg)):
+        out.sort(key=lambda v, p=path: sort_key(get_path(v, p)), reverse=desc)
+    return out
+
+
+# ---------------------------------------------------------------- query
+
+
+_TOKENS = re.compile(r"""
+    \s+
+  | (?P<lp>\() | (?P<rp>\))
+  | (?P<op>===|!==|==|!=|<=|>=|=|\#|<|>|%)
+  | (?P<and>&&|&) | (?P<or>\|\||\|)
+  | (?P<ph>:(?:\d+|[A-Za-z_]\w*))
+  | (?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
+  | (?P<list>\[[^\]]*\])
+  | (?P<word>[^\s()=\#<>!&|%:'"\[\]]+(?:\[\])?(?:\.[^\s()=\#<>!&|%:'"\[\]]+(?:\[\])?)*)
+""", re.X)
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _query_error(detail: str) -> FourDError:
+    return FourDError(E.BAD_PARAMETER, name=".query()", detail=detail)
+
+
+def _tokenize(q: str) -> list[tuple[str, str]]:
+    out, i = [], 0
+    while i < len(q):
+        m = _TOKENS.match(q, i)
+        if not m or m.end() == i:
+            raise _query_error(f"unexpected character \"{q[i]}\" in \"{q}\"")
+        i = m.end()
+        kind = m.lastgroup
+        if kind is None:
+            continue
+        text = m.group(kind)
+        if kind == "word":
+            low = text.lower()
+            if low in ("and", "or", "not", "in", "is"):
+                kind = low
+        out.append((kind, text))
+    return out
+
+
+def _unquote(s: str) -> str:
+    return re.sub(r"\\(.)", r"\1", s[1:-1])
+
+
+def _constant(text: str):
+    if text in ("true", "false"):
+        return text == "true"
+    if text.lower() == "null":
+        return None
+    if _NUMBER.match(text):
+        return float(text)
+    return text
+
+
+class _Query:
+    """Parser/evaluator of the query string syntax (.query(), dataClass.query())."""
+
+    def __init__(self, text: str, values: list, settings: dict | None):
+        self.toks = _tokenize(text)
+        self.pos = 0
+        self.values = values
+        self.params = get_path(settings, "parameters") if settings else UNDEFINED
+        self.attrs = get_path(settings, "attributes") if settings else UNDEFINED
+        self.tree = self.parse_or()
+        if self.pos != len(self.toks):
+            raise _query_error(f"unexpected \"{self.toks[self.pos][1]}\" in \"{text}\"")
+
+    def peek(self):
+        return self.toks[self.pos][0] if self.pos < len(self.toks) else None
+
+    def next(self):
+        if self.pos >= len(self.toks):
+            raise _query_error("the query string is incomplete")
+        tok = self.toks[self.pos]
+        self.pos += 1
+        return tok
+
+    def parse_or(self):
+        node = self.parse_and()
+        while self.peek() == "or":
+            self.next()
+            node = ("or", node, self.parse_and())
+        return node
+
+    def parse_and(self):
+        node = self.parse_not()
+        while self.peek() == "and":
+            self.next()
+            node = ("and", node, self.parse_not())
+        return node
+
+    def parse_not(self):
+        kind = self.peek()
+        if kind == "not":
+            self.next()
+            return ("not", self.parse_not())
+        if kind == "lp":
+            self.next()
+            node = self.parse_or()
+            if self.next()[0] != "rp":
+                raise _query_error("a closing parenthesis is missing")
+            return node
+        return self.parse_comparison()
+
+    def placeholder(self, text: str, attribute: bool):
+        name = text[1:]
+        if name.isdigit():
+            i = int(name) - 1
+            if not 0 <= i < len(self.values):
+                raise _query_error(f"no value for placeholder {text}")
+            return self.values[i]
+        table = self.attrs if attribute else self.params
+        v = get_path(table, name) if _is_obj(table) else UNDEFINED
+        if v is UNDEFINED:
+            raise _query_error(f"no value for placeholder {text}")
+        return v
+
+    def parse_comparison(self):
+        kind, text = self.next()
+        if kind == "word":
+            path = text.split(".")
+        elif kind == "ph":
+            p = self.placeholder(text, True)
+            if type(p) is str:
+                path = p.split(".")
+            elif type(p) is list and all(type(x) is str for x in p):
+                path = list(p)
+            else:
+                raise _query_error(f"placeholder {text} must be a property path")
+        else:
+            raise _query_error(f"a property path was expected, got \"{text}\"")
+        kind, op = self.next()
+        if kind == "is":
+            op = "==="
+            if self.peek() == "not":
+                self.next()
+                op = "!=="
+        elif kind == "in":
+            op = "in"
+        elif kind == "not" and self.peek() == "in":
+            self.next()
+            return ("not", ("cmp", path, "in", self.parse_value()))
+        elif kind != "op":
+            raise _query_error(f"a comparator was expected after \"{'.'.join(path)}\"")
+        return ("cmp", path, op, self.parse_value())
+
+    def parse_value(self):
+        kind, text = self.next()
+        if kind == "ph":
+            return self.placeholder(text, False)
+        if kind == "str":
+            return _unquote(text)
+        if kind == "list":
+            inner = text[1:-1].strip()
+            if not inner:
+                return []
+            items = re.findall(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^,]+", inner)
+            out = []
+            for it in items:
+                it = it.strip()
+                if it:
+                    out.append(_unquote(it) if it[0] in "'\"" else _constant(it))
+            return out
+        if kind in ("word", "in", "is", "and", "or", "not"):
+            return _constant(text)
+        raise _query_error(f"a value was expected, got \"{text}\"")
+
+    # -- evaluation
+    def match(self, element) -> bool:
+        return self.eval(self.tree, element)
+
+    def eval(self, node, element) -> bool:
+        kind = node[0]
+        if kind == "and":
+            return self.eval(node[1], element) and self.eval(node[2], element)
+        if kind == "or":
+            return self.eval(node[1], element) or self.eval(node[2], element)
+        if kind == "not":
+            return not self.eval(node[1], element)
+        _, path, op, value = node
+        values = _candidates(element, path)
+        if op in ("=", "=="):
+            return any(_query_equal(v, value, True) for v in values)
+        if op == "===":
+            return any(_query_equal(v, value, False) for v in values)
+        if op in ("#", "!="):
+            return not any(_query_equal(v, value, True) for v in values)
+        if op == "!==":
+            return not any(_query_equal(v, value, False) for v in values)
+        if op == "in":
+            items = value if type(value) is list else [value]
+            return any(_query_equal(v, q, True) for v in values for q in items)
+        if op == "%":
+            return any(_contains_word(v, value) for v in values)
+        return any(_query_order(v, value, op) for v in values)
+
+
+def _candidates(element, path: list[str]) -> list:
+    """Values at a path; a `name[]` step goes through every element of a collection."""
+    current = [element]
+    for step in path:
+        many = step.endswith("[]")
+        name = step[:-2] if many else step
+        nxt = []
+        for v in current:
+            x = get_path(v, name) if name else v
+            if many:
+                if type(x) is list:
+                    nxt.extend(x)
+            else:
+                nxt.append(x)
+        current = nxt
+    return current or [UNDEFINED]
+
+
+def _as_date(v):
+    if type(v) is str and _ISO_DATE.match(v):
+        from ..commands.dates import parse_date
+        return parse_date(v)
+    return v
+
+
+def _align(v, q):
+    if type(v) is Date and type(q) is str:
+        q = _as_date(q)
+    elif type(q) is Date and type(v) is str:
+        v = _as_date(v)
+    return v, q
+
+
+def _query_equal(v, q, wildcard: bool) -> bool:
+    if q is None or q is UNDEFINED:
+        return v is None or v is UNDEFINED               # "= null" finds null and undefined
+    if v is None or v is UNDEFINED:
+        return False
+    v, q = _align(v, q)
+    return same_value(v, q, wildcard)
+
+
+def _query_order(v, q, op: str) -> bool:
+    if v is None or v is UNDEFINED or q is None or q is UNDEFINED:
+        return False
+    v, q = _align(v, q)
+    try:
+        c = compare(v, q, op)
+    except FourDError:
+        return False                                     # other types simply do not match
+    return {"<": c < 0, ">": c > 0, "<=": c <= 0, ">=": c >= 0}[op]
+
+
+def _contains_word(v, word) -> bool:
+    if type(v) is not str or type(word) is not str:
+        return False
+    from .compare import wildcard_match
+    w = _key(word)
+    return any(wildcard_match(x, w) if "@" in w else x == w for x in re.findall(r"\w+", _key(v)))
+
+
+def _query_args(fn: str, args) -> _Query:
+    _need(fn, args, 1)
+    text = _text(fn, args[0])
+    rest = list(args[1:])
+    settings = None
+    if len(rest) == 1 and type(rest[0]) is dict:
+        settings, rest = rest[0], []                  # querySettings: named placeholders
+    return _Query(text, rest, settings)
+
+
+def _query(rt, c, args):
+    q = _query_args("query", args)
+    return [v for v in c if _is_obj(v) and q.match(v)]
+
+
+def _indices(rt, c, args):
+    q = _query_args("indices", args)
+    return [float(i) for i, v in enumerate(c) if _is_obj(v) and q.match(v)]
+
+
+# ---------------------------------------------------------------- dispatch
+
+_FUNCTIONS = {
+    "at": _at, "average": _average, "clear": _clear, "combine": _combine, "concat": _concat, "copy": _copy,
+    "count": _count, "countValues": _count_values, "distinct": _distinct, "equal": _equal,
+    "extract": _extract, "fill": _fill, "first": _first, "flat": _flat, "includes": _includes,
+    "indexOf": _index_of, "indices": _indices, "insert": _insert, "join": _join, "last": _last,
+    "lastIndexOf": _last_index_of, "max": _max, "min": _min, "orderBy": _order_by, "pop": _pop,
+    "push": _push, "query": _query, "remove": _remove, "resize": _resize, "reverse": _reverse,
+    "shift": _shift, "slice": _slice, "sort": _sort, "sum": _sum, "unshift": _unshift,
+}
+
+COLLECTION_FUNCTIONS = frozenset(_FUNCTIONS)
+
+# Documented functions that need a formula or a method name (not available in fourmail).
+FORMULA_FUNCTIONS = frozenset({"every", "filter", "find", "findIndex", "flatMap", "map", "multiSort",
+                               "orderByMethod", "reduce", "reduceRight", "some"})
+
+
+def call_collection_function(rt, coll: list, name: str, args: list):
+    """`coll.name(args...)`; member function names are case-sensitive."""
+    fn = _FUNCTIONS.get(name)
+    if fn is not None:
+        return fn(rt, coll, list(args))
+    if name in FORMULA_FUNCTIONS:
+        raise FourDError(E.NOT_IMPLEMENTED, name=f"collection.{name}()",
+                         detail="functions that take a formula are not supported")
+    raise FourDError(E.UNKNOWN_MEMBER_FUNCTION, name=name, cls="Collection")
+
+
+__all__ = ["call_collection_function", "COLLECTION_FUNCTIONS", "FORMULA_FUNCTIONS", "get_path", "sort_key"]
