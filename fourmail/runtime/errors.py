@@ -46,6 +46,12 @@ class E:
     INTERNAL = ErrorKind(70, "Internal error: {detail}")
     RECURSION = ErrorKind(71, "Stack overflow: too many nested method calls")
     THROWN = ErrorKind(-1, "{message}", "host")
+    # Email objects and MIME (fourmail/mail/mime.py); the saved 4D pages name no code for these.
+    MIME_INVALID_MAIL = ErrorKind(120, "Invalid email object: {detail}", "MIME")
+    MIME_BAD_ADDRESS = ErrorKind(121, "Invalid email address in \"{field}\": {address}", "MIME")
+    MIME_BAD_CHARSET = ErrorKind(122, "Unknown {what} \"{value}\": expected one of {expected}", "MIME")
+    MAIL_NO_FROM = ErrorKind(123, "The email has no from address", "MIME")
+    MAIL_NO_RECIPIENT = ErrorKind(124, "The email has no recipient (to, cc or bcc)", "MIME")
 
 
 class FourDError(Exception):
