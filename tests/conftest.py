@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["servers.fixtures"]
+
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "reference" / "4d" / "examples"
 
@@ -19,17 +21,25 @@ class Result:
         return self.out.splitlines()
 
 
-def run4d(source: str, *, answers=None, project_dir=None, filename="test.4dm") -> Result:
-    """Compile and run `source`; return ALERT output and the uncaught 4D error (or None)."""
+def run4d(source: str, *, answers=None, project_dir=None, filename="test.4dm", routes=(), cafiles=(),
+          logs_dir=None) -> Result:
+    """Compile and run `source`; return ALERT output and the uncaught 4D error (or None).
+    `routes` ("HOST[:PORT]=TARGET[:PORT]") and `cafiles` are the CLI's --route and --cafile."""
+    from fourmail.mail.network import parse_route
     from fourmail.runtime.errors import FourDError
     from fourmail.runtime.session import Runtime
     out = io.StringIO()
-    rt = Runtime(project_dir=project_dir or REPO, out=out, answers=answers, interactive=False)
+    rt = Runtime(project_dir=project_dir or REPO, out=out, answers=answers, interactive=False, logs_dir=logs_dir)
+    rt.routes = [parse_route(r) for r in routes]
+    rt.cafiles = [str(c) for c in cafiles]
     method = rt.compile_source(source, filename, Path(filename).stem)
     rt.main_name = Path(filename).stem
     error = None
     try:
-        rt.run(method)
+        try:
+            rt.run(method)
+        finally:
+            rt.shutdown()
     except FourDError as e:
         error = e
     return Result(out.getvalue(), error, rt)
