@@ -118,19 +118,19 @@ for _t in ("TEXT", "LONGINT", "INTEGER", "REAL", "BOOLEAN", "OBJECT", "COLLECTIO
       summary="deprecated declaration, same as var")
 
 # ---------------------------------------------------------------- mail (each arrives with its issue)
-C("SMTP New transporter", 1608, "SMTP New transporter( server : Object ) : 4D.SMTPTransporter", None, 1, 1,
-  unavailable="the SMTP transporter is not implemented yet")
-C("IMAP New transporter", 1723, "IMAP New transporter( server : Object ) : 4D.IMAPTransporter", None, 1, 1,
-  unavailable="the IMAP transporter is not implemented yet")
-C("POP3 New transporter", 1697, "POP3 New transporter( server : Object ) : 4D.POP3Transporter", None, 1, 1,
-  unavailable="the POP3 transporter is not implemented yet")
-C("MAIL Convert from MIME", 1681, "MAIL Convert from MIME( mime : Blob ) : Object", None, 1, 1,
-  unavailable="MIME conversion is not implemented yet")
-C("MAIL Convert to MIME", 1604, "MAIL Convert to MIME( mail : Object { ; options : Object } ) : Text", None, 1, 2,
-  unavailable="MIME conversion is not implemented yet")
-C("MAIL New attachment", 1644, "MAIL New attachment( file : 4D.File | blob : 4D.Blob | path : Text { ; name : Text"
-  " { ; cid : Text { ; type : Text { ; disposition : Text } } } } ) : 4D.MailAttachment", None, 1, 5,
-  unavailable="mail attachments are not implemented yet")
+C("SMTP New transporter", 1608, "SMTP New transporter( server : Object ) : 4D.SMTPTransporter",
+  "transporters:smtp_new_transporter", 1, 1)
+C("IMAP New transporter", 1723, "IMAP New transporter( server : Object ) : 4D.IMAPTransporter",
+  "transporters:imap_new_transporter", 1, 1)
+C("POP3 New transporter", 1697, "POP3 New transporter( server : Object ) : 4D.POP3Transporter",
+  "transporters:pop3_new_transporter", 1, 1)
+C("MAIL Convert from MIME", 1681, "MAIL Convert from MIME( mime : Blob | Text ) : Object",
+  "mail:mail_convert_from_mime", 1, 1)
+C("MAIL Convert to MIME", 1604, "MAIL Convert to MIME( mail : Object { ; options : Object } ) : Text",
+  "mail:mail_convert_to_mime", 1, 2)
+C("MAIL New attachment", 1644, "MAIL New attachment( file : 4D.File | zipFile : 4D.ZipFile | blob : 4D.Blob"
+  " | path : Text { ; name : Text { ; cid : Text { ; type : Text { ; disposition : Text } } } } ) : 4D.MailAttachment",
+  "mail:mail_new_attachment", 1, 5)
 
 # ---------------------------------------------------------------- 4D Write Pro (named by the docs, not provided)
 C("WP EXPORT VARIABLE", 1319, "WP EXPORT VARIABLE ( wpDoc ; destination ; format {; option} )", None, 3, 4, False,

@@ -61,10 +61,14 @@ def _py_ident(name: str) -> str:
 
 
 class Codegen:
-    def __init__(self, name: str, method_exists=lambda n: False, locals_mode: str = "fast"):
+    def __init__(self, name: str, method_exists=lambda n: False, locals_mode: str = "fast",
+                 known_types: dict[str, str] | None = None):
         self.name = name
         self.method_exists = method_exists
         self.locals_mode = locals_mode       # "fast": Python locals; "dict": the REPL's persistent dict
+        # The REPL's declared types of earlier inputs (lower-cased name -> type), read and updated:
+        # `var $x : Integer` typed in one input still coerces `$x:=2.5` typed in the next.
+        self.known_types = known_types
         self.out: list[str] = []
         self.level = 1
         self.vars: dict[str, VarInfo] = {}
@@ -134,6 +138,11 @@ class Codegen:
     # ------------------------------------------------------------ entry point
     def compile(self, program: A.Program) -> str:
         self.declare_types(program)
+        if self.known_types is not None:
+            for key, info in self.vars.items():
+                info.vtype = info.vtype or self.known_types.get(key)
+                if info.vtype:
+                    self.known_types[key] = info.vtype
         header = []
         params = program.declare.params if program.declare else []
         for i, p in enumerate(params):
@@ -474,7 +483,7 @@ class Codegen:
         return f"_getm({self.expr(t)}, {e.name!r})"
 
     def ex_MemberCall(self, e: A.MemberCall) -> str:
-        return f"_call(rt, {self.expr(e.target)}, {e.name!r}, [{', '.join(self.args(e.args))}])"
+        return f"_call(rt, {self.expr(e.target)}, {e.name!r}, [{', '.join(self.args(e.args))}], {e.line})"
 
     def ex_Index(self, e: A.Index) -> str:
         return f"_geti({self.expr(e.target)}, {self.expr(e.index)})"
@@ -580,8 +589,8 @@ STAR = _Star()
 
 
 def compile_method(program: A.Program, name: str, filename: str, source: str, method_exists=lambda n: False,
-                   locals_mode: str = "fast") -> CompiledMethod:
-    gen = Codegen(name, method_exists, locals_mode)
+                   locals_mode: str = "fast", known_types: dict[str, str] | None = None) -> CompiledMethod:
+    gen = Codegen(name, method_exists, locals_mode, known_types)
     py = gen.compile(program)
     namespace = runtime_globals()
     namespace.update(gen.globals)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from email.headerregistry import Address
 from email.utils import parseaddr, quote
+from functools import lru_cache
 
 from ..runtime.errors import E, FourDError
 from ..runtime.values import UNDEFINED, type_name
@@ -51,6 +52,7 @@ def _split(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+@lru_cache(maxsize=2048)    # mail sent in a loop repeats its addresses: parse each text once
 def _checked(field: str, email: str, shown) -> str:
     if "\r" in email or "\n" in email:
         raise _bad(field, shown)
@@ -61,6 +63,11 @@ def _checked(field: str, email: str, shown) -> str:
 
 
 def _from_text(field: str, text: str) -> list[tuple[str, str]]:
+    return list(_parse_text(field, text))
+
+
+@lru_cache(maxsize=2048)
+def _parse_text(field: str, text: str) -> tuple[tuple[str, str], ...]:
     out = []
     for piece in _split(text):
         if "<" in piece and not piece.endswith(">"):
@@ -69,7 +76,7 @@ def _from_text(field: str, text: str) -> list[tuple[str, str]]:
         if not email:
             raise _bad(field, piece)
         out.append((name.replace("\r", " ").replace("\n", " "), _checked(field, email, piece)))
-    return out
+    return tuple(out)
 
 
 def _from_object(field: str, obj: dict) -> tuple[str, str]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import uuid
+from email.contentmanager import _encode_text
 from email import encoders
 from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
@@ -192,7 +193,12 @@ def _text_part(text: str, subtype: str, bmode: str) -> MIMEPart:
         part.set_payload("\r\n".join(re.split(r"\r\n|\r|\n", text)).encode(charset))
         encoders.encode_base64(part)
     else:
-        part.set_content(text, subtype=subtype, charset=charset, cte=cte)
+        # What EmailMessage.set_content does, with the headers written as they are (_Raw): the
+        # header registry would parse them again for every message sent.
+        _, payload = _encode_text(text, charset, cte, _POLICY)
+        part["Content-Type"] = _Raw(f'text/{subtype}; charset="{charset}"')
+        part["Content-Transfer-Encoding"] = _Raw(cte)
+        part.set_payload(payload)
     return part
 
 

@@ -11,11 +11,11 @@ from .values import UNDEFINED, ClassInstance
 BUILTIN_CLASSES = {
     "File": "fourmail.commands.files:new_file",
     "Folder": "fourmail.commands.files:new_folder",
-    "SMTPTransporter": None,
-    "IMAPTransporter": None,
-    "POP3Transporter": None,
-    "MailAttachment": None,
-    "IMAPNotifier": None,
+    "SMTPTransporter": "fourmail.commands.transporters:smtp_new_transporter",
+    "IMAPTransporter": "fourmail.commands.transporters:imap_new_transporter",
+    "POP3Transporter": "fourmail.commands.transporters:pop3_new_transporter",
+    "MailAttachment": "fourmail.mail.attachment:new_mail_attachment",
+    "IMAPNotifier": "fourmail.commands.transporters:imap_new_notifier",
 }
 
 

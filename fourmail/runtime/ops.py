@@ -336,8 +336,9 @@ def set_char(s, index, value):
     return s[: i - 1] + value[:1] + s[i:]
 
 
-def call_member(rt, o, name, args):
+def call_member(rt, o, name, args, line=0):
     if isinstance(o, ClassInstance):
+        rt.current_line = line
         return o.call_function(rt, name, args)
     t = type(o)
     if t is list:

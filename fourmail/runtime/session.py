@@ -51,6 +51,17 @@ class Runtime:
         from .classes import ClassStore4D, ClassStoreCS
         self.class_store_4d = ClassStore4D()
         self.class_store_cs = ClassStoreCS()
+        # Front-end hooks. `ask(prompt) -> answer or None (cancelled)` asks the user when no
+        # --answer is left (the REPL sets it: its own prompt, hidden for passwords). `sandbox`
+        # is the embedded loopback mail sandbox when switched on (`:sandbox on`), else None.
+        self.ask: Callable[[str], str | None] | None = None
+        self.sandbox: Any = None
+        self.current_line = 0                    # line of the member call running (for command errors)
+        # Mail connections: where hosts really are (mail/network.py) and extra trusted CAs.
+        from ..mail.network import routes_from_env
+        import os
+        self.routes = routes_from_env()
+        self.cafiles = [p for p in os.environ.get("FOURMAIL_CAFILE", "").split(os.pathsep) if p]
 
     # ------------------------------------------------------------ process variables
     def get_process_var(self, name: str) -> Any:
@@ -94,6 +105,10 @@ class Runtime:
 
     def record(self, error: FourDError, line: int, method: str) -> FourDError:
         """Put an error on the stack (once), with where it happened."""
+        # A recorded error outlives its statement (Last errors): drop the Python frames it
+        # carries, or they keep that moment's objects alive (a transporter set to Null would not
+        # be released: no QUIT, no POP3 deletions, until the stack is cleared).
+        error.__traceback__ = error.__context__ = error.__cause__ = None
         if error.line is None:
             error.line, error.method = line, method
         if not error.recorded:
@@ -115,6 +130,26 @@ class Runtime:
                 raise error
             raise error from None
         self._call_handler(handler, error)
+
+    def record_error(self, error: FourDError) -> None:
+        """Put an error on the stack without interrupting (a status object reports it)."""
+        self.record(error, self.current_line, self.frames[-1].method if self.frames else "")
+
+    def report_error(self, error: FourDError) -> None:
+        """A command met an error but goes on and returns a value (e.g. a failed `.send()`
+        returns its status): the ON ERR CALL method is called; inside Try, or with no
+        handler, the error interrupts as any other."""
+        method = self.frames[-1].method if self.frames else ""
+        self.record(error, self.current_line, method)
+        handler = self.handlers.get(0) or self.handlers.get(1)
+        if handler is None or self.try_depth > 0 or self.in_handler:
+            raise error
+        self._call_handler(handler, error)
+
+    def shutdown(self) -> None:
+        """End of the run: release what is still open (transporters close their sessions)."""
+        from ..mail.transporter import close_all
+        close_all()
 
     def _call_handler(self, handler: str, error: FourDError) -> None:
         self.process_vars.update({"error": int(error.code), "error method": error.method or "",
