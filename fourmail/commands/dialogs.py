@@ -27,6 +27,9 @@ def _ask(rt, prompt: str) -> str | None:
     if answer is not None:
         rt.write(f"{prompt}{answer}\n")
         return answer
+    asker = getattr(rt, "ask", None)
+    if asker is not None:        # the front end asks (the REPL's prompt)
+        return asker(prompt)
     if not rt.interactive:
         return None
     try:

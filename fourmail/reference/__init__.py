@@ -1,0 +1,1 @@
+"""4D reference pages shipped with fourmail for the REPL's `:help` (see SOURCES.md)."""

@@ -1,0 +1,169 @@
+"""Values shown the way 4D's debugger would, secrets hidden; secrets scrubbed from history.
+
+- Text as a 4D literal ("Hello"), numbers as String() writes them (3, 0.5), True/False, null,
+  undefined, dates and times as 4D literals (!2024-01-15!, ?08:12:55?), a Blob by its size.
+- Objects and collections as indented JSON (what JSON Stringify($o;*) shows); an instance of a
+  4D class is labelled with its class (4D.File, 4D.SMTPTransporter) before its properties.
+- The value of a `password`, `accessTokenOAuth2` (or any `…Password`, `…token`) property is
+  shown as "********", and so is a bare variable named like one (`$pw`, `$password`).
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from ..runtime.values import UNDEFINED, ClassInstance, Date, Time
+
+MASK = "********"
+INDENT = "  "
+
+# Property and variable names whose values are secrets.
+_SECRET_NAME = re.compile(r"(?i)(?:password|passwd|pwd|accesstoken|oauth2|token|secret)|^\$?pw$")
+
+
+def is_secret_name(name: str | None) -> bool:
+    return bool(name) and bool(_SECRET_NAME.search(name.lstrip("$")) or _SECRET_NAME.search(name))
+
+
+def _masked(value):
+    if value is None or value is UNDEFINED or value == "":
+        return value
+    return MASK
+
+
+def text_literal(s: str) -> str:
+    """A Text value as 4D source writes it."""
+    out = s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    return f'"{out}"'
+
+
+def format_value(value, name: str | None = None) -> str:
+    """The REPL's display of a value; `name` is the variable or property it was read from."""
+    if name and is_secret_name(name):
+        value = _masked(value)
+    t = type(value)
+    if value is UNDEFINED:
+        return "undefined"
+    if value is None:
+        return "null"
+    if t is str:
+        return text_literal(value)
+    if t is bool:
+        return "True" if value else "False"
+    if t is float or t is int:
+        from ..commands.text import to_text
+        return to_text(value)
+    if t is Date:
+        return f"!{value.iso()}!" if not value.is_null() else "!00-00-00!"
+    if t is Time:
+        return f"?{value.hms()}?"
+    if t is bytes or t is bytearray:
+        return f"Blob ({len(value)} byte{'s' if len(value) != 1 else ''})"
+    if isinstance(value, ClassInstance):
+        label = _class_label(value)
+        props = _safe_properties(value)
+        return label if not props else f"{label} {_json(props, 0, set())}"
+    if t is dict or t is list:
+        return _json(value, 0, set())
+    return str(value)
+
+
+def _class_label(value: ClassInstance) -> str:
+    from ..runtime.classes import Class4D
+    if isinstance(value, Class4D):
+        return f"[class {value.store}.{value.name}]"
+    return f"4D.{value.CLASS_NAME}"
+
+
+def _safe_properties(value: ClassInstance) -> dict:
+    try:
+        return dict(value._properties())
+    except Exception:     # a live object (a closed connection...) must not break the display
+        return {}
+
+
+def _json(v, level: int, seen: set) -> str | None:
+    """Indented JSON, secrets masked; None for Undefined (left out of objects)."""
+    t = type(v)
+    if v is UNDEFINED:
+        return None
+    if v is None:
+        return "null"
+    if t is str:
+        return json.dumps(v, ensure_ascii=False)
+    if t is bool:
+        return "true" if v else "false"
+    if t is float or t is int:
+        from ..commands.objects import js_number
+        return js_number(float(v))
+    if t is Date:
+        return json.dumps(v.iso())
+    if t is Time:
+        from ..commands.objects import js_number
+        return js_number(float(v.seconds))
+    if t is bytes or t is bytearray:
+        return json.dumps(f"[Blob {len(v)} bytes]")
+    if t is dict or t is list or isinstance(v, ClassInstance):
+        if id(v) in seen:
+            return '"[circular]"'
+        seen.add(id(v))
+        try:
+            pad, inner = INDENT * level, INDENT * (level + 1)
+            if t is list:
+                items = [_json(x, level + 1, seen) for x in v]
+                items = ["null" if x is None else x for x in items]
+                if not items:
+                    return "[]"
+                return "[\n" + ",\n".join(inner + x for x in items) + "\n" + pad + "]"
+            pairs = v.items() if t is dict else _safe_properties(v).items()
+            parts = []
+            for k, x in pairs:
+                if is_secret_name(str(k)):
+                    x = _masked(x)
+                j = _json(x, level + 1, seen)
+                if j is not None:
+                    parts.append(f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {j}")
+            if not parts:
+                return "{}"
+            return "{\n" + ",\n".join(parts) + "\n" + pad + "}"
+        finally:
+            seen.discard(id(v))
+    return json.dumps(str(v))
+
+
+# ---------------------------------------------------------------- history
+
+_STRING = r'"(?:[^"\\\r\n]|\\.)*"'
+_SECRET_WORD = r"(?:\w*password\w*|\w*passwd\w*|\w*pwd\w*|accessTokenOAuth2|\w*token\w*|\w*secret\w*|pw)"
+# `$server.password:="…"`, `$pw:="…"`: the literals of the assigned expression
+_ASSIGN = re.compile(r"(?i)(?<![\w])([$.]?" + _SECRET_WORD + r"\s*:=)([^\n]*)")
+# `"password";"…"` (New object, OB SET), `password: "…"` / `"password": "…"` (object literal)
+_PAIR = re.compile(r'(?i)("' + _SECRET_WORD + r'"\s*[;:]\s*|(?<![\w$.])' + _SECRET_WORD + r"\s*:(?!=)\s*)"
+                   + _STRING)
+
+
+def scrub(text: str) -> str:
+    """Source text with the literal values of secrets replaced by "********" (for the history file)."""
+    def assign(m):
+        rhs = m.group(2)
+        if not rhs.lstrip().startswith('"'):
+            return m.group(0)          # `:=Request(...)`, `:=$pw`: no secret written here
+        code, sep, comment = _split_comment(rhs)
+        return m.group(1) + re.sub(_STRING, f'"{MASK}"', code) + sep + comment
+    text = _ASSIGN.sub(assign, text)
+    return _PAIR.sub(lambda m: m.group(1) + f'"{MASK}"', text)
+
+
+def _split_comment(code: str) -> tuple[str, str, str]:
+    """Split `code // comment` outside text literals."""
+    i, n = 0, len(code)
+    while i < n:
+        c = code[i]
+        if c == '"':
+            m = re.compile(_STRING).match(code, i)
+            i = m.end() if m else n
+            continue
+        if code.startswith("//", i):
+            return code[:i], "", code[i:]
+        i += 1
+    return code, "", ""
