@@ -1,0 +1,31 @@
+"""The routes of `fourmail run --sandbox`: every host a script names goes to the sandbox.
+
+The port says which listener: 465 SMTPS, 587 and 25 SMTP+STARTTLS, 993 IMAPS, 143
+IMAP+STARTTLS, 995 POP3S, 110 POP3+STLS. Any other port goes to the STARTTLS listener of the
+protocol the transporter speaks (it passes it to `network.resolve`), which is what a transporter
+does on a non-standard port. The TLS name is kept (`keep_name`): the script's
+"smtp.gmail.com" is verified against the sandbox certificate for smtp.gmail.com, signed by the
+sandbox CA that `cafiles` adds.
+"""
+from __future__ import annotations
+
+from ..mail.network import Route
+
+PORTS = {465: "smtps", 587: "smtp", 25: "smtp", 993: "imaps", 143: "imap", 995: "pop3s", 110: "pop3"}
+OTHER_PORTS = {"SMTP": "smtp", "IMAP": "imap", "POP3": "pop3"}
+
+
+def sandbox_routes(endpoints) -> list[Route]:
+    by_name = {e.name: e for e in endpoints}
+    routes = [Route("*", port, by_name[name].host, by_name[name].port, True) for port, name in PORTS.items()]
+    routes += [Route("*", None, by_name[name].host, by_name[name].port, True, protocol)
+               for protocol, name in OTHER_PORTS.items()]
+    return routes
+
+
+def apply(rt, sandbox) -> None:
+    """Point a runtime at a started sandbox: its routes come before the environment's
+    (FOURMAIL_ROUTES), which its catch-all routes then hide; the CLI puts explicit `--route`s in
+    front of them all. Its CA is trusted for this run only."""
+    rt.routes = sandbox_routes(sandbox.endpoints) + list(rt.routes)
+    rt.cafiles = list(rt.cafiles) + [str(sandbox.ca_file)]

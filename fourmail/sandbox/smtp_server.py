@@ -1,0 +1,120 @@
+"""The sandbox SMTP server: aiosmtpd, delivering every message into the store, never relaying.
+
+Every recipient is local, whatever its domain: the message lands in the INBOX of the account
+named by the full address (case-folded), the same account an IMAP or POP3 login with that
+address opens. To, Cc and Bcc are all RCPT recipients, so each gets its copy. In strict mode
+(`--accounts`) only listed accounts receive mail, and AUTH is required before MAIL.
+
+AUTH (PLAIN, LOGIN, CRAM-MD5, XOAUTH2) is offered once the connection is encrypted, by
+STARTTLS or by implicit TLS (SMTPS), as Gmail does.
+"""
+from __future__ import annotations
+
+import asyncio
+import base64
+import email.utils
+import logging
+import secrets
+import ssl
+import time
+
+from aiosmtpd.smtp import MISSING, SMTP, AuthResult, LoginPassword
+
+from .accounts import XOAUTH2_ERROR, Accounts, xoauth2_parse
+from .store import Store, account_name
+
+HOSTNAME = "fourmail-sandbox"
+log = logging.getLogger("fourmail.sandbox.smtp")
+
+
+class SandboxSMTP(SMTP):
+    def __init__(self, handler, *, accounts: Accounts, **kwargs):
+        super().__init__(handler, hostname=HOSTNAME, ident="fourmail sandbox ESMTP", enable_SMTPUTF8=True,
+                         authenticator=self._check_login, auth_required=accounts.strict, **kwargs)
+        self.accounts = accounts
+
+    def connection_made(self, transport) -> None:
+        super().connection_made(transport)
+        ssl_object = transport.get_extra_info("ssl_object")
+        if self._original_transport is None and ssl_object is not None:
+            # aiosmtpd bug (aio-libs/aiosmtpd#274, #281, unfixed in 1.4.6): on an implicit-TLS
+            # (SMTPS) listener it only knows TLS from its own STARTTLS, so it neither offers AUTH
+            # nor accepts it ("538 Encryption required"). The connection *is* encrypted: say so.
+            self._tls_protocol = transport
+            self.session.ssl = {"ssl_object": ssl_object, "cipher": ssl_object.cipher()}
+
+    def _check_login(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
+        if isinstance(auth_data, LoginPassword):
+            user = auth_data.login.decode("utf-8", "replace")
+            ok = self.accounts.check_password(user, auth_data.password.decode("utf-8", "replace"))
+            return _result(ok, user)
+        return _result(False, None)
+
+    async def auth_CRAM__MD5(self, _, args) -> AuthResult:
+        challenge = f"<{secrets.randbelow(10**9)}.{int(time.time())}@{HOSTNAME}>".encode()
+        answer = await self.challenge_auth(challenge)
+        if answer is MISSING:
+            return AuthResult(success=False, handled=True)       # '*' or bad base64: answered
+        user, _, digest = answer.decode("utf-8", "replace").rpartition(" ")
+        return _result(bool(user) and self.accounts.check_cram_md5(user, challenge, digest), user)
+
+    async def auth_XOAUTH2(self, _, args) -> AuthResult:
+        if len(args) > 1:
+            try:
+                answer = base64.b64decode(args[1], validate=True)
+            except ValueError:
+                await self.push("501 5.5.2 Can't decode base64")
+                return AuthResult(success=False, handled=True)
+        else:
+            answer = await self.challenge_auth(b"")
+            if answer is MISSING:
+                return AuthResult(success=False, handled=True)
+        parsed = xoauth2_parse(answer)
+        if parsed and self.accounts.check_token(*parsed):
+            return _result(True, parsed[0])
+        # The XOAUTH2 failure: a JSON error as a challenge, the client's empty answer, then 535.
+        if await self.challenge_auth(XOAUTH2_ERROR) is MISSING:
+            return AuthResult(success=False, handled=True)
+        return AuthResult(success=False, handled=False, message="535 5.7.8 Username and token not accepted")
+
+
+def _result(ok: bool, user) -> AuthResult:
+    # handled=False on failure: aiosmtpd then answers 535 itself (handled=True, its default,
+    # would leave the client waiting for an answer no one sends).
+    return AuthResult(success=True, auth_data=user) if ok else AuthResult(success=False, handled=False)
+
+
+class Delivery:
+    """aiosmtpd handler: recipients are checked, and the message is written to each INBOX."""
+
+    def __init__(self, store: Store, accounts: Accounts):
+        self.store, self.accounts = store, accounts
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if not self.accounts.knows(address):
+            return f"550 5.1.1 <{address}>: no such mailbox in this sandbox"
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with_ = "ESMTP" + ("S" if session.ssl is not None else "") + ("A" if session.authenticated else "")
+        trace = (f"Return-Path: <{envelope.mail_from}>\r\n"
+                 f"Received: from {session.host_name or 'unknown'} by {HOSTNAME} with {with_};\r\n"
+                 f"\t{email.utils.formatdate(localtime=True)}\r\n").encode("utf-8")
+        accounts = list(dict.fromkeys(account_name(a) for a in envelope.rcpt_tos))
+        for account in accounts:
+            await self.store.deliver(account, trace + envelope.original_content)
+        log.info("delivered a message from %s to %s", envelope.mail_from, ", ".join(accounts))
+        return f"250 2.0.0 OK: delivered to {len(accounts)} mailbox{'es' if len(accounts) != 1 else ''}"
+
+
+async def start_smtp(store: Store, accounts: Accounts, host: str, port: int, tls: ssl.SSLContext,
+                     implicit_tls: bool) -> asyncio.AbstractServer:
+    """An SMTP listener: SMTPS (`implicit_tls`) or SMTP offering STARTTLS."""
+    loop = asyncio.get_running_loop()
+    handler = Delivery(store, accounts)
+
+    def factory():
+        return SandboxSMTP(handler, accounts=accounts, tls_context=None if implicit_tls else tls, loop=loop)
+
+    return await loop.create_server(factory, host, port, ssl=tls if implicit_tls else None)

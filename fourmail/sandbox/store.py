@@ -1,0 +1,311 @@
+"""The sandbox's one mail store: a Maildir++ tree per account, shared by SMTP, IMAP and POP3.
+
+    STORE/mail/<account>/            INBOX (cur/ new/ tmp/ + dovecot-uidlist)
+    STORE/mail/<account>/.Drafts/    a folder; `.Bills.Atlas Corp/` is "Bills/Atlas Corp"
+
+UIDs live in each folder's `dovecot-uidlist` (Dovecot's format, which pymap's maildir backend
+also reads and writes), guarded by the `dovecot-uidlist.lock` lock file both honour: so a UID
+given at delivery is the one IMAP shows, and the POP3 UIDL is built from it. Every writer on
+the loop (delivery, POP3, pymap) goes through that lock, and so does another process on the
+same store.
+
+An account is named by the login or address exactly as given, case-folded: login
+"4D@gmail.com" and recipient "4d@gmail.com" are one mailbox, "4d@4d.com" another.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import random
+import shutil
+import socket
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+UIDLIST = "dovecot-uidlist"
+LOCK = "dovecot-uidlist.lock"
+STALE_LOCK_SECONDS = 30.0          # a lock file older than this was left by a crash
+DELIMITER = "/"                    # the IMAP hierarchy delimiter (pymap's maildir uses "/")
+_SAFE = set("abcdefghijklmnopqrstuvwxyz0123456789.@_+-")
+_counter = 0
+
+
+def account_name(login: str) -> str:
+    return login.strip().casefold()
+
+
+def _dir_name(account: str) -> str:
+    """A file-system-safe directory name for an account (percent-escaped, never hidden)."""
+    name = "".join(c if c in _SAFE else "".join(f"%{b:02X}" for b in c.encode()) for c in account)
+    name = "%2E" + name[1:] if name.startswith(".") else (name or "%00")
+    if len(name) > 200:                  # file names stop at 255 bytes: keep it short and unique
+        name = name[:150] + "%" + hashlib.sha256(account.encode()).hexdigest()[:32]
+    return name
+
+
+def _new_key() -> str:
+    """A unique Maildir base name (time, microseconds, pid, counter, random, host)."""
+    global _counter
+    _counter += 1
+    now = time.time()
+    host = (socket.gethostname() or "localhost").replace("/", r"\057").replace(":", r"\072")
+    return f"{int(now)}.M{int(now % 1 * 1e6)}P{os.getpid()}Q{_counter}R{random.getrandbits(32):08x}.{host}"
+
+
+def _object_id(prefix: str) -> str:
+    return f"{prefix}{random.getrandbits(128):032x}"      # pymap's EMAILID/THREADID format
+
+
+@dataclass
+class Record:
+    uid: int
+    fields: str          # the text between the UID and ':' (pymap keeps E<emailid> T<threadid>)
+    key: str
+
+
+@dataclass
+class UidList:
+    validity: int
+    next_uid: int
+    guid: str
+    records: dict[int, Record]
+
+    @classmethod
+    def new(cls) -> "UidList":
+        validity = ((int(time.time()) % 65535) << 16) + random.randint(0, 65535)
+        return cls(validity, 1, f"{random.getrandbits(128):032x}", {})
+
+    @classmethod
+    def read(cls, folder: Path) -> "UidList":
+        try:
+            text = (folder / UIDLIST).read_text("utf-8")
+        except FileNotFoundError:
+            return cls.new()
+        lines = text.splitlines()
+        head = {f[0]: f[1:] for f in lines[0].split()[1:] if f}
+        ul = cls(int(head["V"]), int(head["N"]), head.get("G", ""), {})
+        for line in lines[1:]:
+            before, _, filename = line.partition(":")
+            uid, _, fields = before.strip().partition(" ")
+            if uid.isdigit():
+                ul.records[int(uid)] = Record(int(uid), fields.strip(), filename.split(":", 1)[0])
+        return ul
+
+    def write(self, folder: Path) -> None:
+        lines = [f"3 V{self.validity} N{self.next_uid} G{self.guid}"]
+        for r in self.records.values():
+            lines.append(f"{r.uid}{' ' + r.fields if r.fields else ''} :{r.key}")
+        tmp = folder / f".{UIDLIST}.{os.getpid()}.tmp"
+        tmp.write_text("\r\n".join(lines) + "\r\n", "utf-8", newline="")
+        os.replace(tmp, folder / UIDLIST)           # readers never see a half-written list
+
+    def add(self, key: str) -> int:
+        uid = self.next_uid
+        self.next_uid += 1
+        self.records[uid] = Record(uid, f"E{_object_id('M')} T{_object_id('T')}", key)
+        return uid
+
+
+class FolderLock:
+    """The `dovecot-uidlist.lock` lock file: created exclusively, removed on release."""
+
+    def __init__(self, folder: Path, timeout: float = 10.0):
+        self.path, self.timeout = folder / LOCK, timeout
+
+    def _try(self) -> bool:
+        try:
+            os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            return True
+        except FileExistsError:
+            try:
+                if time.time() - self.path.stat().st_mtime > STALE_LOCK_SECONDS:
+                    self.path.unlink()
+            except FileNotFoundError:
+                pass
+            return False
+
+    async def __aenter__(self):
+        deadline = time.monotonic() + self.timeout
+        while not self._try():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"mail folder locked: {self.path}")
+            await asyncio.sleep(0.01)
+        return self
+
+    async def __aexit__(self, *exc):
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            pass
+
+
+@dataclass
+class Message:
+    uid: int
+    key: str
+    path: Path
+
+
+class Store:
+    def __init__(self, root: Path, seed: Callable[["Store", Path, str], None] | None = None):
+        self.root = Path(root)
+        self.mail = self.root / "mail"
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)     # mail and CA key: the user's only
+        self.mail.mkdir(exist_ok=True)
+        self.seed = seed          # fills a new account (the demo mailbox); see demo.py
+
+    # ------------------------------------------------------------ accounts and folders
+    def account_dir(self, account: str) -> Path:
+        return self.mail / _dir_name(account_name(account))
+
+    def ensure_account(self, account: str) -> Path:
+        """The account's Maildir, created (and seeded) on first use. Built aside and renamed into
+        place, so two first uses at once (two servers, two processes) make one account."""
+        final = self.account_dir(account)
+        if final.is_dir():
+            return final
+        build = self.mail / f".new-{os.getpid()}-{random.getrandbits(32):08x}"
+        make_maildir(build)
+        if self.seed:
+            self.seed(self, build, account_name(account))
+        try:
+            os.rename(build, final)
+        except OSError:
+            shutil.rmtree(build, ignore_errors=True)      # someone else made it first
+        return final
+
+    @staticmethod
+    def folder_path(account_dir: Path, folder: str) -> Path:
+        if folder.upper() == "INBOX":
+            return account_dir
+        return account_dir / ("." + ".".join(folder.split(DELIMITER)))
+
+    def add_folder(self, account_dir: Path, folder: str, subscribe: bool = True) -> Path:
+        path = self.folder_path(account_dir, folder)
+        make_maildir(path)
+        (path / "maildirfolder").touch()
+        if subscribe:
+            subs = account_dir / "subscriptions"
+            names = subs.read_text("utf-8").splitlines() if subs.exists() else []
+            if folder not in names:
+                with open(subs, "a", encoding="utf-8") as f:
+                    f.write(folder + "\r\n")
+        return path
+
+    # ------------------------------------------------------------ messages
+    @staticmethod
+    def write_message(folder: Path, data: bytes, flags: str = "", recent: bool = True,
+                      date: float | None = None) -> str:
+        """Write one message file; returns its key. Unflagged recent mail goes to new/, the rest
+        to cur/ with its flags in the name (`KEY:2,FS`)."""
+        if recent and not flags:
+            return write_file(folder, data, "new", None, date)
+        return write_file(folder, data, "cur", "2," + "".join(sorted(set(flags))), date)
+
+    def seed_message(self, folder: Path, data: bytes, flags: str = "", recent: bool = False,
+                     date: float | None = None) -> int:
+        """Add a message to a folder no one else sees yet (a new account): no lock needed."""
+        key = self.write_message(folder, data, flags, recent, date)
+        ul = UidList.read(folder)
+        uid = ul.add(key)
+        ul.write(folder)
+        return uid
+
+    async def deliver(self, account: str, data: bytes, folder: str = "INBOX") -> int:
+        """Deliver a message (new, unseen, recent) and give it its UID at once."""
+        path = self.folder_path(self.ensure_account(account), folder)
+        async with FolderLock(path):
+            key = self.write_message(path, data)
+            ul = UidList.read(path)
+            uid = ul.add(key)
+            ul.write(path)
+        return uid
+
+    async def messages(self, account: str, folder: str = "INBOX") -> tuple[int, list[Message]]:
+        """(UIDVALIDITY, the folder's messages by UID). A file no one has given a UID yet (put
+        there by hand) gets one now, as pymap would give it."""
+        path = self.folder_path(self.ensure_account(account), folder)
+        async with FolderLock(path):
+            files = {_key(name): path / sub / name for sub in ("cur", "new")
+                     for name in _listdir(path / sub) if not name.startswith(".")}
+            ul = UidList.read(path)
+            known = {r.key for r in ul.records.values()}
+            new_keys = sorted(k for k in files if k not in known)
+            if new_keys or not (path / UIDLIST).exists():
+                for k in new_keys:
+                    ul.add(k)
+                ul.write(path)
+        out = [Message(uid, r.key, files[r.key]) for uid, r in sorted(ul.records.items()) if r.key in files]
+        return ul.validity, out
+
+    def read(self, account: str, key: str, folder: str = "INBOX") -> bytes | None:
+        """A message's content, found by key (its file name changes with its flags)."""
+        path = self.folder_path(self.account_dir(account), folder)
+        for sub in ("cur", "new"):
+            for name in _listdir(path / sub):
+                if _key(name) == key:
+                    try:
+                        return (path / sub / name).read_bytes()
+                    except FileNotFoundError:
+                        break
+        return None
+
+    async def remove(self, account: str, uids: Iterable[int], folder: str = "INBOX") -> int:
+        """Remove messages for good (POP3's UPDATE state); returns how many were removed."""
+        path = self.folder_path(self.account_dir(account), folder)
+        uids = set(uids)
+        removed = 0
+        async with FolderLock(path):
+            ul = UidList.read(path)
+            keys = {ul.records[u].key for u in uids if u in ul.records}
+            for sub in ("cur", "new"):
+                for name in _listdir(path / sub):
+                    if _key(name) in keys:
+                        try:
+                            (path / sub / name).unlink()
+                            removed += 1
+                        except FileNotFoundError:
+                            pass
+            for u in uids:
+                ul.records.pop(u, None)
+            ul.write(path)
+        return removed
+
+
+def write_file(folder: Path, data: bytes, subdir: str, info: str | None, date: float | None) -> str:
+    """Write a message the Maildir way (tmp/, then renamed into new/ or cur/); returns its key.
+    Stored with LF line ends, as Maildir tools (Dovecot, mutt, pymap) do; `crlf()` serves it."""
+    key = _new_key()
+    tmp = folder / "tmp" / key
+    with open(tmp, "wb") as f:
+        f.write(data.replace(b"\r\n", b"\n"))
+        f.flush()
+        os.fsync(f.fileno())
+    if date is not None:
+        os.utime(tmp, (date, date))
+    os.rename(tmp, folder / subdir / (key if info is None else f"{key}:{info}"))
+    return key
+
+
+def crlf(data: bytes) -> bytes:
+    """A stored message as the protocols send it: CRLF line ends (RFC 5322)."""
+    return data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+
+
+def make_maildir(path: Path) -> None:
+    for sub in ("cur", "new", "tmp"):
+        (path / sub).mkdir(parents=True, exist_ok=True)
+
+
+def _key(name: str) -> str:
+    return name.split(":", 1)[0]
+
+
+def _listdir(path: Path) -> list[str]:
+    try:
+        return os.listdir(path)
+    except FileNotFoundError:
+        return []
