@@ -92,6 +92,37 @@ def stop() -> None:
             control.release(WORKDIR)
 
 
+_instances: dict[str, Realmail] = {}
+
+
+def instance(name: str, users: dict[str, str], domains: list[str], port_base: int) -> Realmail:
+    """Another instance of the servers, for tests that need their own accounts (the doc
+    examples' users and passwords) or domains: its own work dir and ports (port_base + the
+    standard port), started once per process and released at exit under the same lease rules."""
+    with _lock:
+        if name in _instances:
+            return _instances[name]
+        workdir = Path(f"/tmp/fourmail-{name}")
+        settings = {"REALMAIL_USERS": " ".join(f"{u}:{p}" for u, p in users.items()),
+                    "REALMAIL_DOMAINS": " ".join(domains)}
+        for key, port in (("IMAP", 143), ("IMAPS", 993), ("POP3", 110), ("POP3S", 995), ("SMTP", 25),
+                          ("SUBMISSION", 587), ("SMTPS", 465), ("SMTP_NOTLS", 26)):
+            settings[f"REALMAIL_{key}_PORT"] = str(port_base + port)
+        saved = {k: os.environ.get(k) for k in settings}
+        os.environ.update(settings)          # start.sh reads its settings from the environment
+        try:
+            control.acquire(workdir)
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+        _instances[name] = _load(workdir)
+        atexit.register(control.release, workdir)
+        return _instances[name]
+
+
 def _load(workdir: Path) -> Realmail:
     env = {}
     for line in (workdir / "realmail.env").read_text().splitlines():
