@@ -206,18 +206,7 @@ def tokenize(text: str, names: NameTable):
                     re.match(r"[ \t]*:(?!=)", text[m.end():m.end() + 8]):
                 ttype, end = "MEMBER", m.end()     # {name: value}
             else:
-                found = names.match(text, pos, s)
-                if found is None and FourDLexer.extra_names is not None:
-                    found = FourDLexer.extra_names.match(text, pos, s)
-                if found is not None:
-                    ttype, end = found
-                    suffix = _TOKEN_SUFFIX.get(ttype)
-                    if suffix:
-                        sm = suffix.match(text, end)
-                        if sm:
-                            end = sm.end()
-                else:
-                    ttype, end = "NAME", m.end()
+                ttype, end = resolve_word(text, pos, s, names, FourDLexer.extra_names)
             s = text[pos:end]
             if ttype == "VAR":
                 in_declaration = True
@@ -245,6 +234,23 @@ def tokenize(text: str, names: NameTable):
 
 _BLANKS = re.compile(r"[ \t]*")
 _WORD_RE = re.compile(_WORD)
+
+
+def resolve_word(text: str, pos: int, word: str, names: NameTable, extra: NameTable | None) -> tuple[str, int]:
+    """A word at `pos`: the longest keyword, command or constant (with its `:Cnnn` / `:Knn:n`
+    token suffix) or project method it starts, else a plain NAME. Returns (type, end)."""
+    found = names.match(text, pos, word)
+    if found is None and extra is not None:
+        found = extra.match(text, pos, word)
+    if found is None:
+        return "NAME", pos + len(word)
+    ttype, end = found
+    suffix = _TOKEN_SUFFIX.get(ttype)
+    if suffix:
+        sm = suffix.match(text, end)
+        if sm:
+            end = sm.end()
+    return ttype, end
 
 
 def _declaration_type(text: str, pos: int, line: int, line_start: int) -> tuple[Token, int]:

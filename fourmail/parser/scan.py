@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import Iterator, NamedTuple
 
-from .lexer import (_CLASS_PATH_RE, _MEMBER_RE, _PUNCT_RE, _PUNCT_TYPE, _SCAN, _TOKEN_SUFFIX, TYPE_NAMES,
+from .lexer import (_CLASS_PATH_RE, _MEMBER_RE, _PUNCT_RE, _PUNCT_TYPE, _SCAN, resolve_word, TYPE_NAMES,
                     FourDLexer, base_names)
 
 
@@ -152,18 +152,7 @@ def scan(text: str, join: bool = False, state: ScanState | None = None) -> Itera
                     _KEY_COLON.match(text, end):
                 ttype = "MEMBER"
             else:
-                found = names.match(text, pos, m.group())
-                if found is None and extra is not None:
-                    found = extra.match(text, pos, m.group())
-                if found is not None:
-                    ttype, end = found
-                    suffix = _TOKEN_SUFFIX.get(ttype)
-                    if suffix:
-                        sm = suffix.match(text, end)
-                        if sm:
-                            end = sm.end()
-                else:
-                    ttype = "NAME"
+                ttype, end = resolve_word(text, pos, m.group(), names, extra)
             if ttype == "VAR":
                 in_declaration = True
         elif kind == "local":
