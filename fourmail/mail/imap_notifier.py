@@ -1,0 +1,177 @@
+"""4D.IMAPNotifier (IMAPNotifier.md): IMAP IDLE (RFC 2177) on the transporter's session.
+
+`.start()` sends IDLE in the selected mailbox and a background thread collects what the server
+pushes (new messages, expunges, flag changes); `.stop()` ends IDLE (DONE). As the page says,
+the transporter's other functions are unavailable while the notifier is started.
+
+What 4D does with the notifications is call the `listener` user-class instance of the server
+object. fourmail has no user classes (`cs.IMAPListener.new()` is an error) and no formulas,
+so nothing can be called back: the notifications are recorded instead, in the read-only
+`.events` collection (a fourmail addition), which a script reads after `.stop()`:
+    {type: "exists"|"recent"|"expunge"|"fetch"|"status", number, flags, text, at}
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import threading
+import time
+import weakref
+
+from ..runtime.errors import FourDError
+from ..runtime.values import ClassInstance
+
+IDLE_RENEW = 25 * 60      # RFC 2177: re-issue IDLE before the server's 29-minute inactivity timeout
+_POLL = 0.2               # how often the watcher looks at the stop request
+
+
+class IMAPNotifier(ClassInstance):
+    CLASS_NAME = "IMAPNotifier"
+
+    def __init__(self, transporter=None):
+        # a weak link: the notifier must not keep a released transporter (and its session) alive
+        self._owner = weakref.ref(transporter) if transporter is not None else None
+        self._started = False
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._events: list[dict] = []
+        self._lost: str | None = None        # why the watcher ended on its own
+
+    @property
+    def isStarted(self) -> bool:
+        return self._started
+
+    def _properties(self) -> dict:
+        with self._lock:
+            events = [dict(e) for e in self._events]
+        return {"isStarted": self._started, "events": events}
+
+    def _transporter(self):
+        return self._owner() if self._owner is not None else None
+
+    def _error_status(self, code: int, text: str, rt) -> dict:
+        t = self._transporter()
+        error = FourDError(code=code, message=text, component="IMAP")
+        if t is not None:
+            return t.failure_status(error, with_status=False)
+        rt.record_error(error)
+        return {"success": False, "statusText": text, "errors": [error.as_object()]}
+
+    # ------------------------------------------------------------ functions
+    def fn_start(self, rt):
+        """start(): IDLE in the selected mailbox; needs .selectBox() first."""
+        from .imap import ERR_SERVER, ERR_STATE, _Failure
+        t = self._transporter()
+        if t is None:
+            return self._error_status(ERR_STATE, "This notifier belongs to no IMAP transporter: use "
+                                                 "$transporter.notifier", rt)
+        if self._started:
+            return self._error_status(ERR_STATE, "The notifier is already started", rt)
+        try:
+            conn = t._session()
+            if t._box is None:
+                return self._error_status(ERR_STATE, "No mailbox is selected: call .selectBox() before "
+                                                     ".notifier.start()", rt)
+            if not conn.has_capability("IDLE"):
+                return self._error_status(ERR_SERVER, f"{t.host} does not offer IDLE (RFC 2177)", rt)
+            t._run(lambda c: c.idle())
+        except _Failure as f:
+            return t._failure(f)
+        text = conn._imap.continuation_response
+        text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text or "")
+        self._stop.clear()
+        self._lost = None
+        self._started = True
+        t.log_session(f"IMAP IDLE started in {t._box!r}")
+        self._thread = threading.Thread(target=self._watch, args=(conn,), name="fourmail-imap-idle", daemon=True)
+        self._thread.start()
+        return {"success": True, "statusText": text or "idling"}
+
+    def fn_stop(self, rt):
+        """stop(): DONE; the transporter's functions are available again."""
+        from .imap import ERR_NETWORK, ERR_STATE, _Failure
+        t = self._transporter()
+        if not self._started:
+            if self._lost:
+                lost, self._lost = self._lost, None
+                return self._error_status(ERR_NETWORK, lost, rt)
+            return self._error_status(ERR_STATE, "The notifier is not started", rt)
+        self._join()
+        self._started = False
+        conn = t._conn if t is not None else None
+        if conn is None:
+            return self._error_status(ERR_NETWORK, "The IMAP session was lost while idle", rt)
+        try:
+            text, responses = t._call(conn, lambda c: c.idle_done())   # no NOOP check: still in IDLE
+        except _Failure as f:
+            return t._failure(f)
+        self._record(responses)
+        t.log_session("IMAP IDLE stopped")
+        return {"success": True, "statusText": text.decode("utf-8", "replace") if isinstance(text, bytes)
+                else str(text)}
+
+    # ------------------------------------------------------------ the watcher thread
+    def _watch(self, conn) -> None:
+        renew_at = time.monotonic() + IDLE_RENEW
+        while not self._stop.is_set():
+            try:
+                self._record(conn.idle_check(timeout=_POLL))
+                if time.monotonic() > renew_at:
+                    self._record(conn.idle_done()[1])
+                    conn.idle()
+                    renew_at = time.monotonic() + IDLE_RENEW
+            except Exception as e:      # the session is gone: the notifier stops by itself
+                self._lost = f"IMAP IDLE session lost: {e or type(e).__name__}"
+                self._record([(b"BYE", self._lost.encode())])
+                t = self._transporter()
+                if t is not None:
+                    t._drop()
+                self._started = False
+                return
+
+    def _join(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(10)
+            self._thread = None
+
+    def halt(self, conn) -> None:
+        """The transporter is released: end the watcher and IDLE (the session is closed right after)."""
+        if self._started:
+            self._join()
+            self._started = False
+            if conn is not None:
+                try:
+                    self._record(conn.idle_done()[1])
+                except Exception:
+                    pass       # close() then finds the session unusable and just drops it
+
+    def _record(self, responses) -> None:
+        if not responses:
+            return
+        at = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        events = []
+        for r in responses:
+            if not r:
+                continue
+            event: dict = {}
+            if isinstance(r[0], int) and len(r) > 1:
+                kind = r[1].decode("ascii", "replace").lower() if isinstance(r[1], bytes) else str(r[1]).lower()
+                event = {"type": kind, "number": float(r[0])}
+                if kind == "fetch" and len(r) > 2 and isinstance(r[2], tuple):
+                    items = dict(zip(r[2][::2], r[2][1::2]))
+                    flags = items.get(b"FLAGS")
+                    if flags is not None:
+                        event["flags"] = " ".join(f.decode("utf-8", "replace") for f in flags)
+            else:
+                event = {"type": "status", "text": " ".join(
+                    x.decode("utf-8", "replace") if isinstance(x, bytes) else str(x) for x in r)}
+            event["at"] = at
+            events.append(event)
+        with self._lock:
+            self._events.extend(events)
+
+
+def new_notifier(rt, *args):
+    """4D.IMAPNotifier.new(): a notifier of no transporter (the useful one is $transporter.notifier)."""
+    return IMAPNotifier()
