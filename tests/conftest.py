@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,8 @@ CORPUS = REPO.parent / "shared" / "reference" / "4d" / "examples"
 
 
 class Result:
-    def __init__(self, out: str, error, rt):
-        self.out, self.error, self.rt = out, error, rt
+    def __init__(self, out: str, error, rt, variables: dict | None = None):
+        self.out, self.error, self.rt, self.variables = out, error, rt, variables or {}
 
     @property
     def lines(self) -> list[str]:
@@ -22,9 +23,10 @@ class Result:
 
 
 def run4d(source: str, *, answers=None, project_dir=None, filename="test.4dm", routes=(), cafiles=(),
-          logs_dir=None) -> Result:
+          logs_dir=None, keep_variables=False) -> Result:
     """Compile and run `source`; return ALERT output and the uncaught 4D error (or None).
-    `routes` ("HOST[:PORT]=TARGET[:PORT]") and `cafiles` are the CLI's --route and --cafile."""
+    `routes` ("HOST[:PORT]=TARGET[:PORT]") and `cafiles` are the CLI's --route and --cafile.
+    With keep_variables the locals live in a dict (Result.variables) a test can read."""
     from fourmail.mail.network import parse_route
     from fourmail.runtime.errors import FourDError
     from fourmail.runtime.session import Runtime
@@ -32,17 +34,30 @@ def run4d(source: str, *, answers=None, project_dir=None, filename="test.4dm", r
     rt = Runtime(project_dir=project_dir or REPO, out=out, answers=answers, interactive=False, logs_dir=logs_dir)
     rt.routes = [parse_route(r) for r in routes]
     rt.cafiles = [str(c) for c in cafiles]
-    method = rt.compile_source(source, filename, Path(filename).stem)
+    method = rt.compile_source(source, filename, Path(filename).stem, locals_mode="dict" if keep_variables else "fast")
     rt.main_name = Path(filename).stem
+    variables: dict = {}
     error = None
     try:
         try:
-            rt.run(method)
+            rt.run(method, locals_dict=variables if keep_variables else None)
         finally:
             rt.shutdown()
     except FourDError as e:
         error = e
-    return Result(out.getvalue(), error, rt)
+    return Result(out.getvalue(), error, rt, variables)
+
+
+def alerts(result) -> list:
+    """What the run ALERTed, line by line, JSON texts decoded; the run must not have failed."""
+    assert result.error is None, result.error.describe()
+    out = []
+    for line in result.lines:
+        try:
+            out.append(json.loads(line) if line[:1] in "{[" else line)
+        except ValueError:
+            out.append(line)
+    return out
 
 
 @pytest.fixture

@@ -12,12 +12,14 @@ mailboxes it counts on. `faulty_smtp` lives in servers/faulty_smtp.py and is re-
 from __future__ import annotations
 
 import atexit
+import hashlib
 import os
 import ssl
 import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 
 from servers import control
@@ -95,16 +97,18 @@ def stop() -> None:
 _instances: dict[str, Realmail] = {}
 
 
-def instance(name: str, users: dict[str, str], domains: list[str], port_base: int) -> Realmail:
+def instance(name: str, users: dict[str, str], port_base: int, domains: list[str] | None = None,
+             workdir: Path | None = None) -> Realmail:
     """Another instance of the servers, for tests that need their own accounts (the doc
     examples' users and passwords) or domains: its own work dir and ports (port_base + the
     standard port), started once per process and released at exit under the same lease rules."""
     with _lock:
         if name in _instances:
             return _instances[name]
-        workdir = Path(f"/tmp/fourmail-{name}")
-        settings = {"REALMAIL_USERS": " ".join(f"{u}:{p}" for u, p in users.items()),
-                    "REALMAIL_DOMAINS": " ".join(domains)}
+        workdir = workdir or Path(f"/tmp/fourmail-{name}")
+        settings = {"REALMAIL_USERS": " ".join(f"{u}:{p}" for u, p in users.items())}
+        if domains:
+            settings["REALMAIL_DOMAINS"] = " ".join(domains)
         for key, port in (("IMAP", 143), ("IMAPS", 993), ("POP3", 110), ("POP3S", 995), ("SMTP", 25),
                           ("SUBMISSION", 587), ("SMTPS", 465), ("SMTP_NOTLS", 26)):
             settings[f"REALMAIL_{key}_PORT"] = str(port_base + port)
@@ -211,3 +215,28 @@ def save_message(user: str, raw: bytes, box: str = "INBOX") -> None:
     if box.upper() != "INBOX":
         create_box(user, box)
     _doveadm("save", "-u", user, "-m", box, stdin=raw)
+
+
+# ---- messages made for the tests ---------------------------------------------------
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def make_message(subject: str, *, sender="Zoë Martin <alice@example.com>", to="bob@example.com",
+                 text="Bonjour à tous,\nvoici le message.\n", html: str | None = None,
+                 attachment: tuple[str, bytes] | None = None) -> bytes:
+    """A real MIME message with CRLF line ends (as Dovecot stores and serves it)."""
+    m = EmailMessage()
+    m["From"] = sender
+    m["To"] = to
+    m["Subject"] = subject
+    m["Message-ID"] = f"<{sha(subject.encode())[:16]}@example.com>"
+    m["Date"] = "Mon, 02 Mar 2026 10:00:00 +0100"
+    m.set_content(text)
+    if html:
+        m.add_alternative(html, subtype="html")
+    if attachment:
+        name, data = attachment
+        m.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
+    return m.as_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")

@@ -3,24 +3,21 @@ transporter itself) run against it, mailboxes filled and looked at without fourm
 files and Dovecot's own log), to count and hash messages."""
 from __future__ import annotations
 
-import atexit
-import hashlib
 import io
 import os
 import re
 import subprocess
-import threading
 import time
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
+import conftest
+import mailservers
 from fourmail.mail.network import parse_route
-from mailservers import Realmail
-from servers import control
-from fourmail.runtime.errors import FourDError
 from fourmail.runtime.session import Runtime
+from mailservers import Realmail, make_message, sha  # noqa: F401  (re-exported for the POP3 tests)
+from servers import control
 
 ATTACHMENT = bytes(range(256)) * 4
 
@@ -37,44 +34,9 @@ USERS = {"pop3-user": "pop3-pw",      # test_pop3.py
          "4d": "XXXXXXXX",            # the doc examples' 4d@gmail.com
          "test": "test-pw"}           # POP3TransporterClass__01's test@gmail.com (password asked)
 
-_lock = threading.Lock()
-_servers: Realmail | None = None
-
-
 def servers() -> Realmail:
     """Start (or join) the POP3 tests' instance, once per process; released at exit."""
-    global _servers
-    with _lock:
-        if _servers is None:
-            settings = {"REALMAIL_USERS": " ".join(f"{u}:{p}" for u, p in USERS.items())}
-            for key, port in (("IMAP", 143), ("IMAPS", 993), ("POP3", 110), ("POP3S", 995), ("SMTP", 25),
-                              ("SUBMISSION", 587), ("SMTPS", 465), ("SMTP_NOTLS", 26)):
-                settings[f"REALMAIL_{key}_PORT"] = str(PORT_BASE + port)
-            saved = {k: os.environ.get(k) for k in settings}
-            os.environ.update(settings)           # start.sh reads its settings from the environment
-            try:
-                control.acquire(WORKDIR)
-            finally:
-                for k, v in saved.items():
-                    if v is None:
-                        os.environ.pop(k, None)
-                    else:
-                        os.environ[k] = v
-            atexit.register(control.release, WORKDIR)
-            _servers = _load(WORKDIR)
-        return _servers
-
-
-def _load(workdir: Path) -> Realmail:
-    env = {}
-    for line in (workdir / "realmail.env").read_text().splitlines():
-        key, sep, value = line.partition("=")
-        if sep and not key.startswith("#"):
-            env[key.removeprefix("REALMAIL_")] = value.strip('"')
-    ports = {k.removesuffix("_PORT").lower(): int(v) for k, v in env.items() if k.endswith("_PORT")}
-    return Realmail(dir=workdir, host=env["HOST"], notls_host=env["NOTLS_HOST"], **ports, ca=Path(env["CA"]),
-                    users=dict(u.split(":", 1) for u in env["USERS"].split()),
-                    dovecot_conf=Path(env["DOVECOT_CONF"]))
+    return mailservers.instance("pop3", USERS, PORT_BASE, workdir=WORKDIR)
 
 
 @pytest.fixture(scope="session")
@@ -84,15 +46,6 @@ def pop3mail() -> Realmail:
         return servers()
     except control.RealmailError as e:
         pytest.fail(str(e), pytrace=False)     # never skip: the transporter is meaningless untested
-
-
-class Result:
-    def __init__(self, out: str, error, rt, variables: dict):
-        self.out, self.error, self.rt, self.variables = out, error, rt, variables
-
-    @property
-    def lines(self) -> list[str]:
-        return self.out.splitlines()
 
 
 def routes_for(server) -> list[str]:
@@ -109,46 +62,11 @@ def runtime(server, *, project_dir: Path, answers=None, cafile=True, out=None, r
     return rt
 
 
-def run4d(server, source: str, *, project_dir: Path, answers=None, cafile=True, routes=()) -> Result:
-    """Run 4D code in-process with the routes above. Locals are kept (dict mode) so a test can
-    read what a snippet computed without printing it; the run ends with the release of them all."""
-    out = io.StringIO()
-    rt = runtime(server, project_dir=project_dir, answers=answers, cafile=cafile, out=out, routes=routes)
-    method = rt.compile_source(source, "test.4dm", "test", locals_mode="dict")
-    rt.main_name = "test"
-    variables: dict = {}
-    error = None
-    try:
-        try:
-            rt.run(method, locals_dict=variables)
-        finally:
-            rt.shutdown()
-    except FourDError as e:
-        error = e
-    return Result(out.getvalue(), error, rt, variables)
-
-
-def sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def make_message(subject: str, *, sender="Zoë Martin <alice@example.com>", to="bob@example.com",
-                 text="Bonjour à tous,\nvoici le message.\n", html: str | None = None,
-                 attachment: tuple[str, bytes] | None = None) -> bytes:
-    """A real MIME message with CRLF line ends (what a POP3 server serves)."""
-    m = EmailMessage()
-    m["From"] = sender
-    m["To"] = to
-    m["Subject"] = subject
-    m["Message-ID"] = f"<{sha(subject.encode())[:16]}@example.com>"
-    m["Date"] = "Mon, 02 Mar 2026 10:00:00 +0100"
-    m.set_content(text)
-    if html:
-        m.add_alternative(html, subtype="html")
-    if attachment:
-        name, data = attachment
-        m.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
-    return m.as_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+def run4d(server, source: str, *, project_dir: Path, answers=None, cafile=True, routes=()):
+    """Run 4D code in-process with the routes above. Locals are kept (Result.variables) so a test
+    can read what a snippet computed without printing it; the run ends with the release of them all."""
+    return conftest.run4d(source, project_dir=project_dir, answers=answers, routes=[*routes, *routes_for(server)],
+                          cafiles=[server.ca] if cafile else (), keep_variables=True)
 
 
 def sample_messages() -> list[bytes]:

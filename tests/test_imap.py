@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from conftest import alerts
 from imap_support import (box_flags, box_hashes, client, exclusive, instance, make_message, reset_account, run4d, save,
                           sha)
 
@@ -55,16 +56,6 @@ def _account(dovecot, tmp_path):
     reset_account(dovecot, dovecot.dovecot_conf, USER, password)
 
 
-def _json_or_text(line: str):
-    try:
-        return json.loads(line) if line[:1] in "{[" else line
-    except ValueError:
-        return line
-
-
-def alerts(result) -> list:
-    assert result.error is None, result.error.describe()
-    return [_json_or_text(line) for line in result.lines]
 
 
 def fill(acct, box="INBOX", n=3) -> list[bytes]:

@@ -9,6 +9,7 @@ import socket
 
 import pytest
 
+from conftest import alerts
 from pop3_support import (ATTACHMENT, dovecot_log, fill, normalized, pop3_logins, pop3mail, run4d,  # noqa: F401
                           sample_messages)
 
@@ -36,16 +37,6 @@ def acct(pop3mail, tmp_path):
     fill(realmail, USER, [])
 
 
-def _json_or_text(line: str):
-    try:
-        return json.loads(line) if line[:1] in "{[" else line
-    except ValueError:
-        return line
-
-
-def alerts(result) -> list:
-    assert result.error is None, result.error.describe()
-    return [_json_or_text(line) for line in result.lines]
 
 
 # ---------------------------------------------------------------- the object itself

@@ -23,7 +23,7 @@ from conftest import CORPUS, REPO
 @pytest.fixture(scope="module")
 def docs():
     try:
-        return ms.instance("smtpdocs", {"4d": "XXXX", "test": "test-pw"}, ["gmail.com", "4d.com", "mail.com"], 14000)
+        return ms.instance("smtpdocs", {"4d": "XXXX", "test": "test-pw"}, 14000, domains=["gmail.com", "4d.com", "mail.com"])
     except ms.RealmailError as e:
         pytest.fail(str(e), pytrace=False)
 
