@@ -15,7 +15,6 @@ import datetime as _dt
 import hmac
 import imaplib
 import socket
-import ssl
 import time
 
 from imapclient import IMAPClient
@@ -235,15 +234,9 @@ class IMAPTransporter(Transporter):
             raise self._open_failure(e, ep, conn) from None
 
     def _open_failure(self, e: BaseException, ep, conn) -> _Failure:
-        if isinstance(e, ssl.SSLCertVerificationError):
-            return self._network_failure(f"TLS certificate of {ep.tls_name} rejected: {e.verify_message}")
-        if isinstance(e, ssl.SSLError):
-            return self._network_failure(f"TLS failure with {self.host}:{self.port}: {e.reason or e}")
-        if isinstance(e, (socket.timeout, TimeoutError)):
-            return self._network_failure(f"No answer from {self.host}:{self.port} within "
-                                         f"{self.connectionTimeOut} s (connectionTimeOut)")
-        if isinstance(e, OSError):
-            return self._network_failure(f"Cannot connect to {self.host}:{self.port}: {e.strerror or e}")
+        network = self.network_error_text(e, ep)
+        if network is not None:
+            return self._network_failure(network)
         if isinstance(e, (LoginError, imaplib.IMAP4.error)) and not isinstance(e, imaplib.IMAP4.abort):
             st = conn._imap.last_status if conn is not None else None
             if st and st[0] in ("NO", "BAD"):

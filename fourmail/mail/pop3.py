@@ -215,15 +215,9 @@ class POP3Transporter(Transporter):
         if text is not None:
             self.log_session(f"Refused by the server: {text}")
             return _Failure(text)
-        if isinstance(e, ssl.SSLCertVerificationError):
-            return self._failure(f"TLS certificate of {ep.tls_name} rejected: {e.verify_message}")
-        if isinstance(e, ssl.SSLError):
-            return self._failure(f"TLS failure with {self.host}:{self.port}: {e.reason or e}")
-        if isinstance(e, (socket.timeout, TimeoutError)):
-            return self._failure(f"No answer from {self.host}:{self.port} within "
-                                         f"{self.connectionTimeOut} s (connectionTimeOut)")
-        if isinstance(e, OSError):
-            return self._failure(f"Cannot connect to {self.host}:{self.port}: {e.strerror or e}")
+        network = self.network_error_text(e, ep)
+        if network is not None:
+            return self._failure(network)
         if isinstance(e, (poplib.error_proto, ValueError, UnicodeError)):
             return self._failure(f"POP3 session with {self.host}:{self.port} failed: {_reason(e)}")
         raise e
@@ -250,16 +244,7 @@ class POP3Transporter(Transporter):
 
     # ------------------------------------------------------------ authentication
     def _choose(self, sasl: list[str], apop: bool) -> str | None:
-        if self.authenticationMode:
-            return self.authenticationMode
-        if self._token:
-            return "OAUTH2"
-        if not self.user:
-            return None
-        for mech in POP3_AUTH_PREFERENCE:
-            if mech in sasl or (mech == "APOP" and apop):
-                return mech
-        return "USER"
+        return self.choose_auth(sasl + (["APOP"] if apop else []), POP3_AUTH_PREFERENCE, fallback="USER")
 
     def _authenticate(self, conn, capa: dict) -> str:
         sasl = capa.get("SASL", [])

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import smtplib
 import socket
-import ssl
 
 from ..runtime.errors import E, FourDError
 from ..runtime.values import UNDEFINED, type_name
@@ -163,15 +162,8 @@ class SMTPTransporter(Transporter):
             raise _Failure(e.smtp_code, _text(e.smtp_error)) from None
         except smtplib.SMTPResponseException as e:
             raise _Failure(e.smtp_code, _text(e.smtp_error)) from None
-        except ssl.SSLCertVerificationError as e:
-            raise self._network_failure(f"TLS certificate of {ep.tls_name} rejected: {e.verify_message}") from None
-        except ssl.SSLError as e:
-            raise self._network_failure(f"TLS failure with {self.host}:{self.port}: {e.reason or e}") from None
-        except (socket.timeout, TimeoutError):
-            raise self._network_failure(f"No answer from {self.host}:{self.port} within "
-                                        f"{self.connectionTimeOut} s (connectionTimeOut)") from None
         except OSError as e:
-            raise self._network_failure(f"Cannot connect to {self.host}:{self.port}: {e.strerror or e}") from None
+            raise self._network_failure(self.network_error_text(e, ep)) from None
         except smtplib.SMTPException as e:
             raise self._network_failure(f"SMTP session with {self.host}:{self.port} failed: {e}") from None
 

@@ -112,9 +112,11 @@ class Transporter(ClassInstance):
     def implicit_tls(self) -> bool:
         return self.port in self.IMPLICIT_TLS_PORTS
 
-    def choose_auth(self, offered: list[str]) -> str | None:
+    def choose_auth(self, offered: list[str], preference: tuple = AUTH_PREFERENCE,
+                    fallback: str | None = None) -> str | None:
         """The mechanism to use: the one asked for, else OAUTH2 with a token, else the most
-        secure the server offers. None: nothing to authenticate with."""
+        secure the server offers (in `preference` order), else `fallback` (by default LOGIN,
+        or what the server offers). None: nothing to authenticate with."""
         offered = [m.upper() for m in offered]
         if self.authenticationMode:
             return self.authenticationMode
@@ -122,10 +124,27 @@ class Transporter(ClassInstance):
             return "OAUTH2"
         if not self.user:
             return None
-        for mech in AUTH_PREFERENCE:
+        for mech in preference:
             if mech in offered:
                 return mech
+        if fallback is not None:
+            return fallback
         return "LOGIN" if not offered else offered[0]
+
+    def network_error_text(self, e: BaseException, ep) -> str | None:
+        """What to say when connecting failed below the mail protocol (TLS, timeout, socket);
+        None when `e` is not such a failure."""
+        import socket
+        import ssl
+        if isinstance(e, ssl.SSLCertVerificationError):
+            return f"TLS certificate of {ep.tls_name} rejected: {e.verify_message}"
+        if isinstance(e, ssl.SSLError):
+            return f"TLS failure with {self.host}:{self.port}: {e.reason or e}"
+        if isinstance(e, (socket.timeout, TimeoutError)):
+            return f"No answer from {self.host}:{self.port} within {self.connectionTimeOut} s (connectionTimeOut)"
+        if isinstance(e, OSError):
+            return f"Cannot connect to {self.host}:{self.port}: {e.strerror or e}"
+        return None
 
     def log_session(self, text: str) -> None:
         if self._log:
