@@ -9,7 +9,11 @@ import pytest
 
 from sandbox_util import ep, fresh, sandbox  # noqa: F401
 
-pytestmark = pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+
+@pytest.fixture(autouse=True, scope="module")
+def curl_installed(realmail):
+    # The test servers' install step (tests/servers/realmail/start.sh) also installs curl.
+    assert shutil.which("curl"), "curl is missing although the test servers' install step installs it"
 
 
 def curl(sb, url: str, name: str, host: str, port: int, *args: str) -> subprocess.CompletedProcess:

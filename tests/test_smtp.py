@@ -440,3 +440,13 @@ def test_smime_signature_verifies(realmail, tmp_path):
                         "-certfile", str(tmp_path / "me.pem")], capture_output=True)
     assert v.returncode == 0, v.stderr.decode()
     assert b"Hello Bob" in v.stdout
+
+
+def test_ssl_cert_file_is_honoured(realmail, tmp_path, monkeypatch):
+    # The system trust store as OpenSSL finds it: SSL_CERT_FILE names the CA file to trust.
+    monkeypatch.setenv("SSL_CERT_FILE", str(realmail.ca))
+    s = subject()
+    r = run4d(send_source(s, port=465, user="alice", password="alice-pw"), routes=routes(realmail),
+              project_dir=tmp_path)
+    assert r.lines[-1].startswith("True|250|"), r.lines
+    delivered("bob", s)

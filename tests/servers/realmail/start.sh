@@ -38,7 +38,7 @@ USERS=${REALMAIL_USERS:-"alice:alice-pw bob:bob-pw"}
 MAIL_OWNER=${REALMAIL_MAIL_USER:-mail}   # existing system account that owns Maildirs
 # HMAC key for the static OAuth2 (XOAUTH2/OAUTHBEARER) test tokens (JWT, HS256).
 OAUTH2_KEY=${REALMAIL_OAUTH2_KEY:-realmail-oauth2-test-signing-key}
-PKGS="dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix openssl"
+PKGS="dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix openssl curl"  # curl: a real client for the sandbox tests
 
 log() { printf 'realmail: %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
