@@ -111,3 +111,16 @@ def test_standalone_sandbox_serves_until_interrupted(tmp_path):
         out, err = p.communicate(timeout=30)
     assert p.returncode == 0, err
     assert "fourmail sandbox stopped." in out
+
+
+def test_imap_and_pop3_on_unusual_ports_reach_the_sandbox(tmp_path):
+    # a port that names no protocol is routed by the transporter's own protocol
+    script = tmp_path / "odd.4dm"
+    script.write_text('$t:=IMAP New transporter(New object("host";"imap.example.org";"port";1143;"user";"u";"password";"p"))\n'
+                      '$s:=$t.checkConnection()\nALERT(String($s.success))\n'
+                      '$p:=POP3 New transporter(New object("host";"pop.example.org";"port";1110;"user";"u";"password";"p"))\n'
+                      '$s:=$p.checkConnection()\nALERT(String($s.success))\n')
+    env = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "data"))
+    r = subprocess.run([sys.executable, "-m", "fourmail", "run", "--sandbox", "--sandbox-dir", str(tmp_path / "store"),
+                        str(script)], capture_output=True, text=True, stdin=subprocess.DEVNULL, env=env, timeout=120)
+    assert (r.returncode, r.stdout) == (0, "True\nTrue\n"), r.stderr
