@@ -15,7 +15,6 @@ import os
 import re
 import time
 import unicodedata
-import uuid
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 from ..runtime.errors import E, FourDError
@@ -577,6 +576,7 @@ def generate_uuid(rt, *args):
     if args and not is_star(args[0]):
         version = _int("Generate UUID", args[0])
     if version == 4:
+        import uuid     # here, not at import: uuid pulls in platform, a cost every run would pay
         return uuid.uuid4().hex.upper()
     if version == 7:
         ms = int(time.time() * 1000) & ((1 << 48) - 1)

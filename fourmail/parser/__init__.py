@@ -1,4 +1,7 @@
-"""Source text -> AST: `parse(source, filename)` returns an ast.Program or raises FourDSyntaxError."""
+"""Source text -> AST: `parse(source, filename)` returns an ast.Program or raises FourDSyntaxError.
+
+The pipeline: lexer.tokenize (4D's lexical rules, the command registry) -> lalr.parse (the
+grammar's cached LALR tables) -> build.AstBuilder (the AST of ast.py)."""
 from __future__ import annotations
 
 from .ast import Program
@@ -6,25 +9,22 @@ from .errors import FourDSyntaxError
 
 
 def parse(source: str, filename: str = "<input>") -> Program:
-    from lark.exceptions import LarkError, VisitError
-    from .grammar import get_parser
-    from .errors import from_lark
+    from . import lalr
+    from .build import AstBuilder
+    from .errors import from_unexpected
+    from .grammar import get_tables
+    from .lexer import Token, base_names, tokenize
 
     text = source if source.endswith("\n") else source + "\n"
-    parser = get_parser()   # grammar problems are bugs, not the user's syntax errors
+    tables = get_tables()   # grammar problems are bugs, not the user's syntax errors
+    end = Token("$END", "", len(text), text.count("\n") or 1, 1)
     try:
-        return parser.parse(text)
+        return lalr.parse(tokenize(text, base_names()), tables, AstBuilder(), end)
     except FourDSyntaxError as e:
         e.filename, e.source = filename, source
         raise
-    except VisitError as e:
-        if isinstance(e.orig_exc, FourDSyntaxError):
-            err = e.orig_exc
-            err.filename, err.source = filename, source
-            raise err from None
-        raise FourDSyntaxError(str(e.orig_exc), 1, 1, filename, source) from None
-    except LarkError as e:
-        raise from_lark(e, filename, source) from None
+    except lalr.UnexpectedToken as e:
+        raise from_unexpected(e, filename, source) from None
 
 
 __all__ = ["parse", "FourDSyntaxError", "Program"]

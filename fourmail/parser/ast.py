@@ -5,7 +5,6 @@ diagnostics can point at the source.
 """
 from __future__ import annotations
 
-from typing import Any
 
 
 class Node:

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import re
 
-from lark import Token, Transformer
-
 from . import ast as A
 from .errors import FourDSyntaxError
+from .lexer import Token
 from ..runtime.values import Date, Time
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"'}
@@ -79,8 +78,9 @@ def _block(items) -> list:
     return [x for x in items if isinstance(x, A.Node)]
 
 
-class AstBuilder(Transformer):
-    """Rule callbacks, named after the rules and aliases of grammar/4d.lark."""
+class AstBuilder:
+    """Rule callbacks, named after the rules and aliases of grammar/4d.lark: each gets the kept
+    children of a reduction (lalr.py) and returns an AST node."""
 
     # ------------------------------------------------------------ program and blocks
     def start(self, items):

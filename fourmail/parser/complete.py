@@ -45,18 +45,18 @@ def check_complete(text: str) -> Completeness:
     last = tail[-1] if tail else None
     if last is not None and (last.kind in ("OPEN_COMMENT", "CONT") or st.open_string or st.brackets):
         return Completeness(INCOMPLETE, next_level)
-    from lark.exceptions import LarkError, UnexpectedEOF, UnexpectedToken
-    from . import FourDSyntaxError
-    from .grammar import get_parser
+    from . import FourDSyntaxError, lalr
+    from .build import AstBuilder
+    from .grammar import get_tables
+    from .lexer import Token, base_names, tokenize
+    text = _prepare(src, pieces)
     try:
-        get_parser().parse(_prepare(src, pieces))
-    except UnexpectedToken as e:
+        lalr.parse(tokenize(text, base_names()), get_tables(), AstBuilder(), Token("$END", "", len(text), 1, 1))
+    except lalr.UnexpectedToken as e:
         if e.token.type == "$END":
             return Completeness(INCOMPLETE, next_level)
         return Completeness(INVALID, 0)
-    except UnexpectedEOF:
-        return Completeness(INCOMPLETE, next_level)
-    except (FourDSyntaxError, LarkError):
+    except FourDSyntaxError:
         return Completeness(INVALID, 0)
     except Exception:            # a parser bug must never lock the REPL: let the run report it
         return Completeness(INVALID, 0)

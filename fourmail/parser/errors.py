@@ -49,42 +49,27 @@ def _expected(names) -> str:
     return " (expected " + ", ".join(friendly) + ")"
 
 
-def from_lark(exc, filename: str, source: str) -> FourDSyntaxError:
-    """Translate a Lark parse exception into a precise FourDSyntaxError."""
-    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
-
-    if isinstance(exc, UnexpectedToken):
-        tok = exc.token
-        line = tok.line if tok.type != "$END" else source.count("\n") or 1
-        col = tok.column if tok.type != "$END" else 1
-        expected = set(exc.expected or ())
-        if "_NL" in expected and tok.type not in ("_NL", "$END"):
-            msg = f"unexpected {_describe_token(tok)}: expected end of line"
-            prev = getattr(exc, "state", None)
-            line_text = source.splitlines()[line - 1] if line - 1 < len(source.splitlines()) else ""
-            head = line_text[: col - 1].strip().lower()
-            if head.startswith(("if", "while", "for", "case")) and head.endswith(")"):
-                msg += " (4D allows one statement per line: put it on the next line)"
-            elif str(tok) == ")":
-                msg = "unexpected ')': unbalanced parentheses"
-            del prev
-        elif tok.type in ("_NL", "$END"):
-            what = "end of line" if tok.type == "_NL" else "end of file"
-            msg = f"unexpected {what}{_expected(expected)}"
-            if tok.type == "$END":
-                blocks = [n for n in expected if n.startswith("END_") or n == "UNTIL"]
-                if blocks:
-                    msg = f"unexpected end of file: missing {TERMINAL_NAMES.get(sorted(blocks)[0])}"
-        else:
-            msg = f"unexpected {_describe_token(tok)}{_expected(expected)}"
-        return FourDSyntaxError(msg, line, col, filename, source)
-    if isinstance(exc, UnexpectedCharacters):
-        ch = source[exc.pos_in_stream] if exc.pos_in_stream < len(source) else ""
-        if ch == '"':
-            msg = "unterminated text literal (missing closing \")"
-        else:
-            msg = f"unexpected character {ch!r}"
-        return FourDSyntaxError(msg, exc.line, exc.column, filename, source)
-    if isinstance(exc, UnexpectedEOF):
-        return FourDSyntaxError("unexpected end of file", source.count("\n") or 1, 1, filename, source)
-    return FourDSyntaxError(str(exc), 1, 1, filename, source)
+def from_unexpected(exc, filename: str, source: str) -> FourDSyntaxError:
+    """Translate the parser's UnexpectedToken (lalr.py) into a precise FourDSyntaxError."""
+    tok = exc.token
+    line = tok.line if tok.type != "$END" else source.count("\n") or 1
+    col = tok.column if tok.type != "$END" else 1
+    expected = set(exc.expected or ())
+    if "_NL" in expected and tok.type not in ("_NL", "$END"):
+        msg = f"unexpected {_describe_token(tok)}: expected end of line"
+        line_text = source.splitlines()[line - 1] if line - 1 < len(source.splitlines()) else ""
+        head = line_text[: col - 1].strip().lower()
+        if head.startswith(("if", "while", "for", "case")) and head.endswith(")"):
+            msg += " (4D allows one statement per line: put it on the next line)"
+        elif str(tok) == ")":
+            msg = "unexpected ')': unbalanced parentheses"
+    elif tok.type in ("_NL", "$END"):
+        what = "end of line" if tok.type == "_NL" else "end of file"
+        msg = f"unexpected {what}{_expected(expected)}"
+        if tok.type == "$END":
+            blocks = [n for n in expected if n.startswith("END_") or n == "UNTIL"]
+            if blocks:
+                msg = f"unexpected end of file: missing {TERMINAL_NAMES.get(sorted(blocks)[0])}"
+    else:
+        msg = f"unexpected {_describe_token(tok)}{_expected(expected)}"
+    return FourDSyntaxError(msg, line, col, filename, source)

@@ -13,9 +13,27 @@ from __future__ import annotations
 
 import re
 
-from lark.lexer import Lexer, Token
-
 from .errors import FourDSyntaxError
+
+
+class Token(str):
+    """A token: its text, with its type and where it starts and ends (lark's Token interface)."""
+
+    __slots__ = ("type", "start_pos", "line", "column", "end_line", "end_column", "end_pos")
+
+    def __new__(cls, type_: str, value: str, start_pos: int = 0, line: int = 0, column: int = 0,
+                end_line: int = 0, end_column: int = 0, end_pos: int = 0):
+        self = super().__new__(cls, value)
+        self.type, self.start_pos, self.line, self.column = type_, start_pos, line, column
+        self.end_line, self.end_column, self.end_pos = end_line, end_column, end_pos
+        return self
+
+    @property
+    def value(self) -> str:
+        return str(self)
+
+    def __repr__(self) -> str:
+        return f"Token({self.type!r}, {str(self)!r})"
 
 KEYWORDS = {
     ("if",): "IF", ("else",): "ELSE", ("end", "if"): "END_IF", ("case", "of"): "CASE_OF",
@@ -118,16 +136,8 @@ def base_names() -> NameTable:
     return _base_table
 
 
-class FourDLexer(Lexer):
-    """Lark custom lexer: `lex(text)` yields the tokens grammar/4d.lark declares."""
-
-    extra_names: NameTable | None = None   # project methods with spaces in their names
-
-    def __init__(self, lexer_conf=None):
-        self.names = base_names()
-
-    def lex(self, text: str):
-        return tokenize(text, self.names)
+# Names of the running project's methods that have spaces in them (identifiers.md allows it).
+extra_names: NameTable | None = None
 
 
 def tokenize(text: str, names: NameTable):
@@ -206,7 +216,7 @@ def tokenize(text: str, names: NameTable):
                     re.match(r"[ \t]*:(?!=)", text[m.end():m.end() + 8]):
                 ttype, end = "MEMBER", m.end()     # {name: value}
             else:
-                ttype, end = resolve_word(text, pos, s, names, FourDLexer.extra_names)
+                ttype, end = resolve_word(text, pos, s, names, extra_names)
             s = text[pos:end]
             if ttype == "VAR":
                 in_declaration = True

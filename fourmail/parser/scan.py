@@ -21,7 +21,8 @@ import re
 from typing import Iterator, NamedTuple
 
 from .lexer import (_CLASS_PATH_RE, _MEMBER_RE, _PUNCT_RE, _PUNCT_TYPE, _SCAN, resolve_word, TYPE_NAMES,
-                    FourDLexer, base_names)
+                    base_names)
+from . import lexer as _lexer
 
 
 class Piece(NamedTuple):
@@ -53,7 +54,7 @@ def scan(text: str, join: bool = False, state: ScanState | None = None) -> Itera
     """Pieces of `text`, in order, covering it whole. With `join`, a line break inside an open
     bracket or text literal is a JOIN_NL (the statement goes on) instead of an NL."""
     names = base_names()
-    extra = FourDLexer.extra_names
+    extra = _lexer.extra_names
     st = state or ScanState()
     pos, n = 0, len(text)
     prev = None

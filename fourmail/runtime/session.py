@@ -148,8 +148,10 @@ class Runtime:
 
     def shutdown(self) -> None:
         """End of the run: release what is still open (transporters close their sessions)."""
-        from ..mail.transporter import close_all
-        close_all()
+        import sys
+        transporters = sys.modules.get("fourmail.mail.transporter")
+        if transporters is not None:      # no transporter was ever made: nothing to release
+            transporters.close_all()
 
     def _call_handler(self, handler: str, error: FourDError) -> None:
         self.process_vars.update({"error": int(error.code), "error method": error.method or "",
