@@ -6,7 +6,7 @@ The IMAP tests do not use the shared instance's alice and bob: the doc examples 
 (4d@gmail.com twice with two passwords, test@gmail.com, xxxx), and tests that empty, move and
 expunge whole mailboxes must not race the POP3/SMTP tests (or another test run) on the same
 INBOX. So they start two more instances of tests/servers/realmail/start.sh, each with its own
-work dir, ports and REALMAIL_USERS, under the lead's lease rules (servers/control.py)."""
+work dir, ports and REALMAIL_USERS, under the lease rules of servers/control.py."""
 from __future__ import annotations
 
 import fcntl

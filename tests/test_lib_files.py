@@ -16,7 +16,7 @@ def rt(tmp_path):
 
 
 def test_filesystems_resolve_against_project_dir(rt, tmp_path):
-    # brief: /PACKAGE and /PROJECT = project_dir, /RESOURCES, /DATA, /LOGS below it
+    # /PACKAGE and /PROJECT = project_dir, /RESOURCES, /DATA, /LOGS below it (README "Using it")
     assert F.file(rt, "/PACKAGE/Mails/t.txt").get_property("platformPath") == str(tmp_path / "Mails" / "t.txt")
     assert F.file(rt, "/PROJECT/a.txt").get_property("platformPath") == str(tmp_path / "a.txt")
     assert F.file(rt, "/RESOURCES/a.txt").get_property("platformPath") == str(tmp_path / "Resources" / "a.txt")
