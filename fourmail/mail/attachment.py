@@ -4,7 +4,7 @@ An attachment is made from a 4D.File (or a 4D.ZipFile, recognised by its class n
 a path text in the system syntax (a bare file name is looked up beside the project, i.e.
 rt.project_dir). A file must exist when the attachment is created (error -43, FiFo); its content
 is read when it is needed: getContent() or the MIME conversion. Attachments received in a MIME
-document (MAIL Convert from MIME) hold their decoded content.
+document (MAIL Convert from MIME) decode their content the first time it is asked for.
 """
 from __future__ import annotations
 
@@ -43,10 +43,14 @@ class MailAttachment(ClassInstance):
 
     def __init__(self, *, type: str, disposition: str, name: str | None = None, cid: str | None = None,
                  path: str | None = None, platform_path: str | None = None, size: float | None = None,
-                 data: bytes | None = None, file: ClassInstance | None = None, part_id: str | None = None):
+                 data: bytes | None = None, file: ClassInstance | None = None, part_id: str | None = None,
+                 load=None):
         self.type, self.disposition, self.name, self.cid = type, disposition, name, cid
         self.path, self.platform_path, self.size = path, platform_path, size
         self._data, self._file = data, file
+        # load() -> bytes: the content of a received attachment, decoded on first use (a mailbox
+        # read with getMails() has many attachments nobody opens)
+        self._load = load
         # The bodyStructure part this attachment came from (MAIL Convert from MIME), so converting
         # the Email object back to MIME puts it where it was; not a 4D property.
         self.part_id = part_id
@@ -57,6 +61,8 @@ class MailAttachment(ClassInstance):
         return {k: v for k, v in props.items() if v is not None}
 
     def content(self, rt) -> bytes:
+        if self._load is not None:
+            self._data, self._load = self._load(), None
         if self._data is not None:
             return self._data
         data = self._file.call_function(rt, "getContent", [])

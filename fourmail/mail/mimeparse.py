@@ -18,17 +18,24 @@ Real-world mail is taken as it comes: the stdlib parser records defects instead 
 bad charset or transfer encoding sets isEncodingProblem, and nothing raises.
 A Text argument already holds characters: 8-bit (raw) content in it is read as those characters,
 whatever charset the part declares; encoded (QP/base64) content uses the declared charset.
+
+The result is what the stdlib gives with policy.default (the tree of BytesParser, the fields as
+the header registry reads them); mimetree.py and mimeheaders.py get it without the registry's
+cost, which on a mailbox read by getMails() was nearly all of the time. Each part's fields are
+read once, and attachments decode their content only when it is asked for.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import re
-from email.header import decode_header, make_header
+from email._encoded_words import decode_b
 from email.message import Message
-from email.parser import BytesParser
 from email.policy import default as _policy
+from quopri import decodestring as _decode_qp
 
+from . import mimeheaders as _h
 from .attachment import ATTACHMENT, INLINE, MailAttachment
+from .mimetree import fields_of, parse as _parse
 
 _DECODED_CTES = {"7bit", "8bit", "binary", "quoted-printable", "base64", "x-uuencode", "uuencode", "x-uue",
                  "uue"}
@@ -38,51 +45,8 @@ _ADDRESS_FIELDS = (("from", "from"), ("sender", "sender"), ("reply-to", "replyTo
                    ("bcc", "bcc"))
 
 
-def _fix8(value: str) -> str:
-    """Raw 8-bit header bytes (surrogate-escaped by the parser) as UTF-8, else Latin-1."""
-    if not any("\udc80" <= ch <= "\udcff" for ch in value):
-        return value
-    raw = value.encode("utf-8", "surrogateescape")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
-def _unfold(value: str) -> str:
-    return re.sub(r"\r?\n", "", value).strip()
-
-
-def _header(name: str, raw: str):
-    """The stdlib's parsed header object, or None if it cannot be parsed."""
-    try:
-        return _policy.header_factory(name, _unfold(_fix8(raw)))
-    except Exception:
-        return None
-
-
-def _text(name: str, raw: str) -> str:
-    """The field's text with RFC 2047 words decoded and folding removed, otherwise as written."""
-    h = _header("X-Unstructured", raw)          # any unregistered name parses as unstructured
-    if h is not None:
-        return str(h)
-    value = _unfold(_fix8(raw))
-    try:
-        return str(make_header(decode_header(value)))
-    except Exception:
-        return value
-
-
-def _headers(part: Message) -> list[dict]:
-    return [{"name": name, "value": _text(name, raw)} for name, raw in part.raw_items()]
-
-
-def _first(part: Message, name: str):
-    """The parsed header object of the first `name` field of a part, or None."""
-    for n, raw in part.raw_items():
-        if n.lower() == name:
-            return _header(n, raw)
-    return None
+def _headers(items: list[tuple[str, str]]) -> list[dict]:
+    return [{"name": name, "value": _h.text(raw)} for name, raw in items]
 
 
 def _ids(text: str) -> list[str]:
@@ -90,19 +54,8 @@ def _ids(text: str) -> list[str]:
     return [i.strip() for i in (ids if ids else text.split()) if i.strip()]
 
 
-def _addresses(values: list[tuple[str, str]]) -> list[dict]:
-    out = []
-    for name, raw in values:
-        h = _header(name, raw)
-        for a in getattr(h, "addresses", ()) if h is not None else ():
-            if "@" in a.addr_spec:
-                out.append({"name": a.display_name or None, "email": a.addr_spec})
-    return out
-
-
 def _iso_utc(raw: str) -> str | None:
-    h = _header("Date", raw)
-    dt = getattr(h, "datetime", None)
+    dt = _h.send_at(raw)
     if dt is None:
         return None
     if dt.tzinfo is None:                       # "-0000": UTC with no information about the zone
@@ -112,23 +65,56 @@ def _iso_utc(raw: str) -> str | None:
 
 # ---------------------------------------------------------------- body parts
 
-def _param(h, key: str):
-    params = getattr(h, "params", None) or {}
+def _param(params: dict, key: str):
     value = params.get(key)
     return value if isinstance(value, str) and value else None
 
 
-def _decode_text(part: Message, text_input: bool) -> tuple[str, bool, str]:
+class _Fields:
+    """What a part's fields say, each read once (None/{} when absent or unreadable); the first
+    field of a name is the one that counts, as for Message.get()."""
+
+    def __init__(self, part: Message):
+        first, self.ctype = fields_of(part)
+        ct, cd, cte = first.get("content-type"), first.get("content-disposition"), first.get("content-transfer-encoding")
+        self.ct_params = _h.mime_params("content-type", ct[1])[1] if ct is not None else {}
+        self.disposition, self.cd_params = _h.mime_params("content-disposition", cd[1]) if cd is not None else (None, {})
+        self.cte = _h.fetched(*cte) if cte is not None else ""      # str(part.get("content-transfer-encoding", ""))
+        self.first = first
+
+    def text(self, lname: str) -> str | None:
+        field = self.first.get(lname)
+        return _h.unstructured(field[1]) if field is not None else None
+
+
+def _payload(part: Message, cte: str) -> tuple[bytes, bool]:
+    """part.get_payload(decode=True), and whether decoding found a defect, without its lookups
+    (`cte`: the str() of the part's first Content-Transfer-Encoding field, lowercased)."""
+    payload = part._payload
+    if not isinstance(payload, str) or cte in ("x-uuencode", "uuencode", "uue", "x-uue"):
+        defects = len(part.defects)
+        data = part.get_payload(decode=True)
+        return data, len(part.defects) > defects
+    data = payload.encode("ascii", "surrogateescape")       # the bytes the parser read
+    if cte == "quoted-printable":
+        return _decode_qp(data), False
+    if cte == "base64":
+        value, defects = decode_b(b"".join(data.splitlines()))
+        return value, bool(defects)
+    return data, False
+
+
+def _decode_text(part: Message, fields: _Fields, text_input: bool, declared: str | None) -> tuple[str, bool, str]:
     """(value, isEncodingProblem, Content-Transfer-Encoding) of a text part."""
-    cte = str(part.get("content-transfer-encoding", "") or "").strip().lower() or "7bit"
+    full = fields.cte
+    cte = full.strip().lower() or "7bit"
     problem = cte not in _DECODED_CTES
-    defects = len(part.defects)
     try:
-        data = part.get_payload(decode=True) or b""
+        data, defects = _payload(part, full.lower())
+        data = data or b""
     except Exception:
-        data, problem = str(part.get_payload() or "").encode("utf-8", "surrogateescape"), True
-    problem = problem or len(part.defects) > defects          # e.g. bad base64 padding
-    declared = _param(_first(part, "content-type"), "charset")
+        data, defects = str(part.get_payload() or "").encode("utf-8", "surrogateescape"), True
+    problem = problem or defects                                # e.g. bad base64 padding
     if text_input and cte in _RAW_CTES and not data.isascii():
         codec = "utf-8"          # the characters of the Text argument, encoded by mime_to_email
     else:
@@ -146,6 +132,16 @@ def _decode_text(part: Message, text_input: bool) -> tuple[str, bool, str]:
     return value.replace("\r\n", "\n"), problem, cte
 
 
+def _content(part: Message) -> bytes:
+    try:
+        if part.get_content_maintype() == "message" and part.is_multipart():
+            # an attached message (or the header blocks of a delivery report), as MIME
+            return b"\r\n".join(p.as_bytes(policy=_CRLF) for p in part.get_payload())
+        return part.get_payload(decode=True) or b""
+    except Exception:
+        return str(part.get_payload() or "").encode("utf-8", "surrogateescape")
+
+
 class _Walker:
     def __init__(self, text_input: bool):
         self.text_input = text_input
@@ -154,106 +150,99 @@ class _Walker:
         self.attachments: list[MailAttachment] = []
 
     def part(self, part: Message, root: bool) -> dict:
-        ctype = part.get_content_type()
+        items = part._headers
+        fields = _Fields(part)
+        ctype = fields.ctype
         node: dict = {}
-        if part.get_content_maintype() == "multipart" and part.is_multipart():
+        if ctype.startswith("multipart/") and part.is_multipart():
             node["type"] = ctype
-            self._describe(part, node)
+            self._describe(fields, node)
             node["subParts"] = [self.part(p, False) for p in part.get_payload() if isinstance(p, Message)]
-            node["headers"] = _headers(part)
+            node["headers"] = _headers(items)
             return node
         self.count += 1
         pid = f"p{self.count:04d}"
         node["partID"] = pid
         node["type"] = ctype
-        ct, cd = _first(part, "content-type"), _first(part, "content-disposition")
-        charset = _param(ct, "charset")
+        charset = _param(fields.ct_params, "charset")
         if charset:
             node["charset"] = charset
-        disposition = getattr(cd, "content_disposition", None) if cd is not None else None
-        filename = _param(cd, "filename") or _param(ct, "name")
-        if (part.get_content_maintype() in ("text", "multipart") and disposition != ATTACHMENT
-                and not filename):
-            value, problem, cte = _decode_text(part, self.text_input)
+        disposition = fields.disposition
+        filename = _param(fields.cd_params, "filename") or _param(fields.ct_params, "name")
+        if (ctype.startswith(("text/", "multipart/")) and disposition != ATTACHMENT and not filename):
+            value, problem, cte = _decode_text(part, fields, self.text_input, charset)
             if root and value.endswith("\n") and cte in _RAW_CTES | {"quoted-printable"}:
                 value = value[:-1]          # the final CRLF ends the message's last line
             self.values[pid] = {"value": value, "isEncodingProblem": problem}
             if problem:
                 node["encoding"] = cte
         else:
-            self.attachments.append(self._attachment(part, pid, ctype, disposition, filename, cd))
-        self._describe(part, node)
-        node["headers"] = _headers(part)
+            self.attachments.append(self._attachment(part, fields, pid, ctype, disposition, filename))
+        self._describe(fields, node)
+        node["headers"] = _headers(items)
         return node
 
     @staticmethod
-    def _describe(part: Message, node: dict) -> None:
-        cd = _first(part, "content-disposition")
-        if cd is not None and getattr(cd, "content_disposition", None):
-            node["disposition"] = cd.content_disposition
-        language = _first(part, "content-language")
+    def _describe(fields: _Fields, node: dict) -> None:
+        if fields.disposition:
+            node["disposition"] = fields.disposition
+        language = fields.text("content-language")
         if language is not None:
-            tags = [t.strip() for t in str(language).split(",") if t.strip()]
+            tags = [t.strip() for t in language.split(",") if t.strip()]
             if tags:
                 node["language"] = tags
-        location = _first(part, "content-location")
-        if location is not None and str(location).strip():
-            node["location"] = str(location).strip()
+        location = fields.text("content-location")
+        if location is not None and location.strip():
+            node["location"] = location.strip()
 
     @staticmethod
-    def _content(part: Message) -> bytes:
-        try:
-            if part.get_content_maintype() == "message" and part.is_multipart():
-                # an attached message (or the header blocks of a delivery report), as MIME
-                return b"\r\n".join(p.as_bytes(policy=_CRLF) for p in part.get_payload())
-            return part.get_payload(decode=True) or b""
-        except Exception:
-            return str(part.get_payload() or "").encode("utf-8", "surrogateescape")
-
-    def _attachment(self, part, pid, ctype, disposition, filename, cd) -> MailAttachment:
-        cid_header = _first(part, "content-id")
-        cid = str(cid_header).strip().strip("<>").strip() if cid_header is not None else ""
-        size = _param(cd, "size")
+    def _attachment(part, fields: _Fields, pid, ctype, disposition, filename) -> MailAttachment:
+        cid = fields.text("content-id")
+        cid = cid.strip().strip("<>").strip() if cid is not None else ""
+        size = _param(fields.cd_params, "size")
         return MailAttachment(
             type=ctype, disposition=disposition or (INLINE if cid else ATTACHMENT), name=filename,
             cid=cid or None, size=float(size) if size and size.isdigit() else None,
-            data=self._content(part), part_id=pid)
+            load=lambda: _content(part), part_id=pid)
 
 
 # ---------------------------------------------------------------- the Email object
 
 def _top_level(msg: Message, mail: dict) -> None:
+    items = msg._headers
+    headers = _headers(items)               # every field's text, once: subject & co. are among them
     fields: dict[str, list[tuple[str, str]]] = {}
-    for name, raw in msg.raw_items():
-        fields.setdefault(name.lower(), []).append((name, raw))
+    for (name, raw), h in zip(items, headers):
+        fields.setdefault(name.lower(), []).append((raw, h["value"]))
     for header, prop in _ADDRESS_FIELDS:
-        addresses = _addresses(fields.get(header, []))
-        if addresses:
-            mail[prop] = addresses
+        if header in fields:
+            addresses = [{"name": n, "email": e} for raw, _ in fields[header] for n, e in _h.addresses(header, raw)]
+            if addresses:
+                mail[prop] = addresses
     for header, prop in (("subject", "subject"), ("comments", "comments")):
         if header in fields:
-            mail[prop] = _text(*fields[header][0])
+            mail[prop] = fields[header][0][1]
     if "message-id" in fields:
-        ids = _ids(_text(*fields["message-id"][0]))
+        ids = _ids(fields["message-id"][0][1])
         if ids:
             mail["messageId"] = ids[0]
     if "in-reply-to" in fields:
-        ids = _ids(_text(*fields["in-reply-to"][0]))
+        ids = _ids(fields["in-reply-to"][0][1])
         if ids:
             mail["inReplyTo"] = " ".join(ids)
     if "references" in fields:
-        ids = [i for f in fields["references"] for i in _ids(_text(*f))]
+        ids = [i for _, text in fields["references"] for i in _ids(text)]
         if ids:
             mail["references"] = ids
     if "keywords" in fields:
-        words = [w.strip() for f in fields["keywords"] for w in _text(*f).split(",") if w.strip()]
+        words = [w.strip() for _, text in fields["keywords"] for w in text.split(",") if w.strip()]
         if words:
             mail["keywords"] = {w: True for w in words}
     if "date" in fields:
-        iso = _iso_utc(fields["date"][0][1])
+        iso = _iso_utc(fields["date"][0][0])
         if iso:
             mail["sendAt"] = iso
-    mail["headers"] = _headers(msg)
+    mail["headers"] = headers
 
 
 def mime_to_email(rt, data) -> dict:
@@ -261,9 +250,9 @@ def mime_to_email(rt, data) -> dict:
     text_input = isinstance(data, str)
     raw = data.encode("utf-8", "surrogatepass") if text_input else bytes(data)
     try:
-        msg = BytesParser(policy=_policy).parsebytes(raw)
+        msg = _parse(raw)
     except Exception:                       # not expected: the parser records defects instead
-        msg = BytesParser(policy=_policy).parsebytes(b"")
+        msg = _parse(b"")
     mail: dict = {}
     _top_level(msg, mail)
     walker = _Walker(text_input)
@@ -275,4 +264,3 @@ def mime_to_email(rt, data) -> dict:
     if walker.attachments:
         mail["attachments"] = walker.attachments
     return mail
-
