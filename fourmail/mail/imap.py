@@ -202,11 +202,7 @@ class IMAPTransporter(Transporter):
     # ------------------------------------------------------------ opening a session
     def _open(self) -> _Client:
         """Connect, secure (IMAPS or STARTTLS), authenticate. Raises _Failure."""
-        ep = network.resolve(self.rt, self.host, self.port, self.PROTOCOL)
-        implicit = self.implicit_tls()
-        self.log_session(f"IMAP connection to {self.host}:{self.port}"
-                         + (f" (via {ep.host}:{ep.port})" if ep.routed else "")
-                         + f", TLS: {'implicit' if implicit else 'STARTTLS if offered'}")
+        ep, implicit = self.begin_session("STARTTLS")
         conn = None
         try:
             context = network.ssl_context(self.rt)

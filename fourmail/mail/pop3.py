@@ -176,11 +176,7 @@ class POP3Transporter(Transporter):
     # ------------------------------------------------------------ opening a session
     def _open(self):
         """Connect, secure (POP3S or STLS), authenticate. Returns (conn, server text); raises _Failure."""
-        ep = network.resolve(self.rt, self.host, self.port, self.PROTOCOL)
-        implicit = self.implicit_tls()
-        self.log_session(f"POP3 connection to {self.host}:{self.port}"
-                         + (f" (via {ep.host}:{ep.port})" if ep.routed else "")
-                         + f", TLS: {'implicit' if implicit else 'STLS if offered'}")
+        ep, implicit = self.begin_session("STLS")
         conn = None
         try:
             context = network.ssl_context(self.rt)

@@ -123,11 +123,7 @@ class SMTPTransporter(Transporter):
     # ------------------------------------------------------------ connection
     def _open(self) -> smtplib.SMTP:
         """Connect, secure (implicit TLS or STARTTLS), authenticate. Raises _Failure."""
-        ep = network.resolve(self.rt, self.host, self.port, self.PROTOCOL)
-        implicit = self.implicit_tls()
-        self.log_session(f"SMTP connection to {self.host}:{self.port}"
-                         + (f" (via {ep.host}:{ep.port})" if ep.routed else "")
-                         + f", TLS: {'implicit' if implicit else 'STARTTLS if offered'}")
+        ep, implicit = self.begin_session("STARTTLS")
         try:
             context = network.ssl_context(self.rt)
             local = socket.gethostname() or "localhost"

@@ -146,6 +146,16 @@ class Transporter(ClassInstance):
             return f"Cannot connect to {self.host}:{self.port}: {e.strerror or e}"
         return None
 
+    def begin_session(self, upgrade: str):
+        """Where this session connects (mail/network.py) and whether TLS is implicit; logged."""
+        from . import network
+        ep = network.resolve(self.rt, self.host, self.port, self.PROTOCOL)
+        implicit = self.implicit_tls()
+        self.log_session(f"{self.PROTOCOL} connection to {self.host}:{self.port}"
+                         + (f" (via {ep.host}:{ep.port})" if ep.routed else "")
+                         + f", TLS: {'implicit' if implicit else upgrade + ' if offered'}")
+        return ep, implicit
+
     def log_session(self, text: str) -> None:
         if self._log:
             self._log.session(text)

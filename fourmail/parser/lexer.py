@@ -280,10 +280,10 @@ def _declaration_type(text: str, pos: int, line: int, line_start: int) -> tuple[
     raise FourDSyntaxError("a type name was expected after ':'", line, column)
 
 
-def _skip_block_comment(text: str, pos: int, line: int, line_start: int):
-    """Skip a /* ... */ comment; they nest (quick-tour.md "Comments")."""
+def block_comment_end(text: str, pos: int) -> int | None:
+    """Where the /* ... */ comment starting at `pos` ends (they nest: quick-tour.md "Comments"),
+    or None when it never closes."""
     depth, i, n = 0, pos, len(text)
-    start_line, start_col = line, pos - line_start + 1
     while i < n:
         if text.startswith("/*", i):
             depth += 1
@@ -292,10 +292,17 @@ def _skip_block_comment(text: str, pos: int, line: int, line_start: int):
             depth -= 1
             i += 2
             if depth == 0:
-                return i, line, line_start
+                return i
         else:
-            if text[i] == "\n":
-                line += 1
-                line_start = i + 1
             i += 1
+    return None
+
+
+def _skip_block_comment(text: str, pos: int, line: int, line_start: int):
+    """Skip a /* ... */ comment: (end, line, line start) after it."""
+    end = block_comment_end(text, pos)
+    if end is not None:
+        breaks = text.count("\n", pos, end)
+        return end, line + breaks, (text.rindex("\n", pos, end) + 1 if breaks else line_start)
+    start_line, start_col = line, pos - line_start + 1
     raise FourDSyntaxError("unterminated comment (missing */)", start_line, start_col)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import Iterator, NamedTuple
 
+from .lexer import block_comment_end
 from .lexer import (_CLASS_PATH_RE, _MEMBER_RE, _PUNCT_RE, _PUNCT_TYPE, _SCAN, resolve_word, TYPE_NAMES,
                     base_names)
 from . import lexer as _lexer
@@ -197,19 +198,7 @@ def _split_joined_string(text: str, start: int, end: int, closed: bool) -> Itera
 
 
 def _block_comment_end(text: str, pos: int) -> int | None:
-    depth, i, n = 0, pos, len(text)
-    while i < n:
-        if text.startswith("/*", i):
-            depth += 1
-            i += 2
-        elif text.startswith("*/", i):
-            depth -= 1
-            i += 2
-            if depth == 0:
-                return i
-        else:
-            i += 1
-    return None
+    return block_comment_end(text, pos)
 
 
 def lines_of(pieces: list[Piece]) -> list[list[Piece]]:
