@@ -1,7 +1,7 @@
 """AST -> Python code object, compiled once per method.
 
 A 4D method becomes one Python function. Local variables are Python locals (fast), process
-variables live in the runtime's dict `P`, every operator is a call into runtime.ops, and
+variables live in the runtime (rt.get_process_var), every operator is a call into runtime.ops, and
 every statement is wrapped in a try/except that hands a failure to the runtime (error stack,
 ON ERR CALL, Try/Catch) together with the 4D line number. In 3.11 a try costs nothing when
 no exception is raised, so the wrapper is free on the fast path.
@@ -43,7 +43,7 @@ class Loop:
 
 
 class CompiledMethod:
-    """A 4D method compiled to a Python function `function(rt, P, L, args)`."""
+    """A 4D method compiled to a Python function `function(rt, L, args)`."""
 
     def __init__(self, name, filename, source, function, python_source, variables):
         self.name, self.filename, self.source = name, filename, source
@@ -158,7 +158,7 @@ class Codegen:
         ret = self.read_local(self.result_var) if self.result_var else "UNDEFINED"
         self.emit(f"return {ret}")
         body = self.out[body_start:]
-        lines = ["def __fourd_method__(rt, P, L, args):"]
+        lines = ["def __fourd_method__(rt, L, args):"]
         if self.locals_mode == "fast":
             declared = {self.var(p.name).pyname for p in params}
             for key, info in self.vars.items():

@@ -344,11 +344,7 @@ def call_member(rt, o, name, args, line=0):
     if t is list:
         from .collections import call_collection_function
         return call_collection_function(rt, o, name, args)
-    if t is dict:
-        f = o.get(name, UNDEFINED)
-        if isinstance(f, ClassInstance) and f.has_function("call"):
-            return f.call_function(rt, "call", [o, *args])
-    raise FourDError(E.NOT_A_FUNCTION, name=name, what=_describe(o) if not t is dict else "this object")
+    raise FourDError(E.NOT_A_FUNCTION, name=name, what="this object" if t is dict else _describe(o))
 
 
 def iterate(source, begin=None, end=None):

@@ -9,7 +9,7 @@ from typing import Any, Callable, TextIO
 
 from . import types as T
 from .errors import AbortExecution, E, FourDError
-from .values import UNDEFINED, ClassInstance, type_name
+from .values import UNDEFINED, ClassInstance
 
 # System variables (variables.md "System Variables") and their types.
 SYSTEM_VARIABLES = {"ok": "Integer", "document": "Text", "error": "Integer", "error method": "Text",
@@ -238,7 +238,7 @@ class Runtime:
             raise FourDError(E.RECURSION)
         self.frames.append(Frame(method.name, args))
         try:
-            return method.function(self, self, None, args)
+            return method.function(self, None, args)
         finally:
             self.frames.pop()
 
@@ -246,17 +246,9 @@ class Runtime:
         """Run a compiled main method. Uncaught 4D errors propagate as FourDError."""
         self.frames.append(Frame(method.name, list(args or [])))
         try:
-            return method.function(self, self, locals_dict, list(args or []))
+            return method.function(self, locals_dict, list(args or []))
         finally:
             self.frames.pop()
-
-    # compiled code reads process variables through `P`; the runtime itself plays that role
-    def get(self, key, default=UNDEFINED):
-        return self.process_vars.get(key, default)
-
-
-def describe_value_type(v) -> str:
-    return type_name(v)
 
 
 __all__ = ["Runtime", "Frame", "ClassInstance"]
