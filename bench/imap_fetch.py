@@ -3,12 +3,16 @@
 The server is the project's real Dovecot on loopback (tests/servers/realmail/start.sh starts it
 when needed; it needs root, as the test suite does). The mailbox is filled once with 1,000
 varied messages (plain, HTML alternative, non-ASCII subject, attachment). fourmail runs the 4D
-code `$transporter.getMails(1;1000;New object("updateSeen";False))`, which turns every message
-into an Email object; the baseline is what a Python programmer writes with imapclient: one
-FETCH of the same items (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[]) over an open session.
-A second line compares against imapclient plus the standard library's parser
-(email.message_from_bytes with policy.default), which also yields message objects.
+code `$transporter.getMails(1;1000;New object("updateSeen";False))`, which returns 1,000 Email
+objects; the baseline is what a Python programmer writes with imapclient: one FETCH of the same
+items (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[]) over an open session.
 Target: ratio <= 1.2.
+
+getMails() parses each message's MIME when the program first looks inside it (a LazyObject,
+runtime/values.py), so the target line measures the transfer and the Email objects' creation.
+The second run reads every message (subject and text body) after getMails(), which parses all
+1,000; it is compared with imapclient plus the standard library's parser
+(email.message_from_bytes with policy.default) touching the same things.
 """
 from __future__ import annotations
 
@@ -35,6 +39,17 @@ $info:=$transporter.selectBox("{box}";IMAP read only state)
 $result:=$transporter.getMails(1;{n};New object("updateSeen";False))
 If($result.list.length#{n})
   throw(1;"got "+String($result.list.length)+" messages")
+End if
+"""
+
+READ_ALL = """
+var $mail : Object
+var $chars : Integer
+For each ($mail;$result.list)
+  $chars:=$chars+Length($mail.subject)+Length(OB Values($mail.bodyValues)[0].value)
+End for each
+If($chars=0)
+  throw(1;"nothing read")
 End if
 """
 
@@ -102,12 +117,13 @@ def _timed_conversion():
     mime.mime_to_email = timed
 
 
-def run_fourmail(env: dict) -> float:
+def run_fourmail(env: dict, read_all: bool = False) -> float:
     from fourmail.mail.network import parse_route
     from fourmail.runtime.session import Runtime
     user, password = env["REALMAIL_USERS"].split()[0].split(":", 1)
     with tempfile.TemporaryDirectory() as d:
         src = SCRIPT.format(host="imap.bench.test", port=993, user=user, password=password, box=BOX, n=N)
+        src += READ_ALL if read_all else ""
         rt = Runtime(project_dir=Path(d), interactive=False)
         rt.routes = [parse_route(f"imap.bench.test=127.0.0.1:{env['REALMAIL_IMAPS_PORT']}")]
         rt.cafiles = [env["REALMAIL_CA"]]
@@ -115,9 +131,8 @@ def run_fourmail(env: dict) -> float:
         CONVERSION[0] = 0.0
         t0 = time.perf_counter()
         rt.run(method)
-        elapsed = time.perf_counter() - t0
-        rt.shutdown()
-        return elapsed
+        rt.shutdown()               # logs out, as the baseline does
+        return time.perf_counter() - t0
 
 
 def run_imapclient(env: dict, parse: bool) -> float:
@@ -144,22 +159,24 @@ def main() -> int:
         _timed_conversion()
         run_imapclient(env, False)          # warm up: imports, server caches
         run_fourmail(env)
+        ours = raw = float("inf")
+        for _ in range(5):                  # interleaved: a slow moment of the machine hits both
+            ours = min(ours, run_fourmail(env))
+            raw = min(raw, run_imapclient(env, False))
         runs = []
         for _ in range(3):
-            runs.append((run_fourmail(env), CONVERSION[0]))
-        ours, conversion = min(runs)
-        raw = min(run_imapclient(env, False) for _ in range(3))
+            runs.append((run_fourmail(env, read_all=True), CONVERSION[0]))
+        read, conversion = min(runs)
         parsed = min(run_imapclient(env, True) for _ in range(3))
     finally:
         c = client(env)
         c.delete_folder(BOX)
         c.logout()
-    print(f"fourmail getMails: {N} messages as Email objects in {ours:.3f} s "
-          f"(MIME -> Email object conversion {conversion:.3f} s, IMAP part {ours - conversion:.3f} s)")
+    print(f"fourmail getMails: {N} messages as Email objects in {ours:.3f} s; reading every one after: "
+          f"{read:.3f} s (MIME -> Email object conversion {conversion:.3f} s)")
     print(f"imapclient fetch:  {N} messages in {raw:.3f} s; with email.message_from_bytes: {parsed:.3f} s")
-    print(f"ratio: {ours / raw:.2f} vs imapclient fetch (target <= 1.2); "
-          f"{ours / parsed:.2f} vs imapclient fetch + stdlib parsing; "
-          f"IMAP part alone {(ours - conversion) / raw:.2f} vs imapclient fetch")
+    print(f"reading every message: {read / parsed:.2f} vs imapclient fetch + stdlib parsing")
+    print(f"ratio: {ours / raw:.2f} vs imapclient fetch (target <= 1.2)")
     return 0
 
 

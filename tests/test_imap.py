@@ -312,6 +312,45 @@ ALERT(JSON Stringify($t.numToID($info.mailCount-2;$info.mailCount))+" "+JSON Str
     assert out[4].split(" ")[0] == json.dumps(ids[2:], separators=(",", ":"))
 
 
+def test_get_mails_objects_are_get_mail_objects(acct):
+    """getMails() parses each message on first use; what the program sees is what getMail()
+    (parsed at once) gives: same properties in the same order, attachments that read, copies
+    that are independent, and a mail that appends like one from getMail()."""
+    msgs = fill(acct, n=4)
+    r = acct.run('''
+$t:=IMAP New transporter($server)
+$info:=$t.selectBox("INBOX")
+$r:=$t.getMails(1;4;New object("updateSeen";False))
+ALERT($r.list[0].id+" "+String($r.list[0].size)+" "+JSON Stringify($r.list[0].keywords))
+For ($i;1;4)
+  ALERT(JSON Stringify($r.list[$i-1])=JSON Stringify($t.getMail($i;New object("updateSeen";False))))
+End for
+$h:=$t.getMails(1;4;New object("withBody";False;"updateSeen";False))
+ALERT(JSON Stringify($h.list[1])=JSON Stringify($t.getMail(2;New object("withBody";False;"updateSeen";False))))
+ALERT(OB Keys($h.list[2]).join(","))
+ALERT(String($r.list[0].attachments[0].getContent()=$t.getMail(1).attachments[0].getContent()))
+ALERT(String(BLOB size($r.list[0].attachments[0].getContent())))
+$copy:=OB Copy($r.list[3])
+$copy.subject:="Copied"
+ALERT($r.list[3].subject+" / "+$copy.subject)
+$s:=$t.createBox("Again")
+$s:=$t.append($r.list[1];"Again")
+$s2:=$t.append($t.getMail(2;New object("updateSeen";False));"Again")
+$info:=$t.selectBox("Again")
+$m:=$t.getMail(1)
+ALERT(JSON Stringify($s.success)+" "+$m.subject+" "+JSON Stringify($m.bodyValues=Null))
+ALERT(JSON Stringify($m.bodyValues)=JSON Stringify($t.getMail(2).bodyValues))
+''')
+    out = alerts(r)
+    assert re.fullmatch(r"\d+ \d+ \{\}", out[0]), out[0]
+    assert out[1:6] == ["True"] * 5
+    assert out[6] == "from,to,subject,messageId,sendAt,headers,id,receivedAt,size,keywords"
+    assert out[7:9] == ["True", str(len(ATTACHMENT))]
+    assert out[9] == "Filler 0 / Copied"
+    assert out[10] == "true Weekly report false"
+    assert out[11] == "True"
+
+
 def test_search_criteria(acct):
     fill(acct, n=4)
     r = acct.run(r'''
@@ -474,6 +513,23 @@ ALERT("released")
     assert alerts(r) == ["4", "3", "released"]       # same box: kept; another box: gone
     after = acct.hashes("INBOX")
     assert len(after) == 2 and set(after) < set(inbox0)     # released: CLOSE removed the second
+
+
+def test_mails_not_yet_read_do_not_keep_the_transporter(acct):
+    """getMails() objects are parsed on first use, from the fetched bytes: holding them must not
+    hold the transporter, whose release CLOSEs the box (removing what .delete() marked)."""
+    fill(acct, n=3)
+    r = acct.run('''
+$t:=IMAP New transporter($server)
+$info:=$t.selectBox("INBOX")
+$r:=$t.getMails(1;3;New object("updateSeen";False))
+$s:=$t.delete($t.numToID(1;1))
+$t:=Null
+$t2:=IMAP New transporter($server)
+ALERT(String($t2.getBoxInfo("INBOX").mailCount))
+ALERT($r.list[0].subject+" / "+$r.list[2].subject)
+''')
+    assert alerts(r) == ["2", "Réunion à 10h — 日本語 / 4D new feature: IMAP"]
 
 
 def test_read_only_selection_changes_nothing(acct):

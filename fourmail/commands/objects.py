@@ -13,7 +13,7 @@ import re
 from decimal import Decimal
 
 from ..runtime.errors import E, FourDError
-from ..runtime.values import UNDEFINED, ClassInstance, Date, Time, copy_value, type_name
+from ..runtime.values import UNDEFINED, ClassInstance, Date, LazyObject, Time, copy_value, type_name
 
 # Field and Variable Types constants (value-type.md)
 IS_REAL, IS_TEXT, IS_PICTURE, IS_DATE, IS_UNDEFINED, IS_BOOLEAN = 1, 2, 3, 4, 5, 6
@@ -33,7 +33,8 @@ def store_value(v):
 
 
 def _is_object(v) -> bool:
-    return type(v) is dict or isinstance(v, ClassInstance)
+    t = type(v)
+    return t is dict or t is LazyObject or isinstance(v, ClassInstance)
 
 
 def _prop_name(cmd: str, name) -> str:
@@ -94,7 +95,7 @@ def _obj_arg(cmd: str, o, allow_null=True):
 
 
 def _items(o) -> list[tuple[str, object]]:
-    if type(o) is dict:
+    if isinstance(o, dict):
         return [(k, v) for k, v in o.items() if v is not UNDEFINED]
     return list(o._properties().items())
 
@@ -140,7 +141,7 @@ def ob_is_defined(rt, o, *prop):
     name = _prop_name("OB Is defined", prop[0])
     if o is None:
         return False
-    if type(o) is dict:
+    if isinstance(o, dict):
         return name in o and o[name] is not UNDEFINED
     return o.get_property(name) is not UNDEFINED
 
@@ -153,7 +154,7 @@ def convert_to_type(v, vtype: int):
             n = 0.0
         elif type(v) is Date:
             n = 0.0
-        elif type(v) in (dict, list):
+        elif type(v) in (dict, list, LazyObject):
             n = 0.0
         else:
             n = num(None, v)
@@ -194,7 +195,7 @@ def ob_get(rt, o, prop, *vtype):
         if o is None:
             raise FourDError(E.NULL_PROPERTY, name=name)
         v = UNDEFINED
-    elif type(obj) is dict:
+    elif isinstance(obj, dict):
         v = obj.get(name, UNDEFINED)
     else:
         v = obj.get_property(name)
@@ -232,7 +233,7 @@ def ob_remove(rt, o, prop):
     """OB REMOVE ( object ; property ); returns the object (or Null)."""
     name = _prop_name("OB REMOVE", prop)
     obj = _obj_arg("OB REMOVE", o)
-    if type(obj) is dict:
+    if isinstance(obj, dict):
         obj.pop(name, None)
     elif isinstance(obj, ClassInstance):
         obj.set_property(rt, name, UNDEFINED)
@@ -281,7 +282,7 @@ def _to_json(v, pretty: bool, indent: int, seen: set) -> str | None:
         return js_number(float(v.seconds))
     if t is bytes or t is bytearray:
         return _escape("[object Blob]")
-    if t is dict or t is list or isinstance(v, ClassInstance):
+    if t is dict or t is list or t is LazyObject or isinstance(v, ClassInstance):
         if id(v) in seen:
             raise FourDError(E.BAD_PARAMETER, name="JSON Stringify", detail="the value contains a circular reference")
         seen.add(id(v))
@@ -292,7 +293,7 @@ def _to_json(v, pretty: bool, indent: int, seen: set) -> str | None:
                 items = [_to_json(x, pretty, indent + 1, seen) for x in v]
                 items = ["null" if x is None else x for x in items]
                 return "[" + ",".join(nl + x for x in items) + (end if items else "") + "]"
-            pairs = v.items() if t is dict else v._properties().items()
+            pairs = v.items() if isinstance(v, dict) else v._properties().items()
             sep = ": " if pretty else ":"
             items = []
             for k, x in pairs:
@@ -321,7 +322,7 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def _from_json(v):
     t = type(v)
-    if t is dict:
+    if t is dict:                   # json.loads makes plain dicts
         return {k: _from_json(x) for k, x in v.items()}
     if t is list:
         return [_from_json(x) for x in v]
@@ -377,7 +378,7 @@ def value_type(rt, v):
         return IS_UNDEFINED
     if v is None:
         return IS_NULL
-    if t is dict or isinstance(v, ClassInstance):
+    if t is dict or t is LazyObject or isinstance(v, ClassInstance):
         return IS_OBJECT
     if t is list:
         return IS_COLLECTION

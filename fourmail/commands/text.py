@@ -18,7 +18,7 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 from ..runtime.errors import E, FourDError
-from ..runtime.values import UNDEFINED, ClassInstance, Date, Time, type_name
+from ..runtime.values import UNDEFINED, ClassInstance, Date, LazyObject, Time, type_name
 
 # ---------------------------------------------------------------- the `*` argument
 
@@ -210,7 +210,7 @@ def to_text(value) -> str:
     if t is Time:
         from .dates import time_to_text
         return time_to_text(value)
-    if t is dict or t is list or isinstance(value, ClassInstance):
+    if t is dict or t is list or t is LazyObject or isinstance(value, ClassInstance):
         from .objects import stringify
         return stringify(value)
     raise FourDError(E.BAD_PARAMETER, name="String", detail=f"cannot convert a {type_name(value)} to text")

@@ -22,7 +22,7 @@ from imapclient.exceptions import CapabilityError, LoginError, ProtocolError
 from imapclient.response_parser import parse_message_list
 
 from ..runtime.errors import E, FourDError
-from ..runtime.values import UNDEFINED, type_name
+from ..runtime.values import UNDEFINED, LazyObject, type_name
 from . import network
 from .log import MailLog
 from .transporter import Transporter
@@ -508,22 +508,29 @@ class IMAPTransporter(Transporter):
 
     def _email(self, data: dict, with_body: bool) -> dict:
         """An Email object from FETCH data, with the IMAP-only id, receivedAt, size, keywords."""
-        from .mime import mime_to_email
-        raw = data.get(b"BODY[]" if with_body else b"BODY[HEADER]") or b""
-        mail = mime_to_email(self.rt, raw)
-        if not with_body:
-            for name in ("bodyStructure", "bodyValues", "attachments", "textBody", "htmlBody"):
-                mail.pop(name, None)
-        mail["id"] = str(data[b"UID"])
+        mail = _parsed(self.rt, data, with_body)
+        mail.update(self._fetch_properties(data))
+        return mail
+
+    def _lazy_email(self, data: dict, with_body: bool) -> LazyObject:
+        """The same Email object, its MIME parsed when the program first looks inside it: the
+        properties FETCH gave directly (id, receivedAt, size, keywords) are there at once. The
+        filling needs no transporter, so holding mails does not keep the session open."""
+        rt = self.rt
+        return LazyObject(self._fetch_properties(data), lambda: _parsed(rt, data, with_body))
+
+    @staticmethod
+    def _fetch_properties(data: dict) -> dict:
+        props = {"id": str(data[b"UID"])}
         when = data.get(b"INTERNALDATE")
         if isinstance(when, _dt.datetime):
             if when.tzinfo is None:
                 when = when.astimezone()
-            mail["receivedAt"] = when.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            props["receivedAt"] = when.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         if b"RFC822.SIZE" in data:
-            mail["size"] = float(data[b"RFC822.SIZE"])
-        mail["keywords"] = flags_to_keywords(data.get(b"FLAGS", ()))
-        return mail
+            props["size"] = float(data[b"RFC822.SIZE"])
+        props["keywords"] = flags_to_keywords(data.get(b"FLAGS", ()))
+        return props
 
     # ------------------------------------------------------------ functions: session and mailboxes
     def fn_checkConnection(self, rt):
@@ -753,7 +760,9 @@ class IMAPTransporter(Transporter):
 
         def body():
             found, missing = self._run(action, needs_box=True)
-            return {"list": [self._email(d, with_body) for d in found], "notFound": missing}
+            # Parsed on first use: fetching a thousand messages costs the transfer, not a
+            # thousand MIME parses the program may never look at (bench/imap_fetch.py).
+            return {"list": [self._lazy_email(d, with_body) for d in found], "notFound": missing}
         return self._guard(None, body)
 
     def fn_getMIMEAsBlob(self, rt, msg=UNDEFINED, updateSeen=UNDEFINED):
@@ -879,6 +888,17 @@ class IMAPTransporter(Transporter):
 
 
 # ---------------------------------------------------------------- helpers
+def _parsed(rt, data: dict, with_body: bool) -> dict:
+    """The Email object of a FETCHed message's MIME (without the IMAP-only properties)."""
+    from .mime import mime_to_email
+    raw = data.get(b"BODY[]" if with_body else b"BODY[HEADER]") or b""
+    mail = mime_to_email(rt, raw)
+    if not with_body:
+        for name in ("bodyStructure", "bodyValues", "attachments", "textBody", "htmlBody"):
+            mail.pop(name, None)
+    return mail
+
+
 def flags_to_keywords(flags) -> dict:
     """IMAP flags -> the Email object's keywords ({"$seen": True, "custom": True})."""
     out = {}

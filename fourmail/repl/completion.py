@@ -187,7 +187,7 @@ class FourDCompleter(Completer):
 
 def _member_value(value, name: str):
     try:
-        if type(value) is dict:
+        if isinstance(value, dict):
             return value.get(name, UNDEFINED)
         if isinstance(value, ClassInstance):
             return value.get_property(name)
@@ -223,7 +223,7 @@ def _members_of(value, declared: str | None):
         out.extend(_doc_members(value.CLASS_NAME))
         return out
     t = type(value)
-    if t is dict:
+    if isinstance(value, dict):
         for k, v in value.items():
             out.append((str(k), type_name(v), False))
         if EMAIL_HINTS & set(value):

@@ -63,7 +63,7 @@ def format_value(value, name: str | None = None) -> str:
         label = _class_label(value)
         props = _safe_properties(value)
         return label if not props else f"{label} {_json(props, 0, set())}"
-    if t is dict or t is list:
+    if isinstance(value, (dict, list)):
         return _json(value, 0, set())
     return str(value)
 
@@ -103,7 +103,7 @@ def _json(v, level: int, seen: set) -> str | None:
         return js_number(float(v.seconds))
     if t is bytes or t is bytearray:
         return json.dumps(f"[Blob {len(v)} bytes]")
-    if t is dict or t is list or isinstance(v, ClassInstance):
+    if isinstance(v, (dict, list, ClassInstance)):
         if id(v) in seen:
             return '"[circular]"'
         seen.add(id(v))
@@ -115,7 +115,7 @@ def _json(v, level: int, seen: set) -> str | None:
                 if not items:
                     return "[]"
                 return "[\n" + ",\n".join(inner + x for x in items) + "\n" + pad + "]"
-            pairs = v.items() if t is dict else _safe_properties(v).items()
+            pairs = v.items() if isinstance(v, dict) else _safe_properties(v).items()
             parts = []
             for k, x in pairs:
                 if is_secret_name(str(k)):

@@ -14,7 +14,7 @@ import re
 
 from .compare import compare, same_value
 from .errors import E, FourDError
-from .values import UNDEFINED, ClassInstance, Date, Time, copy_value, type_name
+from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time, copy_value, type_name
 
 # Objects and collections constants
 CK_ASCENDING, CK_DESCENDING = 0, 1
@@ -40,7 +40,8 @@ def _is_num(v) -> bool:
 
 
 def _is_obj(v) -> bool:
-    return type(v) is dict or isinstance(v, ClassInstance)
+    t = type(v)
+    return t is dict or t is LazyObject or isinstance(v, ClassInstance)
 
 
 def _int(fn: str, v) -> int:
@@ -67,7 +68,7 @@ def get_path(value, path: str):
     """Value at a property path ("a.b.c") of an object; Undefined when missing."""
     for name in path.split("."):
         t = type(value)
-        if t is dict:
+        if t is dict or t is LazyObject:
             value = value.get(name, UNDEFINED)
         elif isinstance(value, ClassInstance):
             value = value.get_property(name)
@@ -80,7 +81,7 @@ def _set_path(obj: dict, path: str, value) -> None:
     names = path.split(".")
     for name in names[:-1]:
         nxt = obj.get(name)
-        if type(nxt) is not dict:
+        if type(nxt) is not dict and type(nxt) is not LazyObject:
             nxt = obj[name] = {}
         obj = nxt
     obj[names[-1]] = value
@@ -99,7 +100,7 @@ def sort_key(v, diacritical: bool = False):
         return (3, v)
     if t is Time:
         return (3, v.seconds)
-    if t is dict or isinstance(v, ClassInstance):
+    if t is dict or t is LazyObject or isinstance(v, ClassInstance):
         return (4, 0)
     if t is list:
         return (5, 0)
@@ -425,7 +426,7 @@ def _deep_equal(a, b, diacritical: bool) -> bool:
     ta, tb = type(a), type(b)
     if ta is list and tb is list:
         return len(a) == len(b) and all(_deep_equal(x, y, diacritical) for x, y in zip(a, b))
-    if ta is dict and tb is dict:
+    if (ta is dict or ta is LazyObject) and (tb is dict or tb is LazyObject):
         return a.keys() == b.keys() and all(_deep_equal(a[k], b[k], diacritical) for k in a)
     if ta is str and tb is str:
         return a == b if diacritical else _key(a) == _key(b)
@@ -750,7 +751,7 @@ def _query_args(fn: str, args) -> _Query:
     text = _text(fn, args[0])
     rest = list(args[1:])
     settings = None
-    if len(rest) == 1 and type(rest[0]) is dict:
+    if len(rest) == 1 and type(rest[0]) in (dict, LazyObject):
         settings, rest = rest[0], []                  # querySettings: named placeholders
     return _Query(text, rest, settings)
 

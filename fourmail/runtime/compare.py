@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from .errors import E, FourDError
-from .values import UNDEFINED, ClassInstance, Date, Time, type_name
+from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time, type_name
 
 EPSILON = 1e-6
 
@@ -43,7 +43,7 @@ def _as_num(v):
 
 def _is_ref(v) -> bool:
     t = type(v)
-    return t is dict or t is list or isinstance(v, ClassInstance)
+    return t is dict or t is list or t is LazyObject or isinstance(v, ClassInstance)
 
 
 _pattern_cache: dict[str, re.Pattern | None] = {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .compare import equal, greater, greater_equal, less, less_equal, wildcard_match  # noqa: F401
 from .errors import E, FourDError
-from .values import UNDEFINED, ClassInstance, Date, Time, is_number, truthy, type_name
+from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time, is_number, truthy, type_name
 
 _float = float
 _int = int
@@ -220,7 +220,7 @@ def stored(v):
 
 def get_member(o, name):
     t = type(o)
-    if t is dict:
+    if t is dict or t is LazyObject:
         return o.get(name, UNDEFINED)
     if t is list:
         return _float(len(o)) if name == "length" else UNDEFINED
@@ -243,7 +243,7 @@ _RESET = {str: "", float: 0.0, int: 0.0, bool: False}
 
 def set_member(rt, o, name, value):
     t = type(o)
-    if t is dict:
+    if t is dict or t is LazyObject:
         if value is UNDEFINED:
             # dt_null_undefined.md: an existing property is reset to its type's empty value,
             # a missing one is left missing.
@@ -251,7 +251,7 @@ def set_member(rt, o, name, value):
                 old = o[name]
                 if old is None or old is UNDEFINED:
                     return
-                o[name] = _RESET.get(type(old), None if type(old) in (dict, list) or isinstance(old, ClassInstance)
+                o[name] = _RESET.get(type(old), None if type(old) in (dict, list, LazyObject) or isinstance(old, ClassInstance)
                                      else (Time(0) if type(old) is Time else ""))
             return
         o[name] = stored(value)
@@ -289,7 +289,7 @@ def get_index(o, index):
         if i < 0:
             raise FourDError(E.INDEX_OUT_OF_RANGE, index=i)
         return o[i] if i < len(o) else UNDEFINED
-    if t is dict or isinstance(o, ClassInstance):
+    if t is dict or t is LazyObject or isinstance(o, ClassInstance):
         if type(index) is not _str:
             raise FourDError(E.BAD_PARAMETER, name="Object property", detail="a text property name was expected")
         return get_member(o, index)
@@ -310,7 +310,7 @@ def set_index(rt, o, index, value):
             o.extend([None] * (i + 1 - len(o)))   # assigning past the end null-fills (new-collection.md)
         o[i] = stored(value)
         return
-    if t is dict or isinstance(o, ClassInstance):
+    if t is dict or t is LazyObject or isinstance(o, ClassInstance):
         if type(index) is not _str:
             raise FourDError(E.BAD_PARAMETER, name="Object property", detail="a text property name was expected")
         set_member(rt, o, index, value)
@@ -344,7 +344,7 @@ def call_member(rt, o, name, args, line=0):
     if t is list:
         from .collections import call_collection_function
         return call_collection_function(rt, o, name, args)
-    raise FourDError(E.NOT_A_FUNCTION, name=name, what="this object" if t is dict else _describe(o))
+    raise FourDError(E.NOT_A_FUNCTION, name=name, what="this object" if t is dict or t is LazyObject else _describe(o))
 
 
 def iterate(source, begin=None, end=None):
@@ -359,7 +359,7 @@ def iterate(source, begin=None, end=None):
         if e < 0:
             e = e + n
         return list(source[b:min(e, n)])
-    if t is dict:
+    if t is dict or t is LazyObject:
         return list(source.keys())
     if isinstance(source, ClassInstance):
         return list(source._properties().keys())

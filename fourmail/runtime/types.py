@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 
 from .errors import E, FourDError
-from .values import UNDEFINED, ClassInstance, Date, Time, type_name
+from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time, type_name
 
 # Legacy C_XXX directive -> var type.
 LEGACY = {"c_text": "Text", "c_longint": "Integer", "c_integer": "Integer", "c_real": "Real",
@@ -47,7 +47,7 @@ def to_integer(v: float) -> int:
 # What each basic type stores as is, and the conversions assignment applies (exact Python types:
 # a Boolean is never taken for a number).
 _KEEPS = {"Text": (str,), "Real": (float,), "Integer": (int,), "Boolean": (bool,), "Date": (Date,),
-          "Time": (Time,), "Blob": (bytes,), "Collection": (list, type(None)), "Object": (dict, type(None))}
+          "Time": (Time,), "Blob": (bytes,), "Collection": (list, type(None)), "Object": (dict, LazyObject, type(None))}
 _CONVERTS = {("Real", int): float, ("Integer", float): to_integer, ("Time", float): Time, ("Time", int): Time,
              ("Blob", bytearray): bytes}
 
@@ -70,12 +70,12 @@ def coerce(vtype: str, value, name: str = ""):
             return None
         if isinstance(value, ClassInstance) and value.CLASS_NAME.lower() == vtype[3:].lower():
             return value
-        if t is dict or isinstance(value, ClassInstance):
+        if t is dict or t is LazyObject or isinstance(value, ClassInstance):
             raise FourDError(E.TYPE_MISMATCH, got="4D." + (value.CLASS_NAME if isinstance(value, ClassInstance)
                                                            else "Object"), expected=vtype, name=name)
         raise _mismatch(value, vtype, name)
     if vtype.startswith("cs."):
-        if value is None or t is dict or isinstance(value, ClassInstance):
+        if value is None or t is dict or t is LazyObject or isinstance(value, ClassInstance):
             return value
         raise _mismatch(value, vtype, name)
     return value   # Variant, Pointer, Picture: not checked

@@ -8,7 +8,8 @@ Mapping (chosen for speed: the common cases are plain Python objects):
     4D Boolean     -> bool
     4D Null        -> None
     4D Undefined   -> UNDEFINED      (a singleton, distinct from Null)
-    4D Object      -> dict           (insertion ordered, property names case-sensitive)
+    4D Object      -> dict           (insertion ordered, property names case-sensitive), or a
+                      LazyObject: a dict filled on first use (received mail)
     4D Collection  -> list
     4D Blob        -> bytes
     4D Date        -> Date           (value class: 4D has a null date !00-00-00!)
@@ -152,6 +153,89 @@ class ClassInstance:
         return f"<4D.{self.CLASS_NAME}>"
 
 
+# ---------------------------------------------------------------- objects filled on first use
+class LazyObject(dict):
+    """A 4D Object whose properties are computed the first time the object is used.
+
+    Why: `getMails()` of a thousand messages should cost what the transfer costs, not a thousand
+    MIME parses the program may never look at. The object starts with its `ready` properties
+    (those known without the costly work) and a `fill` function giving all the others. Reading a
+    ready property leaves it unfilled; anything else (reading another property, listing, copying,
+    changing, comparing) fills it once, after which it is an ordinary dict. Ready values win over
+    filled ones and filled properties come first, as if the object had been built eagerly and
+    the ready properties set on it afterwards.
+
+    It is a dict, so isinstance(v, dict) holds; the runtime's `type(v) is dict` fast paths name
+    LazyObject beside dict (tests/test_lazy_object.py checks that none forgets it). Every dict
+    method that reads or writes is overridden, so C code that goes through the mapping protocol
+    (dict(v), {**v}, json, copy, pickle) sees the filled object too.
+    """
+
+    __slots__ = ("_fill",)
+
+    def __init__(self, ready: dict, fill):
+        dict.__init__(self, ready)
+        self._fill = fill
+
+    def filled(self) -> bool:
+        return self._fill is None
+
+    def _force(self) -> None:
+        fill = self._fill
+        if fill is None:
+            return
+        full = fill()
+        ready = dict(dict.items(self))
+        dict.clear(self)
+        dict.update(self, full)
+        dict.update(self, ready)
+        self._fill = None
+
+    # reads that a ready property answers without filling
+    def __getitem__(self, key):
+        if self._fill is not None and not dict.__contains__(self, key):
+            self._force()
+        return dict.__getitem__(self, key)
+
+    def get(self, key, default=None):
+        if self._fill is not None and not dict.__contains__(self, key):
+            self._force()
+        return dict.get(self, key, default)
+
+    def __contains__(self, key):
+        if self._fill is not None and not dict.__contains__(self, key):
+            self._force()
+        return dict.__contains__(self, key)
+
+    # everything else fills first
+    def _filled(name):
+        method = getattr(dict, name)
+
+        def filled_first(self, *args, **kwargs):
+            if self._fill is not None:
+                self._force()
+            return method(self, *args, **kwargs)
+        filled_first.__name__ = name
+        return filled_first
+
+    for _name in ("__iter__", "__len__", "__reversed__", "__eq__", "__ne__", "__or__", "__ror__", "__ior__",
+                  "__setitem__", "__delitem__", "keys", "values", "items", "copy", "pop", "popitem",
+                  "setdefault", "update", "clear", "__sizeof__"):
+        locals()[_name] = _filled(_name)
+    del _filled, _name
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        if self._fill is not None:
+            self._force()
+        return dict.__repr__(self)
+
+    def __reduce_ex__(self, protocol):
+        # copies and pickles are plain, filled dicts
+        return (dict, (dict(self.items()),))
+
+
 # ---------------------------------------------------------------- type names
 
 def type_name(v: Any) -> str:
@@ -169,7 +253,7 @@ def type_name(v: Any) -> str:
         return "Real"
     if t is int:
         return "Integer"
-    if t is dict:
+    if t is dict or t is LazyObject:
         return "Object"
     if t is list:
         return "Collection"
@@ -190,7 +274,8 @@ def is_number(v: Any) -> bool:
 
 
 def is_object(v: Any) -> bool:
-    return type(v) is dict or isinstance(v, ClassInstance)
+    t = type(v)
+    return t is dict or t is LazyObject or isinstance(v, ClassInstance)
 
 
 def truthy(v: Any) -> bool:
@@ -198,7 +283,7 @@ def truthy(v: Any) -> bool:
     if v is None or v is UNDEFINED or v is False:
         return False
     t = type(v)
-    if t is str or t is dict or t is list:
+    if t is str or t is dict or t is list or t is LazyObject:
         return len(v) > 0
     if t is Date:
         return not v.is_null()
@@ -208,7 +293,7 @@ def truthy(v: Any) -> bool:
 def copy_value(v: Any) -> Any:
     """Deep copy of an object/collection tree (OB Copy, collection.copy())."""
     t = type(v)
-    if t is dict:
+    if t is dict or t is LazyObject:
         return {k: copy_value(x) for k, x in v.items()}
     if t is list:
         return [copy_value(x) for x in v]
