@@ -218,13 +218,28 @@ class LazyObject(dict):
         filled_first.__name__ = name
         return filled_first
 
-    for _name in ("__iter__", "__len__", "__reversed__", "__eq__", "__ne__", "__or__", "__ror__", "__ior__",
+    for _name in ("__iter__", "__len__", "__reversed__", "__or__", "__ror__", "__ior__",
                   "__setitem__", "__delitem__", "keys", "values", "items", "copy", "pop", "popitem",
                   "setdefault", "update", "clear", "__sizeof__"):
         locals()[_name] = _filled(_name)
     del _filled, _name
 
+    def __eq__(self, other):
+        # dict's comparison reads the other dict's storage directly: fill both
+        for o in (self, other):
+            if type(o) is LazyObject and o._fill is not None:
+                o._force()
+        return dict.__eq__(self, other)
+
+    def __ne__(self, other):
+        eq = self.__eq__(other)
+        return eq if eq is NotImplemented else not eq
+
     __hash__ = None
+
+    @classmethod
+    def fromkeys(cls, *args):
+        return dict.fromkeys(*args)
 
     def __repr__(self) -> str:
         if self._fill is not None:
