@@ -22,6 +22,9 @@ _KEYWORDS = {"IF", "ELSE", "END_IF", "CASE_OF", "END_CASE", "FOR", "FOR_EACH", "
 
 _TOKENS = {
     "VAR": Keyword.Declaration, "DECLARE": Keyword.Declaration,
+    "CLASS_CONSTRUCTOR": Keyword.Declaration, "CLASS_EXTENDS": Keyword.Declaration,
+    "FUNCTION": Keyword.Declaration, "PROPERTY": Keyword.Declaration,
+    "THIS": Name.Builtin.Pseudo, "SUPER": Name.Builtin.Pseudo,
     "TYPE_NAME": Keyword.Type, "CLASS_PATH": Name.Class, "CLASS_STORE": Name.Namespace,
     "COMMAND": Name.Builtin, "CONSTANT": Name.Constant,
     "LOCAL": Name.Variable, "NAME": Name.Variable.Global, "MEMBER": Name.Attribute,

@@ -278,6 +278,12 @@ class Codegen:
     def st_Declare(self, s: A.Declare) -> None:
         pass    # parameters are bound when the method starts
 
+    def _class_header(self, s) -> None:
+        raise CompileError("class declarations (Class constructor, Function, property, Class extends) belong "
+                           "at the top level of a class file: Classes/NAME.4dm", s.line, s.col)
+
+    st_ClassConstructor = st_FunctionDecl = st_PropertyDecl = st_ClassExtends = _class_header
+
     def st_If(self, s: A.If) -> None:
         c = self.condition(s.condition, s.line)
         self.emit(f"if {c}:")
@@ -483,7 +489,18 @@ class Codegen:
         return f"_getm({self.expr(t)}, {e.name!r})"
 
     def ex_MemberCall(self, e: A.MemberCall) -> str:
+        if isinstance(e.target, A.SuperRef):      # Super.f(): the parent class's function on This
+            return f"rt.super_call({e.name!r}, [{', '.join(self.args(e.args))}], {e.line})"
         return f"_call(rt, {self.expr(e.target)}, {e.name!r}, [{', '.join(self.args(e.args))}], {e.line})"
+
+    def ex_ThisRef(self, e: A.ThisRef) -> str:
+        return "rt.this()"
+
+    def ex_SuperRef(self, e: A.SuperRef) -> str:
+        return "rt.super_class()"
+
+    def ex_SuperCall(self, e: A.SuperCall) -> str:
+        return f"rt.super_construct([{', '.join(self.args(e.args))}], {e.line})"
 
     def ex_Index(self, e: A.Index) -> str:
         return f"_geti({self.expr(e.target)}, {self.expr(e.index)})"

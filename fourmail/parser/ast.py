@@ -172,5 +172,38 @@ class Continue(Node):
     __slots__ = _fields = ()
 
 
+class ThisRef(Node):
+    __slots__ = _fields = ()
+
+
+class SuperRef(Node):
+    __slots__ = _fields = ()
+
+
+class SuperCall(Node):
+    """`Super(...)`: the parent class's constructor, in a constructor."""
+    __slots__ = _fields = ('args',)
+
+
+# ---------------------------------------------------------------- class files
+class ClassExtends(Node):
+    __slots__ = _fields = ('name',)
+
+
+class ClassConstructor(Node):
+    __slots__ = _fields = ('params',)
+
+
+class FunctionDecl(Node):
+    __slots__ = _fields = ('name', 'params', 'result_name', 'result_type')
+
+
+class PropertyDecl(Node):
+    __slots__ = _fields = ('names', 'type', 'init')
+
+
+CLASS_HEADERS = (ClassExtends, ClassConstructor, FunctionDecl, PropertyDecl)
+
+
 class Program(Node):
     __slots__ = _fields = ('body', 'declare')

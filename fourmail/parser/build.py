@@ -137,6 +137,24 @@ class AstBuilder:
         result = next((x for x in items if isinstance(x, tuple)), ("result", None, None))
         return A.Declare(*_pos(items), params, result[1], result[2])
 
+    # ------------------------------------------------------------ class files
+    def class_extends(self, items):
+        return A.ClassExtends(*_pos(items), str(items[1]))
+
+    def class_constructor(self, items):
+        return A.ClassConstructor(*_pos(items), [x for x in items if isinstance(x, A.Param)])
+
+    def function_decl(self, items):
+        params = [x for x in items if isinstance(x, A.Param)]
+        result = next((x for x in items if isinstance(x, tuple)), ("result", None, None))
+        return A.FunctionDecl(*_pos(items), str(items[1]), params, result[1], result[2])
+
+    def property_decl(self, items):
+        names = [str(x) for x in items if isinstance(x, Token) and x.type == "MEMBER"]
+        vtype = next((x for x in items if isinstance(x, str) and not isinstance(x, Token)), None)
+        init = items[-1] if any(isinstance(x, Token) and x.type == "ASSIGN" for x in items) else None
+        return A.PropertyDecl(*_pos(items), names, vtype, init)
+
     def if_block(self, items):
         cond = items[1]
         blocks = [x for x in items if isinstance(x, list)]
@@ -272,6 +290,16 @@ class AstBuilder:
 
     def class_store(self, items):
         return A.ClassStore(*_pos(items[0]), "4D" if str(items[0]).upper() == "4D" else "cs")
+
+    def this_ref(self, items):
+        return A.ThisRef(*_pos(items))
+
+    def super_ref(self, items):
+        return A.SuperRef(*_pos(items))
+
+    def super_call(self, items):
+        args = next((x for x in items if isinstance(x, list)), [])
+        return A.SuperCall(*_pos(items), args)
 
     def try_expression(self, items):
         return A.TryExpr(*_pos(items), items[1])

@@ -41,6 +41,9 @@ KEYWORDS = {
     ("end", "for", "each"): "END_FOR_EACH", ("while",): "WHILE", ("end", "while"): "END_WHILE",
     ("repeat",): "REPEAT", ("until",): "UNTIL", ("try",): "TRY", ("catch",): "CATCH", ("end", "try"): "END_TRY",
     ("return",): "RETURN", ("break",): "BREAK", ("continue",): "CONTINUE", ("var",): "VAR",
+    # class files (classes: Classes/NAME.4dm)
+    ("class", "constructor"): "CLASS_CONSTRUCTOR", ("class", "extends"): "CLASS_EXTENDS",
+    ("function",): "FUNCTION", ("property",): "PROPERTY", ("this",): "THIS", ("super",): "SUPER",
 }
 
 TYPE_NAMES = {"text", "date", "time", "boolean", "integer", "longint", "real", "number", "pointer", "picture",
@@ -146,6 +149,7 @@ def tokenize(text: str, names: NameTable):
     prev = None               # type of the previous significant token
     brackets: list[str] = []  # open ( [ [[ {
     in_declaration = False    # inside `var ...` or `#DECLARE ...`: `:` announces a type
+    naming = False            # after `Function` / `property` (and its `;`): a word is a member name
     scan, tok = _SCAN.match, Token
 
     def col():
@@ -169,6 +173,8 @@ def tokenize(text: str, names: NameTable):
                 brackets.pop()
             if ttype == "ASSIGN":
                 in_declaration = False
+            if ttype != "_SEMI" and ttype != "_COMMA" or prev not in ("MEMBER", "PROPERTY"):
+                naming = False
             yield tok(ttype, s, pos, line, col(), line, col() + len(s), pos + len(s))
             prev = ttype
             pos += len(s)
@@ -194,7 +200,7 @@ def tokenize(text: str, names: NameTable):
             line += 1
             line_start = pos
             prev = "_NL"
-            in_declaration = False
+            in_declaration = naming = False
             brackets.clear()
             continue
         if kind == "lcomment":
@@ -209,6 +215,13 @@ def tokenize(text: str, names: NameTable):
         if prev == "_DOT" and kind in ("word", "store", "local"):
             ttype, end = "MEMBER", _MEMBER_RE.match(text, pos).end()   # `$c.length`: a property
             s = text[pos:end]
+        elif naming and kind in ("word", "store"):
+            ttype, end = "MEMBER", m.end()                              # `Function send(...)`
+            if prev == "FUNCTION" and s.casefold() in ("get", "set") and _NEXT_WORD.match(text, end):
+                raise FourDSyntaxError("computed properties (Function get / Function set) are not "
+                                       "supported by fourmail", line, col())
+        elif prev == "CLASS_EXTENDS" and kind == "word":
+            ttype, end = "NAME", m.end()                                # `Class extends Rectangle`
         elif kind == "word" or kind == "store":
             if kind == "store":
                 ttype, end = "CLASS_STORE", m.end()
@@ -218,8 +231,9 @@ def tokenize(text: str, names: NameTable):
             else:
                 ttype, end = resolve_word(text, pos, s, names, extra_names)
             s = text[pos:end]
-            if ttype == "VAR":
+            if ttype in ("VAR", "FUNCTION", "PROPERTY", "CLASS_CONSTRUCTOR"):
                 in_declaration = True
+            naming = ttype in ("FUNCTION", "PROPERTY")
         elif kind == "local":
             ttype, end = "LOCAL", m.end()
         elif kind == "ipvar":

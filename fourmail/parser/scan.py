@@ -61,6 +61,7 @@ def scan(text: str, join: bool = False, state: ScanState | None = None) -> Itera
     prev = None
     brackets = st.brackets
     in_declaration = False
+    naming = False            # after `Function` / `property` (and its `;`): a word is a member name
     while pos < n:
         m = _SCAN.match(text, pos)
         if m is None:
@@ -81,6 +82,8 @@ def scan(text: str, join: bool = False, state: ScanState | None = None) -> Itera
                 brackets.pop()
             if ttype == "ASSIGN":
                 in_declaration = False
+            if ttype != "_SEMI" and ttype != "_COMMA" or prev not in ("MEMBER", "PROPERTY"):
+                naming = False
             yield Piece(ttype, pos, pos + len(s))
             pos += len(s)
             prev = ttype
@@ -117,7 +120,7 @@ def scan(text: str, join: bool = False, state: ScanState | None = None) -> Itera
             else:
                 yield Piece("NL", pos, end)
                 prev = "_NL"
-                in_declaration = False
+                in_declaration = naming = False
                 brackets.clear()
             pos = end
             continue
@@ -147,6 +150,10 @@ def scan(text: str, join: bool = False, state: ScanState | None = None) -> Itera
             continue
         if prev == "_DOT" and kind in ("word", "store", "local"):
             ttype, end = "MEMBER", _MEMBER_RE.match(text, pos).end()
+        elif naming and kind in ("word", "store"):
+            ttype = "MEMBER"
+        elif prev == "CLASS_EXTENDS" and kind == "word":
+            ttype = "NAME"
         elif kind == "word" or kind == "store":
             if kind == "store":
                 ttype = "CLASS_STORE"
@@ -155,8 +162,9 @@ def scan(text: str, join: bool = False, state: ScanState | None = None) -> Itera
                 ttype = "MEMBER"
             else:
                 ttype, end = resolve_word(text, pos, m.group(), names, extra)
-            if ttype == "VAR":
+            if ttype in ("VAR", "FUNCTION", "PROPERTY", "CLASS_CONSTRUCTOR"):
                 in_declaration = True
+            naming = ttype in ("FUNCTION", "PROPERTY")
         elif kind == "local":
             ttype = "LOCAL"
         elif kind == "ipvar":

@@ -21,7 +21,7 @@ from ..runtime.values import UNDEFINED, ClassInstance, type_name
 
 KEYWORDS = ["If", "Else", "End if", "Case of", "End case", "For", "For each", "End for", "End for each", "While",
             "End while", "Repeat", "Until", "Try", "Catch", "End try", "return", "break", "continue", "var",
-            "#DECLARE"]
+            "#DECLARE", "This", "Super", "Function", "property", "Class constructor", "Class extends"]
 TYPES = ["Text", "Integer", "Real", "Boolean", "Date", "Time", "Object", "Collection", "Blob", "Variant", "Pointer",
          "Picture", "4D.SMTPTransporter", "4D.IMAPTransporter", "4D.POP3Transporter", "4D.File", "4D.Folder",
          "4D.MailAttachment"]

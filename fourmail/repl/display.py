@@ -70,8 +70,13 @@ def format_value(value, name: str | None = None) -> str:
 
 def _class_label(value: ClassInstance) -> str:
     from ..runtime.classes import Class4D
+    from ..runtime.userclasses import UserClass, UserObject
     if isinstance(value, Class4D):
         return f"[class {value.store}.{value.name}]"
+    if isinstance(value, UserClass):
+        return f"[class cs.{value.name}]"
+    if isinstance(value, UserObject):
+        return f"cs.{value.CLASS_NAME}"
     return f"4D.{value.CLASS_NAME}"
 
 

@@ -54,10 +54,4 @@ class ClassStore4D(ClassInstance):
         return {n: Class4D("4D", n, f) for n, f in BUILTIN_CLASSES.items()}
 
 
-class ClassStoreCS(ClassInstance):
-    """User classes (cs.Name) are not supported by fourmail's single-file scripts."""
-
-    CLASS_NAME = "ClassStore"
-
-    def get_property(self, name: str):
-        raise FourDError(E.UNDEFINED_CLASS, name=f"cs.{name}")
+from .userclasses import ClassStoreCS  # noqa: E402,F401  (the `cs` store: user classes)

@@ -20,10 +20,11 @@ MAX_CALL_DEPTH = 200
 
 
 class Frame:
-    __slots__ = ("method", "args")
+    __slots__ = ("method", "args", "this", "cls")
 
-    def __init__(self, method: str, args: list):
+    def __init__(self, method: str, args: list, this: Any = None, cls: Any = None):
         self.method, self.args = method, args
+        self.this, self.cls = this, cls        # in a class function: the instance and its class
 
 
 class Runtime:
@@ -50,7 +51,7 @@ class Runtime:
         self.sources: dict[str, str] = {}
         from .classes import ClassStore4D, ClassStoreCS
         self.class_store_4d = ClassStore4D()
-        self.class_store_cs = ClassStoreCS()
+        self.class_store_cs = ClassStoreCS(self)
         # Front-end hooks. `ask(prompt) -> answer or None (cancelled)` asks the user when no
         # --answer is left (the REPL sets it: its own prompt, hidden for passwords). `sandbox`
         # is the embedded loopback mail sandbox when switched on (`:sandbox on`), else None.
@@ -241,6 +242,54 @@ class Runtime:
             return method.function(self, None, args)
         finally:
             self.frames.pop()
+
+    # ------------------------------------------------------------ user classes (userclasses.py)
+    def run_class_member(self, cls, method, this, args: list) -> Any:
+        """A class's constructor or function, with `This` the instance."""
+        if len(self.frames) >= MAX_CALL_DEPTH:
+            raise FourDError(E.RECURSION)
+        self.frames.append(Frame(method.name, args, this, cls))
+        try:
+            return method.function(self, None, args)
+        finally:
+            self.frames.pop()
+
+    def this(self) -> Any:
+        """`This`: the instance in a class function; Null elsewhere."""
+        return self.frames[-1].this if self.frames else None
+
+    def _super(self, what: str):
+        frame = self.frames[-1] if self.frames else None
+        if frame is None or frame.cls is None:
+            raise FourDError(E.BAD_PARAMETER, name="Super", detail=f"{what} is only available in a class function")
+        return frame
+
+    def super_class(self) -> Any:
+        return self._super("Super").cls.superclass
+
+    def super_construct(self, args: list, line: int = 0) -> None:
+        """`Super(...)` in a constructor: the parent class's constructor on This."""
+        frame = self._super("Super()")
+        parent = frame.cls.superclass
+        if parent is None:
+            raise FourDError(E.BAD_PARAMETER, name="Super()",
+                             detail=f"the class {frame.cls.name} does not extend another class")
+        c = parent
+        while c is not None and c.constructor is None:
+            c = c.superclass
+        if c is not None:
+            self.run_class_member(c, c.constructor, frame.this, list(args))
+
+    def super_call(self, name: str, args: list, line: int = 0) -> Any:
+        """`Super.f(...)`: the parent class's function `f` on This."""
+        frame = self._super(f"Super.{name}()")
+        parent = frame.cls.superclass
+        found = parent.find(name) if parent is not None else None
+        if found is None:
+            raise FourDError(E.UNKNOWN_MEMBER_FUNCTION, name=name,
+                             cls=f"cs.{parent.name}" if parent is not None else "Super")
+        self.current_line = line
+        return self.run_class_member(found[0], found[1], frame.this, list(args))
 
     def run(self, method, args: list | None = None, locals_dict: dict | None = None) -> Any:
         """Run a compiled main method. Uncaught 4D errors propagate as FourDError."""

@@ -1,0 +1,69 @@
+"""A class file (Classes/NAME.4dm) as its members: `Class extends`, `property` declarations, the
+`Class constructor` and the `Function`s, each header's body running to the next header.
+
+The grammar parses a class file as one statement list in which the headers are statements;
+this module cuts that list at the headers. Code before the first constructor or function, or a
+header nested in a block, is a syntax error, as in 4D's class editor.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import ast as A
+from .errors import FourDSyntaxError
+
+
+@dataclass
+class ClassMember:
+    """The constructor or a function: a method with its parameters, run with `This` set."""
+    name: str                        # "constructor" for the constructor
+    program: A.Program
+
+
+@dataclass
+class ClassDef:
+    name: str
+    extends: str | None = None
+    constructor: ClassMember | None = None
+    functions: dict[str, ClassMember] = field(default_factory=dict)
+    properties: list[A.PropertyDecl] = field(default_factory=list)
+
+
+def split_class(program: A.Program, name: str, filename: str, source: str) -> ClassDef:
+    cls = ClassDef(name)
+    current: tuple[A.Node, list] | None = None
+    members: list[tuple[A.Node, list]] = []
+
+    def fail(message: str, node: A.Node):
+        e = FourDSyntaxError(message, node.line, node.col)
+        e.filename, e.source = filename, source
+        raise e
+
+    for stmt in program.body:
+        if isinstance(stmt, (A.ClassConstructor, A.FunctionDecl)):
+            current = (stmt, [])
+            members.append(current)
+        elif isinstance(stmt, A.ClassExtends):
+            if members or cls.extends or cls.properties:
+                fail("`Class extends` must be the first line of the class", stmt)
+            cls.extends = stmt.name
+        elif isinstance(stmt, A.PropertyDecl):       # class level, wherever it is written
+            cls.properties.append(stmt)
+        elif current is None:
+            fail("code outside a function: a class file holds `Class extends`, `property`, "
+                 "`Class constructor` and `Function` declarations, each followed by its code", stmt)
+        else:
+            current[1].append(stmt)
+    for header, body in members:
+        declare = A.Declare(header.line, header.col, header.params,
+                            getattr(header, "result_name", None), getattr(header, "result_type", None))
+        program_ = A.Program(header.line, header.col, body, declare)
+        if isinstance(header, A.ClassConstructor):
+            if cls.constructor is not None:
+                fail("a class has one `Class constructor`", header)
+            cls.constructor = ClassMember("constructor", program_)
+        else:
+            if header.name in cls.functions:
+                fail(f"the function {header.name} is declared twice", header)
+            cls.functions[header.name] = ClassMember(header.name, program_)
+    return cls
