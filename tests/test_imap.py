@@ -677,6 +677,79 @@ ALERT(JSON Stringify(4D.IMAPNotifier.new().start()))
     assert out[5]["success"] is False and "belongs to no IMAP transporter" in out[5]["statusText"]
 
 
+LISTENER = """// the listener of IMAPNotifier.md's example, recording what it is told
+property calls : Collection
+
+Class constructor
+  This.calls:=New collection
+
+Function onMailCreated($transporter : 4D.IMAPTransporter; $event : Object)
+  This.calls.push($event.type+" "+String($event.number)+" "+String($event.mailCount>=$event.number))
+
+Function onFlagsModified($transporter : 4D.IMAPTransporter; $event : Object)
+  This.calls.push($event.type+" "+String($event.number)+" "+JSON Stringify($event.keywords))
+
+Function onMailDeleted($transporter : 4D.IMAPTransporter; $event : Object)
+  This.calls.push($event.type+" "+String($event.number))
+  // as the page says: stop, use the transporter, start again if wanted
+  $status:=$transporter.notifier.stop()
+  This.calls.push(String($transporter.getBoxInfo().mailCount)+" left, first: "+$transporter.getMail(1).subject)
+"""
+
+
+def test_notifier_calls_the_listener_while_the_process_waits(acct):
+    """A listener class (Classes/IMAPListener.4dm) is called back in the process that started the
+    notifier, while it waits in DELAY PROCESS, for what another session does to the mailbox."""
+    import threading
+    import time
+    (acct.logs.parent / "Classes").mkdir(exist_ok=True)
+    (acct.logs.parent / "Classes" / "IMAPListener.4dm").write_text(LISTENER, encoding="utf-8")
+    acct.save(make_message("Already there"))
+
+    started = acct.logs.parent / "started"
+
+    def other_session():
+        deadline = time.monotonic() + 20
+        while not started.exists() and time.monotonic() < deadline:    # the script says when
+            time.sleep(0.05)
+        acct.save(make_message("New one"))
+        acct.save(make_message("Newer one"))
+        time.sleep(0.5)
+        c = client(acct.server, USER, acct.pw)
+        try:
+            c.select_folder("INBOX")
+            uids = c.search("ALL")
+            c.add_flags(uids[0], [b"\\Flagged"])
+            time.sleep(0.5)
+            c.delete_messages(uids[2])
+            c.expunge()
+        finally:
+            c.logout()
+    peer = threading.Thread(target=other_session)
+    peer.start()
+    try:
+        r = acct.run('''
+$server.listener:=cs.IMAPListener.new()
+$t:=IMAP New transporter($server)
+$info:=$t.selectBox("INBOX")
+$s:=$t.notifier.start()
+File("/PACKAGE/started").setText("started")
+$until:=Milliseconds+20000
+While ($t.notifier.isStarted & (Milliseconds<$until))
+  DELAY PROCESS(Current process;6)
+End while
+ALERT(JSON Stringify($server.listener.calls))
+''')
+    finally:
+        peer.join()
+    calls, = alerts(r)
+    # deleting may first push the \Deleted flag of message 3: a flag change like any other
+    calls = [c for c in calls if not c.startswith("flagsModified 3 ")]
+    assert calls == ["mailCreated 2 True", "mailCreated 3 True",
+                     'flagsModified 1 {"$flagged":true}',
+                     "mailDeleted 3", "2 left, first: Already there"], calls
+
+
 def test_release_while_idle_ends_idle_then_closes(acct):
     fill(acct)
     r = acct.run('$t:=IMAP New transporter($server)\n$info:=$t.selectBox("INBOX")\n'

@@ -1,8 +1,6 @@
 """Error handling and execution commands: ON ERR CALL, Last errors, throw, ABORT..."""
 from __future__ import annotations
 
-import time
-
 from ..runtime.errors import AbortExecution, E, FourDError
 from ..runtime.values import UNDEFINED
 
@@ -83,8 +81,13 @@ def execute_method(rt, name, *args):
     return rt.call_method(name, list(args))
 
 
+def current_process(rt):
+    return 1            # a fourmail run is one process
+
+
 def delay_process(rt, process, ticks):
-    time.sleep(max(float(ticks), 0) / 60.0)   # 4D durations are in ticks (1/60 s)
+    # 4D durations are in ticks (1/60 s); a waiting process runs its callbacks (IMAP notifier)
+    rt.idle(max(float(ticks), 0) / 60.0)
 
 
 def error_method(rt):

@@ -106,6 +106,7 @@ C("Count parameters", 259, "Count parameters -> Integer", "errors:count_paramete
 C("EXECUTE METHOD", 1007, "EXECUTE METHOD ( methodName {; result {; param}{; param2 ; ... ; paramN}} )",
   "errors:execute_method", 1, None, False)
 C("DELAY PROCESS", 323, "DELAY PROCESS ( process ; duration )", "errors:delay_process", 2, 2, False)
+C("Current process", 322, "Current process -> Integer", "errors:current_process", 0, 0)
 C("Error method", None, "Error method -> Text (system variable)", "errors:error_method", 0, 0)
 C("Error line", None, "Error line -> Integer (system variable)", "errors:error_line", 0, 0)
 C("Error formula", None, "Error formula -> Text (system variable)", "errors:error_formula", 0, 0)

@@ -173,8 +173,8 @@ class IMAPTransporter(Transporter):
         self._conn: _Client | None = None
         self._notifier = None
         super().__init__(rt, server)
-        # IMAPNotifier.md's example passes a `listener` (a user-class instance): kept and shown,
-        # but fourmail cannot call it (no user classes); the notifier records events instead.
+        # IMAPNotifier.md's example passes a `listener` (a user-class instance): the notifier
+        # calls its functions (imap_notifier.py).
         self.listener = server.get("listener", UNDEFINED)
         self._box: str | None = None             # the selected mailbox, re-selected on reconnection
         self._box_readonly = False

@@ -4,10 +4,17 @@
 pushes (new messages, expunges, flag changes); `.stop()` ends IDLE (DONE). As the page says,
 the transporter's other functions are unavailable while the notifier is started.
 
-What 4D does with the notifications is call the `listener` user-class instance of the server
-object. fourmail has no user classes (`cs.IMAPListener.new()` is an error) and no formulas,
-so nothing can be called back: the notifications are recorded instead, in the read-only
-`.events` collection (a fourmail addition), which a script reads after `.stop()`:
+Each notification calls a function of the `listener` given to `IMAP New transporter` (a user
+class instance, e.g. `cs.IMAPListener.new()`), with the transporter and an event object:
+    onMailCreated($transporter; {type: "mailCreated", number, mailCount})  one call per new message
+    onMailDeleted($transporter; {type: "mailDeleted", number})             a message was expunged
+    onFlagsModified($transporter; {type: "flagsModified", number, keywords})
+(the callback names are those of 4D's announcement of the feature; the reference pages name
+none, nor the event's properties, so `number` is the message's sequence number and `keywords`
+its flags as an Email object's keywords). "Callback functions are executed in the worker where
+.start() is called": the calls wait for that process to be idle, which in a script is while it
+runs `DELAY PROCESS`. What the server pushed is also kept in the read-only `.events`
+collection (a fourmail addition):
     {type: "exists"|"recent"|"expunge"|"fetch"|"status", number, flags, text, at}
 """
 from __future__ import annotations
@@ -36,6 +43,8 @@ class IMAPNotifier(ClassInstance):
         self._lock = threading.Lock()
         self._events: list[dict] = []
         self._lost: str | None = None        # why the watcher ended on its own
+        self._rt = None                      # the process that started it: where callbacks run
+        self._count = 0                      # messages in the mailbox, as the pushes tell
 
     @property
     def isStarted(self) -> bool:
@@ -81,6 +90,7 @@ class IMAPNotifier(ClassInstance):
         text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text or "")
         self._stop.clear()
         self._lost = None
+        self._rt, self._count = rt, conn._imap.exists
         self._started = True
         t.log_session(f"IMAP IDLE started in {t._box!r}")
         self._thread = threading.Thread(target=self._watch, args=(conn,), name="fourmail-imap-idle", daemon=True)
@@ -170,6 +180,41 @@ class IMAPNotifier(ClassInstance):
             events.append(event)
         with self._lock:
             self._events.extend(events)
+            calls = self._callbacks(events)
+        for name, event in calls:
+            self._post(name, event)
+
+    def _callbacks(self, events: list[dict]) -> list[tuple[str, dict]]:
+        """The listener calls the pushes make (EXISTS gives the new count: one call per new message)."""
+        from .imap import flags_to_keywords
+        calls = []
+        for e in events:
+            kind, number = e["type"], e.get("number")
+            if kind == "exists":
+                for seq in range(self._count + 1, int(number) + 1):
+                    calls.append(("onMailCreated", {"type": "mailCreated", "number": float(seq),
+                                                    "mailCount": number}))
+                self._count = int(number)
+            elif kind == "expunge":
+                self._count = max(0, self._count - 1)
+                calls.append(("onMailDeleted", {"type": "mailDeleted", "number": number}))
+            elif kind == "fetch" and "flags" in e:
+                calls.append(("onFlagsModified", {"type": "flagsModified", "number": number,
+                                                  "keywords": flags_to_keywords(e["flags"].split())}))
+        return calls
+
+    def _post(self, name: str, event: dict) -> None:
+        t, rt = self._transporter(), self._rt
+        listener = getattr(t, "listener", None)
+        if rt is None or not isinstance(listener, ClassInstance) or not listener.has_function(name):
+            return
+        owner = self._owner
+
+        def call():
+            transporter = owner() if owner is not None else None
+            if transporter is not None:          # released meanwhile: nobody to tell
+                listener.call_function(rt, name, [transporter, event])
+        rt.post(call)
 
 
 def new_notifier(rt, *args):

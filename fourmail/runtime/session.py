@@ -3,7 +3,10 @@ project methods, dialogs' input/output. Compiled methods call back into it.
 """
 from __future__ import annotations
 
+import queue
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
@@ -58,6 +61,9 @@ class Runtime:
         self.ask: Callable[[str], str | None] | None = None
         self.sandbox: Any = None
         self.current_line = 0                    # line of the member call running (for command errors)
+        # Work other threads hand to this process (IMAP notifier callbacks): run at idle points.
+        self._posted: queue.SimpleQueue = queue.SimpleQueue()
+        self._wake = threading.Event()
         # Mail connections: where hosts really are (mail/network.py) and extra trusted CAs.
         from ..mail.network import routes_from_env
         import os
@@ -242,6 +248,32 @@ class Runtime:
             return method.function(self, None, args)
         finally:
             self.frames.pop()
+
+    # ------------------------------------------------------------ work posted by other threads
+    def post(self, task: Callable[[], Any]) -> None:
+        """Run `task` in this process at its next idle point (thread-safe): "callback functions
+        are executed in the worker where .start() is called" (IMAPNotifier.md)."""
+        self._posted.put(task)
+        self._wake.set()
+
+    def run_posted(self) -> None:
+        while True:
+            try:
+                task = self._posted.get_nowait()
+            except queue.Empty:
+                return
+            task()
+
+    def idle(self, seconds: float) -> None:
+        """Wait `seconds` (DELAY PROCESS), running posted work as it arrives."""
+        deadline = time.monotonic() + max(seconds, 0.0)
+        while True:
+            self._wake.clear()
+            self.run_posted()
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            self._wake.wait(left)
 
     # ------------------------------------------------------------ user classes (userclasses.py)
     def run_class_member(self, cls, method, this, args: list) -> Any:
