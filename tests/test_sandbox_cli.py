@@ -32,6 +32,14 @@ def test_send_then_read_example(tmp_path):
     assert "IMAP: message 10 of 10" in r.stdout
 
 
+def test_listener_example(tmp_path):
+    """examples/listen: the sandbox's IMAP server pushes the mail the script sent (IDLE) and
+    the listener class beside the script is called back while the script waits."""
+    r = fourmail("run", "--sandbox", "--sandbox-dir", str(tmp_path), "examples/listen/listen.4dm")
+    assert r.returncode == 0, r.stderr
+    assert re.fullmatch(r"Listening to INBOX\nNew mail #9 from 4d@gmail.com: Ping [0-9A-F]{32}\n", r.stdout), r.stdout
+
+
 def test_default_store_is_the_per_user_data_folder(tmp_path):
     r = fourmail("run", "--sandbox", "examples/send-then-read.4dm", env={"XDG_DATA_HOME": str(tmp_path)})
     assert r.returncode == 0, r.stderr

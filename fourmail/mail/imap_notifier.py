@@ -45,6 +45,7 @@ class IMAPNotifier(ClassInstance):
         self._lost: str | None = None        # why the watcher ended on its own
         self._rt = None                      # the process that started it: where callbacks run
         self._count = 0                      # messages in the mailbox, as the pushes tell
+        self._created: set[int] = set()      # announced as new, their flags not told yet
 
     @property
     def isStarted(self) -> bool:
@@ -91,6 +92,7 @@ class IMAPNotifier(ClassInstance):
         self._stop.clear()
         self._lost = None
         self._rt, self._count = rt, conn._imap.exists
+        self._created.clear()
         self._started = True
         t.log_session(f"IMAP IDLE started in {t._box!r}")
         self._thread = threading.Thread(target=self._watch, args=(conn,), name="fourmail-imap-idle", daemon=True)
@@ -194,13 +196,21 @@ class IMAPNotifier(ClassInstance):
                 for seq in range(self._count + 1, int(number) + 1):
                     calls.append(("onMailCreated", {"type": "mailCreated", "number": float(seq),
                                                     "mailCount": number}))
+                    self._created.add(seq)
                 self._count = int(number)
             elif kind == "expunge":
                 self._count = max(0, self._count - 1)
+                self._created = {n - 1 if n > number else n for n in self._created if n != number}
                 calls.append(("onMailDeleted", {"type": "mailDeleted", "number": number}))
             elif kind == "fetch" and "flags" in e:
+                keywords = flags_to_keywords(e["flags"].split())
+                if int(number) in self._created:
+                    # some servers follow EXISTS with the new message's flags: no change yet
+                    self._created.discard(int(number))
+                    if not keywords:
+                        continue
                 calls.append(("onFlagsModified", {"type": "flagsModified", "number": number,
-                                                  "keywords": flags_to_keywords(e["flags"].split())}))
+                                                  "keywords": keywords}))
         return calls
 
     def _post(self, name: str, event: dict) -> None:
