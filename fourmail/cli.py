@@ -18,10 +18,14 @@ def _read(path: str) -> str:
 
 def cmd_parse(args) -> int:
     from .parser import FourDSyntaxError, parse
+    from .parser.classfile import split_class
     passed = failed = 0
     for f in args.files:
         try:
-            parse(_read(f), f)
+            source = _read(f)
+            program = parse(source, f)
+            if Path(f).parent.name == "Classes":        # a class file: its members too
+                split_class(program, Path(f).stem, f, source)
             passed += 1
         except FourDSyntaxError as e:
             failed += 1

@@ -64,6 +64,16 @@ def test_parse_all_good_exits_0():
     assert r.returncode == 0 and r.stdout.strip() == "1 passed, 0 failed"
 
 
+def test_parse_checks_class_files_as_classes(tmp_path):
+    (tmp_path / "Classes").mkdir()
+    bad = tmp_path / "Classes" / "Bad.4dm"
+    bad.write_text("$a:=1\nFunction f()\n")
+    r = fourmail("parse", str(bad), "examples/listen/Classes/IMAPListener.4dm")
+    assert r.stdout.splitlines() == [f"{bad}:1:1: syntax error: code outside a function: a class file holds "
+                                     "`Class extends`, `property`, `Class constructor` and `Function` "
+                                     "declarations, each followed by its code", "1 passed, 1 failed"]
+
+
 def test_garbage_input_never_shows_a_traceback(tmp_path):
     for i, text in enumerate(["\x00\x01$", "If(", '"unterminated', "/* open", "End if", "$a:=", "var $x : Foo",
                               "$a.1:=2", "For($i;1)", "[[[", "$a:=1+"]):
