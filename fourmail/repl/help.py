@@ -27,6 +27,8 @@ _KEYWORD_PAGES = {
     "end while": "looping", "repeat": "looping", "until": "looping", "break": "looping", "continue": "looping",
     "try": "error-handling", "catch": "error-handling", "end try": "error-handling", "return": "control-flow",
     "var": "variables", "#declare": "variables", "null": "null-undefined", "undefined": "null-undefined",
+    "class constructor": "quick-tour", "class extends": "quick-tour", "function": "quick-tour",
+    "property": "quick-tour", "this": "quick-tour", "super": "quick-tour",
 }
 
 
