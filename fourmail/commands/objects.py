@@ -235,10 +235,8 @@ def ob_remove(rt, o, prop):
     obj = _obj_arg("OB REMOVE", o)
     if isinstance(obj, dict):
         obj.pop(name, None)
-    elif hasattr(obj, "remove_property"):        # a user class instance: an object
-        obj.remove_property(name)
     elif isinstance(obj, ClassInstance):
-        obj.set_property(rt, name, UNDEFINED)
+        obj.remove_property(rt, name)
     return obj
 
 

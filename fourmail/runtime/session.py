@@ -240,10 +240,13 @@ class Runtime:
         return compile_method(program, name, filename, source, self.method_exists, locals_mode)
 
     def call_method(self, name: str, args: list, line: int = 0) -> Any:
-        method = self.load_method(name)
+        return self._invoke(self.load_method(name), args)
+
+    def _invoke(self, method, args: list, this: Any = None, cls: Any = None) -> Any:
+        """Run a compiled project method or class member in a new frame."""
         if len(self.frames) >= MAX_CALL_DEPTH:
             raise FourDError(E.RECURSION)
-        self.frames.append(Frame(method.name, args))
+        self.frames.append(Frame(method.name, args, this, cls))
         try:
             return method.function(self, None, args)
         finally:
@@ -278,13 +281,7 @@ class Runtime:
     # ------------------------------------------------------------ user classes (userclasses.py)
     def run_class_member(self, cls, method, this, args: list) -> Any:
         """A class's constructor or function, with `This` the instance."""
-        if len(self.frames) >= MAX_CALL_DEPTH:
-            raise FourDError(E.RECURSION)
-        self.frames.append(Frame(method.name, args, this, cls))
-        try:
-            return method.function(self, None, args)
-        finally:
-            self.frames.pop()
+        return self._invoke(method, args, this, cls)
 
     def this(self) -> Any:
         """`This`: the instance in a class function; Null elsewhere."""
@@ -306,11 +303,7 @@ class Runtime:
         if parent is None:
             raise FourDError(E.BAD_PARAMETER, name="Super()",
                              detail=f"the class {frame.cls.name} does not extend another class")
-        c = parent
-        while c is not None and c.constructor is None:
-            c = c.superclass
-        if c is not None:
-            self.run_class_member(c, c.constructor, frame.this, list(args))
+        parent.construct(self, frame.this, list(args))
 
     def super_call(self, name: str, args: list, line: int = 0) -> Any:
         """`Super.f(...)`: the parent class's function `f` on This."""

@@ -75,13 +75,10 @@ def coerce(vtype: str, value, name: str = ""):
                                                            else "Object"), expected=vtype, name=name)
         raise _mismatch(value, vtype, name)
     if vtype.startswith("cs."):
-        cls = getattr(value, "cls", None)         # a user class instance: of that class or a subclass
-        if cls is not None and hasattr(cls, "superclass"):
-            c, wanted = cls, vtype[3:].casefold()
-            while c is not None and c.name.casefold() != wanted:
-                c = c.superclass
-            if c is None:
-                raise FourDError(E.TYPE_MISMATCH, got=f"cs.{cls.name}", expected=vtype, name=name)
+        from .userclasses import UserObject
+        if isinstance(value, UserObject):         # a user class instance: of that class or a subclass
+            if not value.cls.is_or_extends(vtype[3:]):
+                raise FourDError(E.TYPE_MISMATCH, got=f"cs.{value.cls.name}", expected=vtype, name=name)
             return value
         if value is None or t is dict or t is LazyObject or isinstance(value, ClassInstance):
             return value

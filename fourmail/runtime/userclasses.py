@@ -41,12 +41,23 @@ class UserClass(ClassInstance):
         for c in reversed(chain):              # ancestors' property initial values first
             if c.initializer is not None:
                 rt.run_class_member(c, c.initializer, obj, [])
+        self.construct(rt, obj, list(args))
+        return obj
+
+    def construct(self, rt, obj: "UserObject", args: list) -> None:
+        """Run this class's constructor on `obj`; a class without one runs its parent's."""
         c = self
-        while c is not None and c.constructor is None:   # no constructor: the parent's runs
+        while c is not None and c.constructor is None:
             c = c.superclass
         if c is not None:
-            rt.run_class_member(c, c.constructor, obj, list(args))
-        return obj
+            rt.run_class_member(c, c.constructor, obj, args)
+
+    def is_or_extends(self, name: str) -> bool:
+        """Is this class `name`, or does it extend it (at any depth)? Names ignore case."""
+        c, wanted = self, name.casefold()
+        while c is not None and c.name.casefold() != wanted:
+            c = c.superclass
+        return c is not None
 
     def find(self, name: str):
         """(class defining it, method) for the function `name`, looking up the ancestors."""
@@ -87,7 +98,7 @@ class UserObject(ClassInstance):
         from .ops import set_member
         set_member(rt, self.props, name, value)
 
-    def remove_property(self, name: str) -> None:
+    def remove_property(self, rt, name: str) -> None:
         self.props.pop(name, None)
 
     def has_function(self, name: str) -> bool:
@@ -172,9 +183,7 @@ class ClassStoreCS(ClassInstance):
             functions = {fn: compiled(fn, m.program) for fn, m in definition.functions.items()}
             initializer = _initializer(definition.properties)
             initializer = compiled("property", initializer) if initializer else None
-        except FourDSyntaxError as e:
-            raise FourDError(E.CLASS_FILE, name=f"cs.{name}", detail=f"{path.name}:{e.line}:{e.col}: {e.message}")
-        except CompileError as e:
+        except (FourDSyntaxError, CompileError) as e:
             raise FourDError(E.CLASS_FILE, name=f"cs.{name}", detail=f"{path.name}:{e.line}:{e.col}: {e.message}")
         return UserClass(name, superclass, constructor, functions, initializer)
 

@@ -136,6 +136,10 @@ class ClassInstance:
         from .errors import FourDError, E
         raise FourDError(E.READONLY_PROPERTY, name=name, cls=f"4D.{self.CLASS_NAME}")
 
+    def remove_property(self, rt, name: str) -> None:
+        """OB REMOVE: for built-in classes, what assigning Undefined does."""
+        self.set_property(rt, name, UNDEFINED)
+
     def has_function(self, name: str) -> bool:
         return callable(getattr(self, "fn_" + name, None))
 
