@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from ..runtime.errors import E, FourDError
 from ..runtime.values import UNDEFINED, ClassInstance, Date, LazyObject, Time, copy_value, type_name
+from ..runtime.values import is_object as _is_object
 
 # Field and Variable Types constants (value-type.md)
 IS_REAL, IS_TEXT, IS_PICTURE, IS_DATE, IS_UNDEFINED, IS_BOOLEAN = 1, 2, 3, 4, 5, 6
@@ -30,11 +31,6 @@ def store_value(v):
     if t is bytearray:
         return bytes(v)
     return v
-
-
-def _is_object(v) -> bool:
-    t = type(v)
-    return t is dict or t is LazyObject or isinstance(v, ClassInstance)
 
 
 def _prop_name(cmd: str, name) -> str:

@@ -15,6 +15,7 @@ import re
 from .compare import compare, same_value
 from .errors import E, FourDError
 from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time, copy_value, type_name
+from .values import is_object as _is_obj
 
 # Objects and collections constants
 CK_ASCENDING, CK_DESCENDING = 0, 1
@@ -37,11 +38,6 @@ def _key(s: str) -> str:
 def _is_num(v) -> bool:
     t = type(v)
     return t is float or t is int
-
-
-def _is_obj(v) -> bool:
-    t = type(v)
-    return t is dict or t is LazyObject or isinstance(v, ClassInstance)
 
 
 def _int(fn: str, v) -> int:
