@@ -46,6 +46,17 @@ KEYWORDS = {
     ("function",): "FUNCTION", ("property",): "PROPERTY", ("this",): "THIS", ("super",): "SUPER",
 }
 
+# After these keywords `:` announces a type (`var $x : Text`, `Function f($a : Text) : Text`);
+# after NAMING ones a word is a member name (`Function send`, `property a; b`).
+DECLARING = frozenset({"VAR", "FUNCTION", "PROPERTY", "CLASS_CONSTRUCTOR"})
+NAMING = frozenset({"FUNCTION", "PROPERTY"})
+
+
+def names_go_on(ttype: str, prev: str | None) -> bool:
+    """Punctuation in a name list: `;` or `,` after `property a` announces another name."""
+    return (ttype == "_SEMI" or ttype == "_COMMA") and prev in ("MEMBER", "PROPERTY")
+
+
 TYPE_NAMES = {"text", "date", "time", "boolean", "integer", "longint", "real", "number", "pointer", "picture",
               "blob", "collection", "variant", "object"}
 
@@ -173,8 +184,7 @@ def tokenize(text: str, names: NameTable):
                 brackets.pop()
             if ttype == "ASSIGN":
                 in_declaration = False
-            if ttype != "_SEMI" and ttype != "_COMMA" or prev not in ("MEMBER", "PROPERTY"):
-                naming = False
+            naming = naming and names_go_on(ttype, prev)
             yield tok(ttype, s, pos, line, col(), line, col() + len(s), pos + len(s))
             prev = ttype
             pos += len(s)
@@ -231,9 +241,8 @@ def tokenize(text: str, names: NameTable):
             else:
                 ttype, end = resolve_word(text, pos, s, names, extra_names)
             s = text[pos:end]
-            if ttype in ("VAR", "FUNCTION", "PROPERTY", "CLASS_CONSTRUCTOR"):
-                in_declaration = True
-            naming = ttype in ("FUNCTION", "PROPERTY")
+            in_declaration = in_declaration or ttype in DECLARING
+            naming = ttype in NAMING
         elif kind == "local":
             ttype, end = "LOCAL", m.end()
         elif kind == "ipvar":

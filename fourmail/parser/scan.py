@@ -21,8 +21,8 @@ import re
 from typing import Iterator, NamedTuple
 
 from .lexer import block_comment_end
-from .lexer import (_CLASS_PATH_RE, _MEMBER_RE, _PUNCT_RE, _PUNCT_TYPE, _SCAN, resolve_word, TYPE_NAMES,
-                    base_names)
+from .lexer import (_CLASS_PATH_RE, _MEMBER_RE, _PUNCT_RE, _PUNCT_TYPE, _SCAN, DECLARING, NAMING, TYPE_NAMES,
+                    base_names, names_go_on, resolve_word)
 from . import lexer as _lexer
 
 
@@ -82,8 +82,7 @@ def scan(text: str, join: bool = False, state: ScanState | None = None) -> Itera
                 brackets.pop()
             if ttype == "ASSIGN":
                 in_declaration = False
-            if ttype != "_SEMI" and ttype != "_COMMA" or prev not in ("MEMBER", "PROPERTY"):
-                naming = False
+            naming = naming and names_go_on(ttype, prev)
             yield Piece(ttype, pos, pos + len(s))
             pos += len(s)
             prev = ttype
@@ -162,9 +161,8 @@ def scan(text: str, join: bool = False, state: ScanState | None = None) -> Itera
                 ttype = "MEMBER"
             else:
                 ttype, end = resolve_word(text, pos, m.group(), names, extra)
-            if ttype in ("VAR", "FUNCTION", "PROPERTY", "CLASS_CONSTRUCTOR"):
-                in_declaration = True
-            naming = ttype in ("FUNCTION", "PROPERTY")
+            in_declaration = in_declaration or ttype in DECLARING
+            naming = ttype in NAMING
         elif kind == "local":
             ttype = "LOCAL"
         elif kind == "ipvar":
