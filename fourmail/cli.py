@@ -1,6 +1,10 @@
 """The `fourmail` command line: run a 4D file, check files parse.
 
-Exit codes of `fourmail run`: 0 success, 1 uncaught 4D error, 2 syntax error (or unreadable file).
+Exit codes (README, "Using it"): 0 success; 1 an uncaught 4D error (`parse`: a file does not
+parse); 2 a syntax error; 64 a usage error: a bad option or value, or a file or folder named
+on the command line (or in FOURMAIL_ROUTES / FOURMAIL_CAFILE) that cannot be used, or a
+sandbox that cannot start; 130 interrupted (Ctrl-C); 141 standard output closed (`| head`).
+Each of these says so in one line on stderr, never a traceback.
 """
 from __future__ import annotations
 
@@ -9,17 +13,54 @@ import os
 import sys
 from pathlib import Path
 
+EXIT_OK, EXIT_ERROR, EXIT_SYNTAX, EXIT_USAGE = 0, 1, 2, 64      # 64: EX_USAGE (sysexits.h)
+EXIT_INTERRUPTED, EXIT_PIPE = 130, 141                          # 128 + SIGINT, 128 + SIGPIPE
+
+
+class UsageError(Exception):
+    """Something on the command line cannot be used: `fourmail: MESSAGE`, exit 64."""
+
+
+class OutputClosed(BaseException):
+    """Standard output's reader went away (`fourmail run x | head -1`). A BaseException, as
+    KeyboardInterrupt: it ends the run, whatever the script's ON ERR CALL or Try says."""
+
+
+class _Stdout:
+    """sys.stdout for a run: a closed pipe ends the run (OutputClosed) instead of becoming a 4D
+    error the script would go on after."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise OutputClosed from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise OutputClosed from None
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
 
 def _read(path: str) -> str:
-    data = Path(path).read_bytes()
-    text = data.decode("utf-8-sig", errors="replace")
-    return text
+    from .source_files import SourceFileError, read_source
+    try:
+        return read_source(path)
+    except SourceFileError as e:
+        raise UsageError(e.message) from None
 
 
 def cmd_parse(args) -> int:
     from .parser import FourDSyntaxError, parse
     from .parser.classfile import split_class
-    passed = failed = 0
+    passed = failed = unusable = 0
     for f in args.files:
         try:
             source = _read(f)
@@ -30,11 +71,12 @@ def cmd_parse(args) -> int:
         except FourDSyntaxError as e:
             failed += 1
             print(str(e))
-        except OSError as e:
+        except UsageError as e:
             failed += 1
-            print(f"{f}: cannot read: {e.strerror}")
+            unusable += 1
+            print(f"fourmail: {e}", file=sys.stderr)
     print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
+    return EXIT_USAGE if unusable else EXIT_OK if failed == 0 else EXIT_ERROR
 
 
 def report_error(err, filename: str, rt, stream) -> None:
@@ -44,32 +86,59 @@ def report_error(err, filename: str, rt, stream) -> None:
     stream.write(f"{where}: error {err.code} ({err.component}): {err.message}\n")
     text = rt.line_text(err.method, err.line)
     if text:
-        stream.write(f"    {text}\n")
+        from .parser.errors import printable_line
+        stream.write(f"    {printable_line(text, 0)[0]}\n")
+
+
+def check_mail_options(args) -> None:
+    """Routes, CA files and the logs folder, checked before anything runs: a bad one is a
+    UsageError now, not a connection to the real host or a log silently dropped later."""
+    from .mail.network import check_cafile, parse_route, routes_from_env
+    try:
+        routes_from_env()
+        for r in getattr(args, "route", ()):
+            parse_route(r)
+        for cafile in list(getattr(args, "cafile", ())) + env_cafiles():
+            check_cafile(cafile)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    if getattr(args, "logs", None):
+        _check_writable_folder(args.logs, "--logs")
+
+
+def env_cafiles() -> list[str]:
+    return [p for p in os.environ.get("FOURMAIL_CAFILE", "").split(os.pathsep) if p]
+
+
+def _check_writable_folder(path: str, option: str) -> None:
+    """A folder that exists and is writable, or that can be created (its nearest existing
+    parent is a writable folder)."""
+    p = Path(path).expanduser().absolute()
+    if p.exists() and not p.is_dir():
+        raise UsageError(f"{option} {path}: not a folder")
+    existing = p
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UsageError(f"{option} {path}: {existing} is not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"{option} {path}: {existing} is not writable")
 
 
 def cmd_run(args) -> int:
+    from .mail.network import parse_route
     from .runtime.session import Runtime
 
     path = Path(args.file)
-    try:
-        source = _read(args.file)
-    except OSError as e:
-        print(f"{args.file}: cannot read: {e.strerror}", file=sys.stderr)
-        return 2
-    rt = Runtime(project_dir=path.resolve().parent, answers=args.answer,
+    source = _read(args.file)
+    check_mail_options(args)
+    rt = Runtime(project_dir=path.resolve().parent, answers=args.answer, out=_Stdout(sys.stdout),
                  logs_dir=Path(args.logs).resolve() if args.logs else None)
     rt.main_name = path.stem
-    try:
-        from .mail.network import parse_route
-        routes = [parse_route(r) for r in args.route]
-    except ValueError as e:
-        print(f"fourmail: {e}", file=sys.stderr)
-        return 2
+    routes = [parse_route(r) for r in args.route]
     sandbox = None
     if args.sandbox:
         sandbox = _start_sandbox(args, quiet=True)
-        if sandbox is None:
-            return 2
         from .sandbox.routing import apply
         apply(rt, sandbox)
     rt.routes = routes + rt.routes
@@ -88,8 +157,7 @@ def _start_sandbox(args, quiet: bool):
         sandbox.start()
         return sandbox
     except SandboxError as e:
-        print(f"fourmail: sandbox: {e}", file=sys.stderr)
-        return None
+        raise UsageError(f"sandbox: {e}") from None
 
 
 def _run(args, rt, path: Path, source: str) -> int:
@@ -100,34 +168,34 @@ def _run(args, rt, path: Path, source: str) -> int:
         method = rt.compile_source(source, args.file, path.stem)
     except FourDSyntaxError as e:
         print(e.format(), file=sys.stderr)
-        return 2
+        return EXIT_SYNTAX
     except CompileError as e:
         err = FourDSyntaxError(e.message, e.line, e.col, args.file, source)
         print(err.format(), file=sys.stderr)
-        return 2
+        return EXIT_SYNTAX
     try:
         try:
             rt.run(method)
         finally:
             rt.shutdown()
     except FourDError as e:
-        sys.stdout.flush()
+        rt.out.flush()
         report_error(e, args.file, rt, sys.stderr)
-        return 1
+        return EXIT_ERROR
     except AbortExecution as e:
         if e.error is not None:
             report_error(e.error, args.file, rt, sys.stderr)
-        return 1
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print("\ninterrupted (error 1006: user interruption)", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as e:   # a fourmail bug: say so briefly, never dump a traceback
         if os.environ.get("FOURMAIL_DEBUG"):
             raise
         print(f"{args.file}: internal error in fourmail: {type(e).__name__}: {e} "
               f"(set FOURMAIL_DEBUG=1 for details)", file=sys.stderr)
-        return 1
-    return 0
+        return EXIT_ERROR
+    return EXIT_OK
 
 
 def cmd_sandbox(args) -> int:
@@ -139,8 +207,6 @@ def cmd_sandbox(args) -> int:
     logging.getLogger("fourmail.sandbox").setLevel(logging.INFO)
     logging.getLogger("mail.log").setLevel(logging.ERROR)      # aiosmtpd: its deprecation chatter
     sandbox = _start_sandbox(args, quiet=False)
-    if sandbox is None:
-        return 2
     names = {"smtp": "587, 25", "smtps": "465", "imap": "143", "imaps": "993", "pop3": "110", "pop3s": "995"}
     print(f"fourmail sandbox: store {sandbox.store_dir}")
     print(f"  CA certificate   {sandbox.ca_file}")
@@ -170,14 +236,21 @@ def cmd_sandbox(args) -> int:
 def cmd_repl(args) -> int:
     """The interactive session (prompt_toolkit and pygments are imported only here)."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        print("fourmail: the REPL needs a terminal; to run a file: fourmail run FILE.4dm", file=sys.stderr)
-        return 2
+        raise UsageError("the REPL needs a terminal; to run a file: fourmail run FILE.4dm")
+    check_mail_options(args)
     from .repl.session import run_repl
     return run_repl()
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit 64 (argparse's 2 is fourmail's syntax error)."""
+
+    def error(self, message):
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="fourmail", description="Run 4D code from 4D's mail documentation.")
+    p = _Parser(prog="fourmail", description="Run 4D code from 4D's mail documentation.")
     sub = p.add_subparsers(dest="command")
     r = sub.add_parser("run", help="run a .4dm file")
     r.add_argument("file")
@@ -213,16 +286,43 @@ def _sandbox_options(p) -> None:
 
 
 def main(argv=None) -> int:
+    try:
+        return _main(argv)
+    except UsageError as e:
+        _say(f"fourmail: {e}")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        _say("\nfourmail: interrupted")
+        return EXIT_INTERRUPTED
+    except (OutputClosed, BrokenPipeError):
+        # Nothing more can reach the reader; point stdout at /dev/null so that Python's own
+        # flush at exit does not complain about the closed pipe either.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return EXIT_PIPE
+
+
+def _say(line: str) -> None:
+    try:
+        print(line, file=sys.stderr)
+    except OSError:
+        pass
+
+
+def _main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "run" and not args.sandbox and (args.sandbox_dir or args.accounts):
-        parser.error("--sandbox-dir and --accounts go with --sandbox")
+        raise UsageError("--sandbox-dir and --accounts go with --sandbox")
     if args.command == "sandbox":
         if args.port_base is None:
             from .sandbox.server import DEFAULT_PORT_BASE
             args.port_base = DEFAULT_PORT_BASE
         if not 0 <= args.port_base <= 65535 - 995:
-            parser.error(f"--port-base must be between 0 and {65535 - 995}")
+            raise UsageError(f"--port-base must be between 0 and {65535 - 995}")
     if not getattr(args, "func", None):
         if sys.stdin.isatty() and sys.stdout.isatty():
             return cmd_repl(args)      # `fourmail` alone opens the REPL

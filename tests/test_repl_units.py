@@ -306,4 +306,5 @@ def test_run_does_not_import_the_repl_libraries():
 def test_no_terminal_no_repl():
     r = subprocess.run([sys.executable, "-m", "fourmail", "repl"], capture_output=True, text=True, cwd=REPO,
                        timeout=60, stdin=subprocess.DEVNULL)
-    assert r.returncode == 2 and "needs a terminal" in r.stderr
+    assert r.returncode == 64
+    assert r.stderr == "fourmail: the REPL needs a terminal; to run a file: fourmail run FILE.4dm\n"

@@ -73,14 +73,14 @@ def test_a_non_standard_port_reaches_the_listener_of_the_transporters_protocol(t
 
 def test_sandbox_options_need_sandbox(tmp_path):
     r = fourmail("run", "--accounts", "a.txt", "examples/hello.4dm")
-    assert r.returncode == 2 and "--sandbox" in r.stderr
+    assert r.returncode == 64 and "--sandbox" in r.stderr
 
 
 def test_bad_accounts_file(tmp_path):
     bad = tmp_path / "accounts.txt"
     bad.write_text("lonely\n")
     r = fourmail("run", "--sandbox", "--sandbox-dir", str(tmp_path), "--accounts", str(bad), "examples/hello.4dm")
-    assert r.returncode == 2
+    assert r.returncode == 64
     assert r.stderr.startswith("fourmail: sandbox: ") and "accounts.txt:1" in r.stderr
 
 

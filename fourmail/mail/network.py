@@ -13,7 +13,10 @@ honoured), plus `--cafile` / FOURMAIL_CAFILE when given.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
+import stat
 from typing import NamedTuple
 
 
@@ -37,22 +40,68 @@ class Endpoint(NamedTuple):
     routed: bool
 
 
+_HOST_PORT = re.compile(r"\[(?P<v6>[^\]]*)\](?::(?P<v6port>.*))?|(?P<host>[^:]*)(?::(?P<port>.*))?", re.S)
+_LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")
+
+
+def _host_port(text: str, side: str, star: bool) -> tuple[str, int | None]:
+    """`HOST`, `HOST:PORT`, `[IPv6]:PORT`; ValueError naming the bad part."""
+    m = _HOST_PORT.fullmatch(text.strip())
+    host = m.group("v6") if m.group("v6") is not None else m.group("host")
+    port = m.group("v6port") if m.group("v6") is not None else m.group("port")
+    if m.group("v6") is not None:
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            raise ValueError(f"{side} host [{host}] is not an IPv6 address") from None
+    elif not (star and host == "*"):
+        if not host:
+            raise ValueError(f"{side} host is missing")
+        name = host[:-1] if host.endswith(".") else host
+        if len(name) > 253 or not all(_LABEL.fullmatch(label) for label in name.split(".")):
+            raise ValueError(f"{side} host {host!r} is not a host name or address")
+    if port is None:
+        return host, None
+    if not port.isascii() or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ValueError(f"{side} port {port!r} is not a number from 1 to 65535")
+    return host, int(port)
+
+
 def parse_route(text: str, keep_name: bool = False) -> Route:
-    """`HOST[:PORT]=TARGET[:PORT]`."""
+    """`HOST[:PORT]=TARGET[:PORT]` (HOST may be `*`, an IPv6 address goes in brackets).
+    ValueError names the part that is wrong: a route that is accepted but means nothing would
+    send the connection to the real host."""
+    left, eq, right = text.partition("=")
     try:
-        left, right = text.split("=", 1)
-        host, _, port = left.strip().partition(":")
-        thost, _, tport = right.strip().partition(":")
-        if not host or not thost:
-            raise ValueError
-        return Route(host, int(port) if port else None, thost, int(tport) if tport else None, keep_name)
-    except ValueError:
-        raise ValueError(f"bad route {text!r}: expected HOST[:PORT]=TARGET[:PORT]") from None
+        if not eq:
+            raise ValueError("expected HOST[:PORT]=TARGET[:PORT]")
+        host, port = _host_port(left, "the", star=True)
+        thost, tport = _host_port(right, "the target", star=False)
+    except ValueError as e:
+        raise ValueError(f"bad route {text!r}: {e}") from None
+    return Route(host, port, thost, tport, keep_name)
 
 
 def routes_from_env() -> list[Route]:
     text = os.environ.get("FOURMAIL_ROUTES", "")
-    return [parse_route(r) for r in text.replace(",", " ").split()]
+    try:
+        return [parse_route(r) for r in text.replace(",", " ").split()]
+    except ValueError as e:
+        raise ValueError(f"FOURMAIL_ROUTES: {e}") from None
+
+
+def check_cafile(path: str) -> None:
+    """A CA file given to --cafile or FOURMAIL_CAFILE must load now: a missing or wrong one is
+    otherwise reported only at the first connection, as if the server could not be reached."""
+    import ssl
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise ValueError(f"CA file {path}: not a regular file")
+        ssl.create_default_context(cafile=path)
+    except ssl.SSLError:       # an OSError too: first
+        raise ValueError(f"CA file {path}: holds no PEM certificate") from None
+    except OSError as e:
+        raise ValueError(f"CA file {path}: {e.strerror or e}") from None
 
 
 def resolve(rt, host: str, port: int, protocol: str | None = None) -> Endpoint:

@@ -13,6 +13,7 @@ from typing import Any, Callable, TextIO
 from . import types as T
 from .errors import AbortExecution, E, FourDError
 from .values import UNDEFINED, ClassInstance
+from ..source_files import read_source
 
 # System variables (variables.md "System Variables") and their types.
 SYSTEM_VARIABLES = {"ok": "Integer", "document": "Text", "error": "Integer", "error method": "Text",
@@ -228,7 +229,7 @@ class Runtime:
             path = self.method_files().get(key)
             if path is None:
                 raise FourDError(E.UNKNOWN_METHOD, name=name)
-            method = self.compile_source(path.read_text(encoding="utf-8"), str(path), path.stem)
+            method = self.compile_source(read_source(path), str(path), path.stem)
             self._methods[key] = method
         return method
 

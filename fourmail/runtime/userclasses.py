@@ -13,6 +13,7 @@ from pathlib import Path
 from ..parser import ast as A
 from .errors import E, FourDError
 from .values import UNDEFINED, ClassInstance
+from ..source_files import read_source
 
 _MAX_DEPTH = 32                 # `Class extends` chains longer than this are a cycle
 
@@ -169,7 +170,7 @@ class ClassStoreCS(ClassInstance):
         from ..parser import parse
         from ..parser.classfile import split_class
         from ..parser.errors import FourDSyntaxError
-        name, source = path.stem, path.read_text(encoding="utf-8")
+        name, source = path.stem, read_source(path)
         try:
             definition = split_class(parse(source, str(path)), name, str(path), source)
             superclass = self.load(definition.extends) if definition.extends else None

@@ -46,10 +46,11 @@ class Accounts:
         return self.path is not None
 
     def _load(self, path: Path) -> None:
+        from ..source_files import SourceFileError, read_source
         try:
-            text = path.read_text("utf-8")
-        except OSError as e:
-            raise AccountsError(f"{path}: cannot read the accounts file: {e.strerror}") from None
+            text = read_source(path)
+        except SourceFileError as e:
+            raise AccountsError(f"accounts file {e.message}") from None
         for n, line in enumerate(text.splitlines(), 1):
             fields = line.split()
             if not fields or fields[0].startswith("#"):     # passwords may hold '#': whole-line comments only
