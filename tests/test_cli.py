@@ -50,6 +50,16 @@ def test_request_answers_and_closed_stdin(tmp_path):
     assert r.returncode == 0 and r.stdout.splitlines()[-1] == "cancelled"
 
 
+def test_answer_to_a_password_request_is_not_printed(tmp_path):
+    f = tmp_path / "login.4dm"
+    f.write_text('$user:=Request("User name?")\n$pw:=Request("Password?";"default")\n'
+                 'ALERT($user+" "+String(Length($pw)))\n')
+    r = fourmail("run", str(f), "--answer", "me", "--answer", "S3cr3t")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["User name? me", "Password? [********] ********", "me 6"]
+    assert "S3cr3t" not in r.stdout + r.stderr and "default" not in r.stdout
+
+
 def test_parse_command_counts_the_corpus():
     files = sorted(str(p) for p in CORPUS.glob("*.4dm"))
     r = fourmail("parse", *files)

@@ -198,3 +198,23 @@ def test_fourmail_repl_subcommand(tmp_path, cache_dir):
         assert t.child.exitstatus == 0
     finally:
         t.close()
+
+
+def test_run_on_a_terminal_reads_a_password_without_echo(tmp_path):
+    script = tmp_path / "login.4dm"
+    script.write_text('$user:=Request("User name?")\n$pw:=Request("Password?")\n'
+                      'ALERT($user+" typed "+String(Length($pw))+" characters")\n')
+    t = Terminal(tmp_path, args=("run", str(script)))
+    try:
+        t.wait_for("User name?")
+        t.line("visible-me")
+        t.wait_for("Password?")
+        t.line("S3cr3t-typed")
+        t.wait_for("visible-me typed 12 characters")
+        t.child.expect(pexpect.EOF, timeout=10)
+        t.child.close()
+        assert t.child.exitstatus == 0
+    finally:
+        t.close()
+    assert "User name? visible-me" in t.text           # an ordinary answer echoes
+    assert "S3cr3t" not in t.text

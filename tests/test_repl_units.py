@@ -103,6 +103,33 @@ def test_scrub_removes_secret_literals_only():
     assert scrub('$server.user:="me"') == '$server.user:="me"'
 
 
+@pytest.mark.parametrize("typed, kept", [
+    ('$s["password"]:="secret"', '$s["password"]:="********"'),
+    ('$s["accessTokenOAuth2"]:="ya29.x"', '$s["accessTokenOAuth2"]:="********"'),
+    ('OB SET($s;"user";"me";"password";"secret";"port";465)', 'OB SET($s;"user";"me";"password";"********";"port";465)'),
+    ('$o:=New object("password";"secret")', '$o:=New object("password";"********")'),
+    ('$o:={password: "secret", host: "h"}', '$o:={password: "********", host: "h"}'),
+    ('$o:={"certificatePassword": "p" + "q"}', '$o:={"certificatePassword": "********" + "********"}'),
+    ('$s.Password+="x"\n$s.host:="h"', '$s.Password+="********"\n$s.host:="h"'),
+    ('$s["pass"]:=Request("Password?")', '$s["pass"]:=Request("Password?")'),   # no secret written here
+    ('ALERT("password";"shown")', 'ALERT("password";"********")'),            # a key in any call: masked
+    ('$s["user"]:="me"', '$s["user"]:="me"'),
+])
+def test_scrub_one_rule_for_every_way_to_write_a_secret(typed, kept):
+    from fourmail.repl.display import scrub
+    assert scrub(typed) == kept
+
+
+def test_the_transporters_secrets_are_secret_names():
+    # What a transporter never shows (Transporter.md) is what the REPL, the history and the
+    # run's dialogs hide: one rule, secret_names.py.
+    from fourmail.secret_names import is_secret_name, is_secret_prompt
+    assert all(is_secret_name(n) for n in ("password", "accessTokenOAuth2", "certificatePassword", "$pw"))
+    assert not any(is_secret_name(n) for n in ("user", "host", "port", "$p", "logFile", "authenticationMode"))
+    assert is_secret_prompt("Your password?") and is_secret_prompt("OAuth2 token:")
+    assert not is_secret_prompt("Your name?")
+
+
 def test_history_file_gets_scrubbed_text(tmp_path):
     from fourmail.repl.session import ScrubbedFileHistory
     h = ScrubbedFileHistory(str(tmp_path / "history"))

@@ -2,7 +2,8 @@
 
 Answers come, in order, from `--answer TEXT` flags (rt.answers); without any left they are
 asked on the terminal when there is one, else the dialog counts as cancelled (OK=0): a script
-never hangs on a closed standard input.
+never hangs on a closed standard input. A Request asking for a secret (secret_names.py: "Your
+password?") is read without echo and its answer, typed or given by --answer, is never printed.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from ..runtime.errors import E, FourDError
 from ..runtime.values import UNDEFINED
+from ..secret_names import MASK, is_secret_prompt
 from .text import to_text
 
 _YES = {"", "y", "yes", "ok", "1", "true", "o", "oui"}
@@ -21,19 +23,23 @@ def _text_arg(name, value) -> str:
     return value if isinstance(value, str) else to_text(value)
 
 
-def _ask(rt, prompt: str) -> str | None:
-    """One answer: from --answer, else from the terminal, else None (cancelled)."""
+def _ask(rt, prompt: str, secret: bool = False) -> str | None:
+    """One answer: from --answer, else from the terminal, else None (cancelled). A `secret`
+    answer is neither echoed nor printed."""
     answer = rt.next_answer()
     if answer is not None:
-        rt.write(f"{prompt}{answer}\n")
+        rt.write(f"{prompt}{MASK if secret and answer else answer}\n")
         return answer
     asker = getattr(rt, "ask", None)
-    if asker is not None:        # the front end asks (the REPL's prompt)
+    if asker is not None:        # the front end asks (the REPL's prompt, hidden for a secret)
         return asker(prompt)
     if not rt.interactive:
         return None
     try:
         rt.out.flush()
+        if secret:
+            import getpass
+            return getpass.getpass(prompt)
         return input(prompt)
     except (EOFError, KeyboardInterrupt):
         rt.write("\n")
@@ -50,8 +56,9 @@ def message(rt, text):
 
 def request(rt, message, default="", ok_title=None, cancel_title=None):
     prompt = _text_arg("Request", message)
-    hint = f" [{default}]" if default else ""
-    answer = _ask(rt, f"{prompt}{hint} ")
+    secret = is_secret_prompt(prompt)
+    hint = f" [{MASK if secret else default}]" if default else ""
+    answer = _ask(rt, f"{prompt}{hint} ", secret)
     if answer is None:
         rt.set_ok(0)
         return ""

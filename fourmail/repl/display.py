@@ -4,8 +4,8 @@
   undefined, dates and times as 4D literals (!2024-01-15!, ?08:12:55?), a Blob by its size.
 - Objects and collections as indented JSON (what JSON Stringify($o;*) shows); an instance of a
   4D class is labelled with its class (4D.File, 4D.SMTPTransporter) before its properties.
-- The value of a `password`, `accessTokenOAuth2` (or any `…Password`, `…token`) property is
-  shown as "********", and so is a bare variable named like one (`$pw`, `$password`).
+- The value of a secret (`password`, `accessTokenOAuth2`, any name secret_names.py calls a
+  secret) is shown as "********", whether a property or a bare variable (`$pw`, `$password`).
 """
 from __future__ import annotations
 
@@ -13,16 +13,9 @@ import json
 import re
 
 from ..runtime.values import UNDEFINED, ClassInstance, Date, Time
+from ..secret_names import MASK, is_secret_name
 
-MASK = "********"
 INDENT = "  "
-
-# Property and variable names whose values are secrets.
-_SECRET_NAME = re.compile(r"(?i)(?:password|passwd|pwd|accesstoken|oauth2|token|secret)|^\$?pw$")
-
-
-def is_secret_name(name: str | None) -> bool:
-    return bool(name) and bool(_SECRET_NAME.search(name.lstrip("$")) or _SECRET_NAME.search(name))
 
 
 def _masked(value):
@@ -138,37 +131,59 @@ def _json(v, level: int, seen: set) -> str | None:
 
 # ---------------------------------------------------------------- history
 
-_STRING = r'"(?:[^"\\\r\n]|\\.)*"'
-_SECRET_WORD = r"(?:\w*password\w*|\w*passwd\w*|\w*pwd\w*|accessTokenOAuth2|\w*token\w*|\w*secret\w*|pw)"
-# `$server.password:="…"`, `$pw:="…"`: the literals of the assigned expression
-_ASSIGN = re.compile(r"(?i)(?<![\w])([$.]?" + _SECRET_WORD + r"\s*:=)([^\n]*)")
-# `"password";"…"` (New object, OB SET), `password: "…"` / `"password": "…"` (object literal)
-_PAIR = re.compile(r'(?i)("' + _SECRET_WORD + r'"\s*[;:]\s*|(?<![\w$.])' + _SECRET_WORD + r"\s*:(?!=)\s*)"
-                   + _STRING)
+_SKIP = {"WS", "COMMENT", "BCOMMENT", "CONT"}
+_OPEN = {"_LPAR", "_LSQB", "_LBRACE", "LCHAR"}
+_CLOSE = {"_RPAR", "_RSQB", "_RBRACE", "RCHAR"}
+_NAME = re.compile(r'"\w+"')
 
 
 def scrub(text: str) -> str:
-    """Source text with the literal values of secrets replaced by "********" (for the history file)."""
-    def assign(m):
-        rhs = m.group(2)
-        if not rhs.lstrip().startswith('"'):
-            return m.group(0)          # `:=Request(...)`, `:=$pw`: no secret written here
-        code, sep, comment = _split_comment(rhs)
-        return m.group(1) + re.sub(_STRING, f'"{MASK}"', code) + sep + comment
-    text = _ASSIGN.sub(assign, text)
-    return _PAIR.sub(lambda m: m.group(1) + f'"{MASK}"', text)
-
-
-def _split_comment(code: str) -> tuple[str, str, str]:
-    """Split `code // comment` outside text literals."""
-    i, n = 0, len(code)
-    while i < n:
-        c = code[i]
-        if c == '"':
-            m = re.compile(_STRING).match(code, i)
-            i = m.end() if m else n
+    """Source text with the text literals given to a secret replaced by "********" (for the
+    history file). One rule: a secret name (secret_names.py) as the target of `:=` / `+=`
+    (`$pw`, `$s.password`, `$s["password"]`) or as a key (`"password";` in New object and OB
+    SET, `password:` in an object literal), followed by a value that starts with a text
+    literal: that value's literals are masked. `$pw:=Request("Password?")` keeps its prompt."""
+    from ..parser.scan import scan
+    pieces = [p for p in scan(text) if p.kind not in _SKIP]
+    masked: set[int] = set()
+    for i, p in enumerate(pieces):
+        word = text[p.start:p.end]
+        if p.start in masked:                                # a secret's value is no key
             continue
-        if code.startswith("//", i):
-            return code[:i], "", code[i:]
-        i += 1
-    return code, "", ""
+        if p.kind == "STRING":
+            if not _NAME.fullmatch(word) or not is_secret_name(word[1:-1]):
+                continue
+        elif p.kind not in ("LOCAL", "NAME", "MEMBER") or not is_secret_name(word):
+            continue
+        j = i + 1
+        if p.kind == "STRING" and j < len(pieces) and pieces[j].kind == "_RSQB":
+            j += 1                                           # $s["password"]:=
+        if j + 1 >= len(pieces) or pieces[j + 1].kind != "STRING":
+            continue
+        sep = pieces[j].kind
+        if sep in ("ASSIGN", "COMPOUND_OP"):
+            whole_statement = True
+        elif sep == "_COLON" or (sep == "_SEMI" and p.kind == "STRING"):
+            whole_statement = False
+        else:
+            continue
+        depth = 0
+        for q in pieces[j + 1:]:
+            if q.kind == "NL":
+                break
+            if q.kind in _OPEN:
+                depth += 1
+            elif q.kind in _CLOSE:
+                depth -= 1
+                if depth < 0 and not whole_statement:
+                    break
+            elif q.kind in ("_SEMI", "_COMMA") and depth == 0 and not whole_statement:
+                break
+            elif q.kind == "STRING":
+                masked.add(q.start)
+    out, last = [], 0
+    for p in pieces:
+        if p.start in masked:
+            out.append(text[last:p.start] + f'"{MASK}"')
+            last = p.end
+    return "".join(out) + text[last:]

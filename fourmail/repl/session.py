@@ -30,13 +30,13 @@ from prompt_toolkit.lexers import PygmentsLexer
 from ..parser.complete import INCOMPLETE, check_complete, indent_levels, is_dedent_line, prepare
 from ..pygments_lexer import FourDLexer
 from .completion import FourDCompleter
+from ..secret_names import is_secret_prompt
 from .display import format_value, scrub
 
 PROMPT = "4D> "
 INDENT = "    "
 FILENAME = "<repl>"
 METHOD = "repl"
-_PASSWORDISH = re.compile(r"(?i)pass|pwd|secret|token")
 
 BANNER = ("fourmail {version}: 4D, interactively. An open If/For each/Case of... goes on over lines.\n"
           ":help NAME shows the 4D reference, Tab completes, Ctrl-D leaves.\n")
@@ -93,7 +93,7 @@ class ReplSession:
         password, and never recorded in the history."""
         from prompt_toolkit import prompt
         try:
-            return prompt(prompt_text, is_password=bool(_PASSWORDISH.search(prompt_text)))
+            return prompt(prompt_text, is_password=is_secret_prompt(prompt_text))
         except (EOFError, KeyboardInterrupt):
             self.out.write("\n")
             return None
