@@ -93,21 +93,17 @@ def report_error(err, filename: str, rt, stream) -> None:
 def check_mail_options(args) -> None:
     """Routes, CA files and the logs folder, checked before anything runs: a bad one is a
     UsageError now, not a connection to the real host or a log silently dropped later."""
-    from .mail.network import check_cafile, parse_route, routes_from_env
+    from .mail.network import cafiles_from_env, check_cafile, parse_route, routes_from_env
     try:
         routes_from_env()
         for r in getattr(args, "route", ()):
             parse_route(r)
-        for cafile in list(getattr(args, "cafile", ())) + env_cafiles():
+        for cafile in list(getattr(args, "cafile", ())) + cafiles_from_env():
             check_cafile(cafile)
     except ValueError as e:
         raise UsageError(str(e)) from None
     if getattr(args, "logs", None):
         _check_writable_folder(args.logs, "--logs")
-
-
-def env_cafiles() -> list[str]:
-    return [p for p in os.environ.get("FOURMAIL_CAFILE", "").split(os.pathsep) if p]
 
 
 def _check_writable_folder(path: str, option: str) -> None:

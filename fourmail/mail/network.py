@@ -90,6 +90,10 @@ def routes_from_env() -> list[Route]:
         raise ValueError(f"FOURMAIL_ROUTES: {e}") from None
 
 
+def cafiles_from_env() -> list[str]:
+    return [p for p in os.environ.get("FOURMAIL_CAFILE", "").split(os.pathsep) if p]
+
+
 def check_cafile(path: str) -> None:
     """A CA file given to --cafile or FOURMAIL_CAFILE must load now: a missing or wrong one is
     otherwise reported only at the first connection, as if the server could not be reached."""

@@ -66,10 +66,9 @@ class Runtime:
         self._posted: queue.SimpleQueue = queue.SimpleQueue()
         self._wake = threading.Event()
         # Mail connections: where hosts really are (mail/network.py) and extra trusted CAs.
-        from ..mail.network import routes_from_env
-        import os
+        from ..mail.network import cafiles_from_env, routes_from_env
         self.routes = routes_from_env()
-        self.cafiles = [p for p in os.environ.get("FOURMAIL_CAFILE", "").split(os.pathsep) if p]
+        self.cafiles = cafiles_from_env()
 
     # ------------------------------------------------------------ process variables
     def get_process_var(self, name: str) -> Any:
