@@ -137,6 +137,8 @@ def test_secrets_hidden_on_screen_and_scrubbed_from_history_file(tmp_path, cache
         t.settle()
         t.line('$server.accessTokenOAuth2:="tok-123456"')
         t.settle()
+        t.line('$server["certificatePassword"]:="pfx-pass"')
+        t.settle()
         t.line("$server")
         t.wait_for('"host": "smtp.example.com"')
         t.settle()
@@ -159,6 +161,7 @@ def test_secrets_hidden_on_screen_and_scrubbed_from_history_file(tmp_path, cache
         t.close()
     history = (tmp_path / "data" / "fourmail" / "history").read_text(encoding="utf-8")
     assert "hunter2" not in history and "tok-123456" not in history and "s3cr3t" not in history
+    assert "pfx-pass" not in history and '$server["certificatePassword"]:="********"' in history
     assert '"password";"********"' in history
     assert '$server.accessTokenOAuth2:="********"' in history
     assert 'smtp.example.com' in history               # only secrets are scrubbed
