@@ -5,6 +5,19 @@ variables live in the runtime (rt.get_process_var), every operator is a call int
 every statement is wrapped in a try/except that hands a failure to the runtime (error stack,
 ON ERR CALL, Try/Catch) together with the 4D line number. In 3.11 a try costs nothing when
 no exception is raised, so the wrapper is free on the fast path.
+
+4D has no nesting limit worth the name, Python does: 20 statically nested loops/try blocks, 100
+indentation levels, 200 nested brackets, its recursion limit. So the generated code stays within
+fixed bounds whatever the 4D nesting, and this compiler does not recurse once per 4D level:
+- a block nested too deep for the current Python function becomes a closure of the method (its
+  written locals `nonlocal`), called in place; a `break`, `continue` or `return` inside it comes
+  back as _BRK, _CONT or a 1-tuple holding the result;
+- an expression nested too deep becomes a closure returning its value, called in place (so
+  evaluation order and short-circuits are unchanged);
+- a long left-to-right chain (`a+b+c...`, `$o.a.b[1].c()`) becomes a closure that applies one
+  operator per statement, 4D's own strict left-to-right order.
+Closures are queued and compiled one after the other (no recursion), and only methods that need
+them have them: ordinary code compiles exactly as before.
 """
 from __future__ import annotations
 
@@ -26,6 +39,16 @@ _INLINE = {"true": "True", "false": "False", "null": "None"}
 # name -> (index of the argument written when present, fallback index).
 _WRITEBACK = {"base64 encode": (1, 0), "base64 decode": (1, 0)}
 
+# Bounds of one generated Python function (Python's: 20 static blocks, 100 indentation levels,
+# 200 nested brackets); past them the block or expression moves into a closure.
+_MAX_PY_BLOCKS = 14      # loops and try blocks open around a 4D block (a 4D level adds at most 2, a statement 1)
+_MAX_PY_INDENT = 60      # indentation levels in one function
+_MAX_EXPR_LEVELS = 40    # expression nodes nested in one function (at most 2 brackets each)
+_LONG_CHAIN = 20         # left-to-right operations compiled one statement each past this length
+# Each closure is one Python frame when it runs: past these, a compile error at the line.
+MAX_BLOCK_DEPTH = 5000
+MAX_EXPR_DEPTH = 5000
+
 
 class VarInfo:
     __slots__ = ("pyname", "vtype")
@@ -36,10 +59,53 @@ class VarInfo:
 
 
 class Loop:
-    __slots__ = ("flag",)
+    __slots__ = ("flag", "outside")
 
-    def __init__(self, flag: str | None = None):
+    def __init__(self, flag: str | None = None, outside: bool = False):
         self.flag = flag              # set when 4D `break` must cross a one-shot wrapper
+        self.outside = outside        # the loop is in an enclosing Python function: signal it
+
+
+class _Temp(A.Node):
+    """A Python temporary in place of a sub-expression already evaluated (chains)."""
+    __slots__ = _fields = ("name",)
+
+
+class _Pending:
+    """A closure to compile: a block ("block"), an expression ("expr") or a chain ("chain")."""
+    __slots__ = ("kind", "name", "node", "loops", "depth", "ebase")
+
+    def __init__(self, kind, name, node, loops, depth, ebase):
+        self.kind, self.name, self.node, self.loops = kind, name, node, loops
+        self.depth, self.ebase = depth, ebase
+
+
+_SPINE = (A.BinOp, A.Member, A.Index, A.CharIndex, A.MemberCall)
+
+
+def _spine_child(n):
+    """The sub-expression a chain operation applies to (evaluated first), or None."""
+    if isinstance(n, A.BinOp):
+        return n.left
+    if isinstance(n, _SPINE):
+        return n.target
+    return None
+
+
+def _with_spine_child(n, child):
+    copy = type(n)(n.line, n.col, *(getattr(n, f) for f in n._fields))
+    setattr(copy, "left" if isinstance(n, A.BinOp) else "target", child)
+    return copy
+
+
+def _long_chain(n) -> bool:
+    k = 0
+    while isinstance(n, _SPINE):
+        k += 1
+        if k >= _LONG_CHAIN:
+            return True
+        n = _spine_child(n)
+    return False
 
 
 class CompiledMethod:
@@ -76,6 +142,17 @@ class Codegen:
         self.tmp = 0
         self.loops: list[Loop] = []
         self.result_var: str | None = None
+        # The Python function being written: None for the method itself, else a closure's name.
+        self.fn: str | None = None
+        self.fn_level = 1             # its body's indentation
+        self.py_blocks = 0            # loops and try blocks open in it
+        self.depth = 0                # 4D blocks open (whole method)
+        self.edepth = 0               # expression nodes open in it
+        self.ebase = 0                # expression levels open in the functions calling it
+        self.written: set[str] = set()  # Python locals it assigns (`nonlocal` in a closure)
+        self.pending: list[_Pending] = []
+        self.closures: list[str] = []
+        self.line = 1                 # the statement being compiled
 
     # ------------------------------------------------------------ helpers
     def emit(self, line: str) -> None:
@@ -109,6 +186,7 @@ class Codegen:
             value_code = f"_coerce({info.vtype!r}, {value_code}, {name!r})"
         if self.locals_mode == "dict":
             return f"L[{name.casefold()!r}] = {value_code}"
+        self.written.add(info.pyname)
         return f"{info.pyname} = {value_code}"
 
     # ------------------------------------------------------------ declarations pre-pass
@@ -158,6 +236,7 @@ class Codegen:
         ret = self.read_local(self.result_var) if self.result_var else "UNDEFINED"
         self.emit(f"return {ret}")
         body = self.out[body_start:]
+        self.compile_pending()
         lines = ["def __fourd_method__(rt, L, args):"]
         if self.locals_mode == "fast":
             declared = {self.var(p.name).pyname for p in params}
@@ -172,14 +251,94 @@ class Codegen:
                 else:
                     lines.append(f"    {info.pyname} = UNDEFINED")
         lines += ["    " + h for h in header]
-        return "\n".join(lines + body) + "\n"
+        return "\n".join(lines + self.closures + body) + "\n"
+
+    # ------------------------------------------------------------ closures
+    def compile_pending(self) -> None:
+        """Compile the queued closures, one after the other (each may queue more)."""
+        i = 0
+        while i < len(self.pending):
+            item = self.pending[i]
+            self.pending[i] = None
+            i += 1
+            self.out, self.level, self.fn, self.fn_level = [], 2, item.name, 2
+            self.py_blocks, self.edepth, self.ebase, self.written = 0, 0, item.ebase, set()
+            self.loops, self.depth = item.loops, item.depth
+            if item.kind == "block":
+                self.statements(item.node)
+            elif item.kind == "expr":
+                self.emit(f"return {self.expr(item.node, split=False)}")
+            else:
+                self.chain(item.node)
+            self.closures.append(f"    def {item.name}():")
+            if self.written:
+                self.closures.append("        nonlocal " + ", ".join(sorted(self.written)))
+            self.closures.extend(self.out)
+        self.pending = []
+
+    def split_block(self, stmts) -> None:
+        """Run `stmts` in a closure and pass on the break/continue/return it signals."""
+        name = self.new_tmp("_b")
+        self.pending.append(_Pending("block", name, stmts, [Loop(outside=True) for _ in self.loops],
+                                     self.depth, self.ebase + self.edepth))
+        s = self.new_tmp("_s")
+        self.emit(f"{s} = {name}()")
+        self.emit(f"if {s} is not None:")
+        self.level += 1
+        if self.loops and not self.loops[-1].outside:
+            self.emit(f"if {s} is _BRK:")
+            self.level += 1
+            self.st_Break(None)
+            self.level -= 1
+            self.emit(f"if {s} is _CONT:")
+            self.emit("    continue")
+        self.emit(f"return {s}" if self.fn else f"return {s}[0]")
+        self.level -= 1
+
+    def split_expr(self, e, kind: str) -> str:
+        total = self.ebase + self.edepth
+        if total >= MAX_EXPR_DEPTH:
+            raise CompileError(f"expression nested too deeply (more than {MAX_EXPR_DEPTH} levels)", e.line, e.col)
+        name = self.new_tmp("_e")
+        self.pending.append(_Pending(kind, name, e, None, self.depth, total + 1))
+        return f"{name}()"
+
+    def chain(self, top) -> None:
+        """A left-to-right chain, one operation per statement."""
+        spine = []
+        n = top
+        while isinstance(n, _SPINE):
+            spine.append(n)
+            n = _spine_child(n)
+        self.emit(f"_v = {self.expr(spine.pop())}")
+        v = _Temp(top.line, top.col, "_v")
+        while spine:
+            n = spine.pop()
+            if isinstance(n, A.BinOp) and n.op in ("&&", "||"):
+                self.emit(f"if {'' if n.op == '&&' else 'not '}_truthy(_v):")
+                self.emit(f"    _v = {self.expr(n.right)}")
+            else:
+                self.emit(f"_v = {self.expr(_with_spine_child(n, v))}")
+        self.emit("return _v")
 
     # ------------------------------------------------------------ statements
     def block(self, stmts) -> None:
         if not stmts:
             self.emit("pass")
+            return
+        if self.py_blocks > _MAX_PY_BLOCKS or self.level - self.fn_level > _MAX_PY_INDENT:
+            self.split_block(stmts)
+        else:
+            self.statements(stmts)
+
+    def statements(self, stmts) -> None:
+        if self.depth >= MAX_BLOCK_DEPTH:
+            raise CompileError(f"blocks nested too deeply (more than {MAX_BLOCK_DEPTH} levels)",
+                               stmts[0].line, stmts[0].col)
+        self.depth += 1
         for s in stmts:
             self.statement(s)
+        self.depth -= 1
 
     def guarded(self, line: int, code_lines: list[str], on_error: list[str] | None = None) -> None:
         """Run code; a failure goes to the runtime with the 4D line (it may continue after it)."""
@@ -197,8 +356,15 @@ class Codegen:
         return t
 
     def statement(self, s) -> None:
+        self.line = s.line
         method = getattr(self, "st_" + type(s).__name__)
         method(s)
+
+    def nested_block(self, stmts, py_blocks: int) -> None:
+        """A block inside `py_blocks` new Python loops/try blocks."""
+        self.py_blocks += py_blocks
+        self.block(stmts)
+        self.py_blocks -= py_blocks
 
     def st_Assign(self, s: A.Assign) -> None:
         self.guarded(s.line, self.assign_code(s.target, self.expr(s.value)))
@@ -324,14 +490,14 @@ class Codegen:
             self.emit("for _once in _ONCE:")
             self.level += 1
             self.loops.append(Loop(flag))
-            self.block(body)
+            self.nested_block(body, 2)      # the Python loop and the one-shot loop
             self.loops.pop()
             self.level -= 1
             self.emit(f"if {flag}:")
             self.emit("    break")
             return flag
         self.loops.append(Loop())
-        self.block(body)
+        self.nested_block(body, 1)
         self.loops.pop()
         return None
 
@@ -395,20 +561,20 @@ class Codegen:
         self.emit(f"{saved} = rt.try_enter()")
         self.emit("try:")
         self.level += 1
-        self.block(s.body)
+        self.nested_block(s.body, 2)        # try/finally and try/except
         self.level -= 1
         self.emit("except Exception as _e:")
         self.level += 1
         self.emit(f"rt.try_leave({saved})")
         self.emit(f"rt.caught(_e, {s.line}, _M)")
-        self.block(s.handler or [])
+        self.nested_block(s.handler or [], 2)
         self.level -= 1
         self.emit("finally:")
         self.emit(f"    rt.try_leave({saved})")
 
     def st_Return(self, s: A.Return) -> None:
         if s.value is None:
-            self.emit(f"return {self.read_local(self.result_var) if self.result_var else 'UNDEFINED'}")
+            self.emit_return(self.read_local(self.result_var) if self.result_var else "UNDEFINED")
             return
         r = self.new_tmp("_ret")
         code = [f"{r} = {self.expr(s.value)}"]
@@ -416,11 +582,17 @@ class Codegen:
             code.append(self.write_local(self.result_var, r))
             code.append(f"{r} = {self.read_local(self.result_var)}")
         self.guarded(s.line, code, [f"{r} = UNDEFINED"])
-        self.emit(f"return {r}")
+        self.emit_return(r)
+
+    def emit_return(self, value_code: str) -> None:
+        self.emit(f"return ({value_code},)" if self.fn else f"return {value_code}")
 
     def st_Break(self, s: A.Break) -> None:
         if not self.loops:
             raise CompileError("break outside of a loop", s.line, s.col)
+        if self.loops[-1].outside:
+            self.emit("return _BRK")
+            return
         if self.loops[-1].flag:
             self.emit(f"{self.loops[-1].flag} = True")
         self.emit("break")
@@ -428,11 +600,22 @@ class Codegen:
     def st_Continue(self, s: A.Continue) -> None:
         if not self.loops:
             raise CompileError("continue outside of a loop", s.line, s.col)
-        self.emit("continue")
+        self.emit("return _CONT" if self.loops[-1].outside else "continue")
 
     # ------------------------------------------------------------ expressions
-    def expr(self, e) -> str:
-        return getattr(self, "ex_" + type(e).__name__)(e)
+    def expr(self, e, split: bool = True) -> str:
+        if split:
+            if self.edepth >= _MAX_EXPR_LEVELS:
+                return self.split_expr(e, "expr")
+            if isinstance(e, _SPINE) and _long_chain(e):
+                return self.split_expr(e, "chain")
+        self.edepth += 1
+        code = getattr(self, "ex_" + type(e).__name__)(e)
+        self.edepth -= 1
+        return code
+
+    def ex__Temp(self, e: _Temp) -> str:
+        return e.name
 
     def ex_Literal(self, e: A.Literal) -> str:
         v = e.value
@@ -582,7 +765,7 @@ def runtime_globals() -> dict:
         raise FourDError(E.WRONG_PARAMETER_COUNT, name=name, detail=detail)
 
     return {
-        "UNDEFINED": UNDEFINED, "STAR": STAR, "_ONCE": (0,), "_truthy": truthy, "_test": ops.test,
+        "UNDEFINED": UNDEFINED, "STAR": STAR, "_BRK": _BRK, "_CONT": _CONT, "_ONCE": (0,), "_truthy": truthy, "_test": ops.test,
         "_add": ops.add, "_sub": ops.sub, "_mul": ops.mul, "_div": ops.div, "_idiv": ops.intdiv,
         "_mod": ops.mod, "_pow": ops.power, "_eq": ops.eq, "_ne": ops.ne, "_lt": ops.less,
         "_gt": ops.greater, "_le": ops.less_equal, "_ge": ops.greater_equal, "_and": ops.and_,
@@ -603,15 +786,19 @@ class _Star:
 
 
 STAR = _Star()
+_BRK, _CONT = object(), object()    # a closure's `break` / `continue` of a loop around it
 
 
 def compile_method(program: A.Program, name: str, filename: str, source: str, method_exists=lambda n: False,
                    locals_mode: str = "fast", known_types: dict[str, str] | None = None) -> CompiledMethod:
     gen = Codegen(name, method_exists, locals_mode, known_types)
-    py = gen.compile(program)
+    try:
+        py = gen.compile(program)
+        code = compile(py, f"<4D method {name}>", "exec")
+    except (RecursionError, MemoryError, SyntaxError) as exc:   # the bounds above are meant to prevent it
+        raise CompileError(f"this method cannot be compiled ({type(exc).__name__}: {exc})", gen.line, 1) from None
     namespace = runtime_globals()
     namespace.update(gen.globals)
     namespace["_M"] = name
-    code = compile(py, f"<4D method {name}>", "exec")
     exec(code, namespace)
     return CompiledMethod(name, filename, source, namespace["__fourd_method__"], py, gen.vars)
