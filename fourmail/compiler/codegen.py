@@ -80,6 +80,7 @@ class _Pending:
         self.depth, self.ebase = depth, ebase
 
 
+_LEAVES = (_Temp, A.Literal, A.LocalVar, A.ConstantRef, A.Star, A.ThisRef, A.SuperRef, A.ClassStore)
 _SPINE = (A.BinOp, A.Member, A.Index, A.CharIndex, A.MemberCall)
 
 
@@ -604,11 +605,11 @@ class Codegen:
 
     # ------------------------------------------------------------ expressions
     def expr(self, e, split: bool = True) -> str:
-        if split:
-            if self.edepth >= _MAX_EXPR_LEVELS:
-                return self.split_expr(e, "expr")
+        if split and not isinstance(e, _LEAVES):
             if isinstance(e, _SPINE) and _long_chain(e):
                 return self.split_expr(e, "chain")
+            if self.edepth >= _MAX_EXPR_LEVELS:
+                return self.split_expr(e, "expr")
         self.edepth += 1
         code = getattr(self, "ex_" + type(e).__name__)(e)
         self.edepth -= 1
