@@ -72,12 +72,14 @@ class _Temp(A.Node):
 
 
 class _Pending:
-    """A closure to compile: a block ("block"), an expression ("expr") or a chain ("chain")."""
-    __slots__ = ("kind", "name", "node", "loops", "depth", "ebase")
+    """A closure to compile: a block ("block"), an expression ("expr") or a chain ("chain").
+    `key` orders closures as inline code would be compiled: the caller's key, then the number
+    of closures the caller had queued, this one included."""
+    __slots__ = ("kind", "name", "node", "loops", "depth", "ebase", "key")
 
-    def __init__(self, kind, name, node, loops, depth, ebase):
+    def __init__(self, kind, name, node, loops, depth, ebase, key):
         self.kind, self.name, self.node, self.loops = kind, name, node, loops
-        self.depth, self.ebase = depth, ebase
+        self.depth, self.ebase, self.key = depth, ebase, key
 
 
 _LEAVES = (_Temp, A.Literal, A.LocalVar, A.ConstantRef, A.Star, A.ThisRef, A.SuperRef, A.ClassStore)
@@ -152,6 +154,8 @@ class Codegen:
         self.ebase = 0                # expression levels open in the functions calling it
         self.written: set[str] = set()  # Python locals it assigns (`nonlocal` in a closure)
         self.pending: list[_Pending] = []
+        self.key: tuple = ()            # the function's _Pending.key
+        self.queued = 0                 # closures it queued so far
         self.closures: list[str] = []
         self.line = 1                 # the statement being compiled
 
@@ -233,11 +237,17 @@ class Codegen:
         elif "$0" in self.vars:
             self.result_var = "$0"
         body_start = len(self.out)
-        self.block(program.body)
+        errors = []
+        try:
+            self.block(program.body)
+        except CompileError as e:
+            errors.append((self.error_key(), e))
         ret = self.read_local(self.result_var) if self.result_var else "UNDEFINED"
         self.emit(f"return {ret}")
         body = self.out[body_start:]
-        self.compile_pending()
+        self.compile_pending(errors)
+        if errors:      # the first in the source, as if there were no closures
+            raise min(errors, key=lambda ke: ke[0])[1]
         lines = ["def __fourd_method__(rt, L, args):"]
         if self.locals_mode == "fast":
             declared = {self.var(p.name).pyname for p in params}
@@ -255,7 +265,17 @@ class Codegen:
         return "\n".join(lines + self.closures + body) + "\n"
 
     # ------------------------------------------------------------ closures
-    def compile_pending(self) -> None:
+    def error_key(self) -> tuple:
+        """Where an error stops the current function, in the order of _Pending.key."""
+        return self.key + (self.queued, float("inf"))
+
+    def queue(self, kind: str, node, loops, ebase: int) -> str:
+        self.queued += 1
+        name = self.new_tmp("_b" if kind == "block" else "_e")
+        self.pending.append(_Pending(kind, name, node, loops, self.depth, ebase, self.key + (self.queued,)))
+        return name
+
+    def compile_pending(self, errors: list) -> None:
         """Compile the queued closures, one after the other (each may queue more)."""
         i = 0
         while i < len(self.pending):
@@ -264,13 +284,17 @@ class Codegen:
             i += 1
             self.out, self.level, self.fn, self.fn_level = [], 2, item.name, 2
             self.py_blocks, self.edepth, self.ebase, self.written = 0, 0, item.ebase, set()
-            self.loops, self.depth = item.loops, item.depth
-            if item.kind == "block":
-                self.statements(item.node)
-            elif item.kind == "expr":
-                self.emit(f"return {self.expr(item.node, split=False)}")
-            else:
-                self.chain(item.node)
+            self.loops, self.depth, self.key, self.queued = item.loops, item.depth, item.key, 0
+            try:
+                if item.kind == "block":
+                    self.statements(item.node)
+                elif item.kind == "expr":
+                    self.emit(f"return {self.expr(item.node, split=False)}")
+                else:
+                    self.chain(item.node)
+            except CompileError as e:
+                errors.append((self.error_key(), e))
+                continue
             self.closures.append(f"    def {item.name}():")
             if self.written:
                 self.closures.append("        nonlocal " + ", ".join(sorted(self.written)))
@@ -279,9 +303,7 @@ class Codegen:
 
     def split_block(self, stmts) -> None:
         """Run `stmts` in a closure and pass on the break/continue/return it signals."""
-        name = self.new_tmp("_b")
-        self.pending.append(_Pending("block", name, stmts, [Loop(outside=True) for _ in self.loops],
-                                     self.depth, self.ebase + self.edepth))
+        name = self.queue("block", stmts, [Loop(outside=True) for _ in self.loops], self.ebase + self.edepth)
         s = self.new_tmp("_s")
         self.emit(f"{s} = {name}()")
         self.emit(f"if {s} is not None:")
@@ -300,9 +322,7 @@ class Codegen:
         total = self.ebase + self.edepth
         if total >= MAX_EXPR_DEPTH:
             raise CompileError(f"expression nested too deeply (more than {MAX_EXPR_DEPTH} levels)", e.line, e.col)
-        name = self.new_tmp("_e")
-        self.pending.append(_Pending(kind, name, e, None, self.depth, total + 1))
-        return f"{name}()"
+        return f"{self.queue(kind, e, None, total + 1)}()"
 
     def chain(self, top) -> None:
         """A left-to-right chain, one operation per statement."""
