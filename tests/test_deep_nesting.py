@@ -88,6 +88,18 @@ def test_return_from_a_thousand_nested_blocks(tmp_path):
     assert alerts(run4d("ALERT(String(Deep))", project_dir=tmp_path)) == ["42"]
 
 
+def test_class_functions_nest_a_thousand_blocks(tmp_path):
+    (tmp_path / "Classes").mkdir()
+    kinds = [list(OPEN)[i % len(OPEN)] for i in range(N)]
+    deep = nest(kinds, "This.n:=$k+" + "+".join(["1"] * 100) + "\nreturn Super.twice(This.n)")
+    (tmp_path / "Classes" / "Base.4dm").write_text("Function twice($v : Integer) : Integer\n  return $v*2\n")
+    (tmp_path / "Classes" / "Deep.4dm").write_text(
+        "Class extends Base\nClass constructor\nSuper()\nThis.n:=0\n"
+        f"Function f($k : Integer) : Integer\n{deep}return -1\n", encoding="utf-8")
+    assert alerts(run4d("$d:=cs.Deep.new()\nALERT(String($d.f(5))+\" \"+String($d.n))", project_dir=tmp_path)) \
+        == ["210 105"]
+
+
 def test_an_error_a_thousand_blocks_deep_names_its_line():
     src = nest(["If", "For", "Case of", "While"] * (N // 4), "$o:=Null\n$o.x:=1", after="ALERT(\"after\")")
     r = run4d(src)
