@@ -28,10 +28,12 @@ OPEN = {
     "For each until": "For each ($e{i};[1;2]) Until ($e{i}=1)",
     "Repeat": "Repeat",
     "Try": "Try",
+    "Catch": "Try\n$o{i}:=Null\n$o{i}.x:=1\nCatch",
+    "For continue": "For ($f{i};1;1)\nIf ($f{i}=0)\ncontinue\nEnd if",
 }
 CLOSE = {"If": "End if", "Else": "End if", "Case of": "End case", "Case else": "End case", "While": "End while",
          "For": "End for", "For each": "End for each", "For each until": "End for each",
-         "Repeat": "Until (True)", "Try": "End try"}
+         "Repeat": "Until (True)", "Try": "End try", "Catch": "End try", "For continue": "End for"}
 LOOPS = ["While", "For", "For each", "For each until", "Repeat"]
 
 

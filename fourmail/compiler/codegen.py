@@ -41,7 +41,7 @@ _WRITEBACK = {"base64 encode": (1, 0), "base64 decode": (1, 0)}
 
 # Bounds of one generated Python function (Python's: 20 static blocks, 100 indentation levels,
 # 200 nested brackets); past them the block or expression moves into a closure.
-_MAX_PY_BLOCKS = 14      # loops and try blocks open around a 4D block (a 4D level adds at most 2, a statement 1)
+_MAX_PY_BLOCKS = 12      # Python blocks open around a 4D block (a 4D level adds at most 3, a statement 2)
 _MAX_PY_INDENT = 60      # indentation levels in one function
 _MAX_EXPR_LEVELS = 40    # expression nodes nested in one function (at most 2 brackets each)
 _LONG_CHAIN = 20         # left-to-right operations compiled one statement each past this length
@@ -148,7 +148,7 @@ class Codegen:
         # The Python function being written: None for the method itself, else a closure's name.
         self.fn: str | None = None
         self.fn_level = 1             # its body's indentation
-        self.py_blocks = 0            # loops and try blocks open in it
+        self.py_blocks = 0            # Python blocks (loops, try, except handlers) open in it
         self.depth = 0                # 4D blocks open (whole method)
         self.edepth = 0               # expression nodes open in it
         self.ebase = 0                # expression levels open in the functions calling it
@@ -588,7 +588,7 @@ class Codegen:
         self.level += 1
         self.emit(f"rt.try_leave({saved})")
         self.emit(f"rt.caught(_e, {s.line}, _M)")
-        self.nested_block(s.handler or [], 2)
+        self.nested_block(s.handler or [], 3)  # try/finally, the handler, its `as _e` cleanup
         self.level -= 1
         self.emit("finally:")
         self.emit(f"    rt.try_leave({saved})")
