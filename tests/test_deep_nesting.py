@@ -196,19 +196,19 @@ def test_nested_literals_keep_their_structure():
 
 
 # ---------------------------------------------------------------- limits
-def test_past_the_block_limit_a_compile_error_at_the_line():
-    depth = codegen.MAX_BLOCK_DEPTH + 10
+def test_past_the_limit_a_compile_error_at_the_line():
+    depth = 30_000
     src = nest(["If"] * depth, "$x:=1", before="$x:=0")
     with pytest.raises(CompileError) as e:
         run4d(src)
-    assert e.value.line == codegen.MAX_BLOCK_DEPTH + 2      # the first statement of the block too deep
-
-
-def test_past_the_expression_limit_a_compile_error_at_the_line():
-    src = "$x:=0\n$y:=" + "Abs(" * (codegen.MAX_EXPR_DEPTH + 10) + "1" + ")" * (codegen.MAX_EXPR_DEPTH + 10)
+    # the first statement of the first block that does not fit
+    assert e.value.message == "blocks nested too deeply"
+    assert 1_000 < e.value.line < depth and src.splitlines()[e.value.line - 1] == "If (True)"
+    src = "$x:=0\n$y:=" + "Abs(" * depth + "1" + ")" * depth
     with pytest.raises(CompileError) as e:
         run4d(src)
-    assert e.value.line == 2
+    assert e.value.message == "expression nested too deeply" and e.value.line == 2
+    assert 4_000 < e.value.col < 4 * depth
 
 
 def fourmail(*args, cwd):
@@ -233,7 +233,10 @@ def test_cli_past_the_limit_names_the_line(tmp_path):
     (tmp_path / "huge.4dm").write_text(nest(["If"] * depth, "$x:=1"))
     r = fourmail("run", "huge.4dm", cwd=tmp_path)
     assert r.returncode == 2, r.stderr
-    assert r.stderr.startswith(f"huge.4dm:{codegen.MAX_BLOCK_DEPTH + 1}:1: ") and "nested too deeply" in r.stderr
+    where, message = r.stderr.split(": syntax error: ", 1)
+    file, line, col = where.split(":")
+    assert (file, col) == ("huge.4dm", "1") and 1_000 < int(line) < depth
+    assert message.startswith("blocks nested too deeply")
     assert "Traceback" not in r.stderr
 
 

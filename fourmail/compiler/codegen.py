@@ -6,8 +6,8 @@ every statement is wrapped in a try/except that hands a failure to the runtime (
 ON ERR CALL, Try/Catch) together with the 4D line number. In 3.11 a try costs nothing when
 no exception is raised, so the wrapper is free on the fast path.
 
-4D has no nesting limit worth the name, Python does: 20 statically nested loops/try blocks, 100
-indentation levels, 200 nested brackets, its recursion limit. So the generated code stays within
+4D runs deeply nested code; Python has limits far below it: 20 statically nested loops/try blocks,
+100 indentation levels, 200 nested brackets, its recursion limit. So the generated code stays within
 fixed bounds whatever the 4D nesting, and this compiler does not recurse once per 4D level:
 - a block nested too deep for the current Python function becomes a closure of the method (its
   written locals `nonlocal`), called in place; a `break`, `continue` or `return` inside it comes
@@ -17,7 +17,8 @@ fixed bounds whatever the 4D nesting, and this compiler does not recurse once pe
 - a long left-to-right chain (`a+b+c...`, `$o.a.b[1].c()`) becomes a closure that applies one
   operator per statement, 4D's own strict left-to-right order.
 Closures are queued and compiled one after the other (no recursion), and only methods that need
-them have them: ordinary code compiles exactly as before.
+them have them: ordinary code compiles exactly as before. The one limit left is the number of
+closures nested in one another (MAX_NESTED_CLOSURES): past it, a compile error at the line.
 """
 from __future__ import annotations
 
@@ -45,9 +46,10 @@ _MAX_PY_BLOCKS = 12      # Python blocks open around a 4D block (a 4D level adds
 _MAX_PY_INDENT = 60      # indentation levels in one function
 _MAX_EXPR_LEVELS = 40    # expression nodes nested in one function (at most 2 brackets each)
 _LONG_CHAIN = 20         # left-to-right operations compiled one statement each past this length
-# Each closure is one Python frame when it runs: past these, a compile error at the line.
-MAX_BLOCK_DEPTH = 5000
-MAX_EXPR_DEPTH = 5000
+# A closure is a Python frame when it runs (and Python's recursion limit is 1,000 frames): past
+# this many nested closures, a compile error at the line. It allows some 1,900 nested Try/Catch,
+# 5,000 loops, 24,000 If, 16,000 nested function calls.
+MAX_NESTED_CLOSURES = 400
 
 
 class VarInfo:
@@ -75,11 +77,10 @@ class _Pending:
     """A closure to compile: a block ("block"), an expression ("expr") or a chain ("chain").
     `key` orders closures as inline code would be compiled: the caller's key, then the number
     of closures the caller had queued, this one included."""
-    __slots__ = ("kind", "name", "node", "loops", "depth", "ebase", "key")
+    __slots__ = ("kind", "name", "node", "loops", "key")
 
-    def __init__(self, kind, name, node, loops, depth, ebase, key):
-        self.kind, self.name, self.node, self.loops = kind, name, node, loops
-        self.depth, self.ebase, self.key = depth, ebase, key
+    def __init__(self, kind, name, node, loops, key):
+        self.kind, self.name, self.node, self.loops, self.key = kind, name, node, loops, key
 
 
 _LEAVES = (_Temp, A.Literal, A.LocalVar, A.ConstantRef, A.Star, A.ThisRef, A.SuperRef, A.ClassStore)
@@ -149,12 +150,10 @@ class Codegen:
         self.fn: str | None = None
         self.fn_level = 1             # its body's indentation
         self.py_blocks = 0            # Python blocks (loops, try, except handlers) open in it
-        self.depth = 0                # 4D blocks open (whole method)
         self.edepth = 0               # expression nodes open in it
-        self.ebase = 0                # expression levels open in the functions calling it
         self.written: set[str] = set()  # Python locals it assigns (`nonlocal` in a closure)
         self.pending: list[_Pending] = []
-        self.key: tuple = ()            # the function's _Pending.key
+        self.key: tuple = ()            # the function's _Pending.key (its length: closures around it)
         self.queued = 0                 # closures it queued so far
         self.closures: list[str] = []
         self.line = 1                 # the statement being compiled
@@ -269,10 +268,14 @@ class Codegen:
         """Where an error stops the current function, in the order of _Pending.key."""
         return self.key + (self.queued, float("inf"))
 
-    def queue(self, kind: str, node, loops, ebase: int) -> str:
+    def queue(self, kind: str, node, loops=None) -> str:
+        if len(self.key) >= MAX_NESTED_CLOSURES:
+            first = node[0] if kind == "block" else node
+            raise CompileError("blocks nested too deeply" if kind == "block" else "expression nested too deeply",
+                               first.line, first.col)
         self.queued += 1
         name = self.new_tmp("_b" if kind == "block" else "_e")
-        self.pending.append(_Pending(kind, name, node, loops, self.depth, ebase, self.key + (self.queued,)))
+        self.pending.append(_Pending(kind, name, node, loops, self.key + (self.queued,)))
         return name
 
     def compile_pending(self, errors: list) -> None:
@@ -283,8 +286,8 @@ class Codegen:
             self.pending[i] = None
             i += 1
             self.out, self.level, self.fn, self.fn_level = [], 2, item.name, 2
-            self.py_blocks, self.edepth, self.ebase, self.written = 0, 0, item.ebase, set()
-            self.loops, self.depth, self.key, self.queued = item.loops, item.depth, item.key, 0
+            self.py_blocks, self.edepth, self.written = 0, 0, set()
+            self.loops, self.key, self.queued = item.loops, item.key, 0
             try:
                 if item.kind == "block":
                     self.statements(item.node)
@@ -303,7 +306,7 @@ class Codegen:
 
     def split_block(self, stmts) -> None:
         """Run `stmts` in a closure and pass on the break/continue/return it signals."""
-        name = self.queue("block", stmts, [Loop(outside=True) for _ in self.loops], self.ebase + self.edepth)
+        name = self.queue("block", stmts, [Loop(outside=True) for _ in self.loops])
         s = self.new_tmp("_s")
         self.emit(f"{s} = {name}()")
         self.emit(f"if {s} is not None:")
@@ -319,10 +322,7 @@ class Codegen:
         self.level -= 1
 
     def split_expr(self, e, kind: str) -> str:
-        total = self.ebase + self.edepth
-        if total >= MAX_EXPR_DEPTH:
-            raise CompileError(f"expression nested too deeply (more than {MAX_EXPR_DEPTH} levels)", e.line, e.col)
-        return f"{self.queue(kind, e, None, total + 1)}()"
+        return f"{self.queue(kind, e)}()"
 
     def chain(self, top) -> None:
         """A left-to-right chain, one operation per statement."""
@@ -353,13 +353,8 @@ class Codegen:
             self.statements(stmts)
 
     def statements(self, stmts) -> None:
-        if self.depth >= MAX_BLOCK_DEPTH:
-            raise CompileError(f"blocks nested too deeply (more than {MAX_BLOCK_DEPTH} levels)",
-                               stmts[0].line, stmts[0].col)
-        self.depth += 1
         for s in stmts:
             self.statement(s)
-        self.depth -= 1
 
     def guarded(self, line: int, code_lines: list[str], on_error: list[str] | None = None) -> None:
         """Run code; a failure goes to the runtime with the 4D line (it may continue after it)."""
