@@ -88,12 +88,8 @@ _SPINE = (A.BinOp, A.Member, A.Index, A.CharIndex, A.MemberCall)
 
 
 def _spine_child(n):
-    """The sub-expression a chain operation applies to (evaluated first), or None."""
-    if isinstance(n, A.BinOp):
-        return n.left
-    if isinstance(n, _SPINE):
-        return n.target
-    return None
+    """The sub-expression a chain operation applies to (evaluated first)."""
+    return n.left if isinstance(n, A.BinOp) else n.target
 
 
 def _with_spine_child(n, child):
@@ -320,9 +316,6 @@ class Codegen:
             self.emit("    continue")
         self.emit(f"return {s}" if self.fn else f"return {s}[0]")
         self.level -= 1
-
-    def split_expr(self, e, kind: str) -> str:
-        return f"{self.queue(kind, e)}()"
 
     def chain(self, top) -> None:
         """A left-to-right chain, one operation per statement."""
@@ -622,9 +615,9 @@ class Codegen:
     def expr(self, e, split: bool = True) -> str:
         if split and not isinstance(e, _LEAVES):
             if isinstance(e, _SPINE) and _long_chain(e):
-                return self.split_expr(e, "chain")
+                return f"{self.queue('chain', e)}()"
             if self.edepth >= _MAX_EXPR_LEVELS:
-                return self.split_expr(e, "expr")
+                return f"{self.queue('expr', e)}()"
         self.edepth += 1
         code = getattr(self, "ex_" + type(e).__name__)(e)
         self.edepth -= 1
@@ -781,7 +774,8 @@ def runtime_globals() -> dict:
         raise FourDError(E.WRONG_PARAMETER_COUNT, name=name, detail=detail)
 
     return {
-        "UNDEFINED": UNDEFINED, "STAR": STAR, "_BRK": _BRK, "_CONT": _CONT, "_ONCE": (0,), "_truthy": truthy, "_test": ops.test,
+        "UNDEFINED": UNDEFINED, "STAR": STAR, "_BRK": _BRK, "_CONT": _CONT, "_ONCE": (0,), "_truthy": truthy,
+        "_test": ops.test,
         "_add": ops.add, "_sub": ops.sub, "_mul": ops.mul, "_div": ops.div, "_idiv": ops.intdiv,
         "_mod": ops.mod, "_pow": ops.power, "_eq": ops.eq, "_ne": ops.ne, "_lt": ops.less,
         "_gt": ops.greater, "_le": ops.less_equal, "_ge": ops.greater_equal, "_and": ops.and_,
