@@ -102,6 +102,20 @@ def test_class_functions_nest_a_thousand_blocks(tmp_path):
         == ["210 105"]
 
 
+def test_compiling_on_a_nearly_full_stack_is_a_stack_overflow():
+    # A method first called from deep down the stack is compiled there: running out of stack is
+    # a RecursionError, which the runtime reports as 4D's error 71 at the call, not a compile
+    # error (an internal error once inside the runtime).
+    src = nest(["While", "If"] * 500, "$x:=1")
+    program = parse(src)
+
+    def down(n):
+        return down(n - 1) if n else compile_method(program, "t", "t.4dm", src)
+    with pytest.raises(RecursionError):
+        down(sys.getrecursionlimit() - 60)
+    assert compile_method(program, "t", "t.4dm", src)      # it compiles on a fresh stack
+
+
 def test_an_error_a_thousand_blocks_deep_names_its_line():
     src = nest(["If", "For", "Case of", "While"] * (N // 4), "$o:=Null\n$o.x:=1", after="ALERT(\"after\")")
     r = run4d(src)

@@ -805,8 +805,10 @@ def compile_method(program: A.Program, name: str, filename: str, source: str, me
     try:
         py = gen.compile(program)
         code = compile(py, f"<4D method {name}>", "exec")
-    except (RecursionError, MemoryError, SyntaxError) as exc:   # the bounds above are meant to prevent it
+    except (MemoryError, SyntaxError) as exc:   # the bounds above are meant to prevent it
         raise CompileError(f"this method cannot be compiled ({type(exc).__name__}: {exc})", gen.line, 1) from None
+    # A RecursionError goes on as it is: with the compiler's recursion bounded, it only happens to a
+    # method first called from deep down the stack, and the runtime reports it there (error 71).
     namespace = runtime_globals()
     namespace.update(gen.globals)
     namespace["_M"] = name
