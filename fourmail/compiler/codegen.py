@@ -5,6 +5,20 @@ variables live in the runtime (rt.get_process_var), every operator is a call int
 every statement is wrapped in a try/except that hands a failure to the runtime (error stack,
 ON ERR CALL, Try/Catch) together with the 4D line number. In 3.11 a try costs nothing when
 no exception is raised, so the wrapper is free on the fast path.
+
+4D runs deeply nested code; Python has limits far below it: 20 statically nested loops/try blocks,
+100 indentation levels, 200 nested brackets, its recursion limit. So the generated code stays within
+fixed bounds whatever the 4D nesting, and this compiler does not recurse once per 4D level:
+- a block nested too deep for the current Python function becomes a closure of the method (its
+  written locals `nonlocal`), called in place; a `break`, `continue` or `return` inside it comes
+  back as _BRK, _CONT or a 1-tuple holding the result;
+- an expression nested too deep becomes a closure returning its value, called in place (so
+  evaluation order and short-circuits are unchanged);
+- a long left-to-right chain (`a+b+c...`, `$o.a.b[1].c()`) becomes a closure that applies one
+  operator per statement, 4D's own strict left-to-right order.
+Closures are queued and compiled one after the other (no recursion), and only methods that need
+them have them: ordinary code compiles exactly as before. The one limit left is the number of
+closures nested in one another (MAX_NESTED_CLOSURES): past it, a compile error at the line.
 """
 from __future__ import annotations
 
@@ -26,6 +40,17 @@ _INLINE = {"true": "True", "false": "False", "null": "None"}
 # name -> (index of the argument written when present, fallback index).
 _WRITEBACK = {"base64 encode": (1, 0), "base64 decode": (1, 0)}
 
+# Bounds of one generated Python function (Python's: 20 static blocks, 100 indentation levels,
+# 200 nested brackets); past them the block or expression moves into a closure.
+_MAX_PY_BLOCKS = 12      # Python blocks open around a 4D block (a 4D level adds at most 3, a statement 2)
+_MAX_PY_INDENT = 60      # indentation levels in one function
+_MAX_EXPR_LEVELS = 40    # expression nodes nested in one function (at most 2 brackets each)
+_LONG_CHAIN = 20         # left-to-right operations compiled one statement each past this length
+# A closure is a Python frame when it runs (and Python's recursion limit is 1,000 frames): past
+# this many nested closures, a compile error at the line. It allows some 1,900 nested Try/Catch,
+# 5,000 loops, 24,000 If, 16,000 nested function calls.
+MAX_NESTED_CLOSURES = 400
+
 
 class VarInfo:
     __slots__ = ("pyname", "vtype")
@@ -36,10 +61,51 @@ class VarInfo:
 
 
 class Loop:
-    __slots__ = ("flag",)
+    __slots__ = ("flag", "outside")
 
-    def __init__(self, flag: str | None = None):
+    def __init__(self, flag: str | None = None, outside: bool = False):
         self.flag = flag              # set when 4D `break` must cross a one-shot wrapper
+        self.outside = outside        # the loop is in an enclosing Python function: signal it
+
+
+class _Temp(A.Node):
+    """A Python temporary in place of a sub-expression already evaluated (chains)."""
+    __slots__ = _fields = ("name",)
+
+
+class _Pending:
+    """A closure to compile: a block ("block"), an expression ("expr") or a chain ("chain").
+    `key` orders closures as inline code would be compiled: the caller's key, then the number
+    of closures the caller had queued, this one included."""
+    __slots__ = ("kind", "name", "node", "loops", "key")
+
+    def __init__(self, kind, name, node, loops, key):
+        self.kind, self.name, self.node, self.loops, self.key = kind, name, node, loops, key
+
+
+_LEAVES = (_Temp, A.Literal, A.LocalVar, A.ConstantRef, A.Star, A.ThisRef, A.SuperRef, A.ClassStore)
+_SPINE = (A.BinOp, A.Member, A.Index, A.CharIndex, A.MemberCall)
+
+
+def _spine_child(n):
+    """The sub-expression a chain operation applies to (evaluated first)."""
+    return n.left if isinstance(n, A.BinOp) else n.target
+
+
+def _with_spine_child(n, child):
+    copy = type(n)(n.line, n.col, *(getattr(n, f) for f in n._fields))
+    setattr(copy, "left" if isinstance(n, A.BinOp) else "target", child)
+    return copy
+
+
+def _long_chain(n) -> bool:
+    k = 0
+    while isinstance(n, _SPINE):
+        k += 1
+        if k >= _LONG_CHAIN:
+            return True
+        n = _spine_child(n)
+    return False
 
 
 class CompiledMethod:
@@ -76,6 +142,17 @@ class Codegen:
         self.tmp = 0
         self.loops: list[Loop] = []
         self.result_var: str | None = None
+        # The Python function being written: None for the method itself, else a closure's name.
+        self.fn: str | None = None
+        self.fn_level = 1             # its body's indentation
+        self.py_blocks = 0            # Python blocks (loops, try, except handlers) open in it
+        self.edepth = 0               # expression nodes open in it
+        self.written: set[str] = set()  # Python locals it assigns (`nonlocal` in a closure)
+        self.pending: list[_Pending] = []
+        self.key: tuple = ()            # the function's _Pending.key (its length: closures around it)
+        self.queued = 0                 # closures it queued so far
+        self.closures: list[str] = []
+        self.line = 1                 # the statement being compiled
 
     # ------------------------------------------------------------ helpers
     def emit(self, line: str) -> None:
@@ -109,6 +186,7 @@ class Codegen:
             value_code = f"_coerce({info.vtype!r}, {value_code}, {name!r})"
         if self.locals_mode == "dict":
             return f"L[{name.casefold()!r}] = {value_code}"
+        self.written.add(info.pyname)
         return f"{info.pyname} = {value_code}"
 
     # ------------------------------------------------------------ declarations pre-pass
@@ -154,10 +232,17 @@ class Codegen:
         elif "$0" in self.vars:
             self.result_var = "$0"
         body_start = len(self.out)
-        self.block(program.body)
+        errors = []
+        try:
+            self.block(program.body)
+        except CompileError as e:
+            errors.append((self.error_key(), e))
         ret = self.read_local(self.result_var) if self.result_var else "UNDEFINED"
         self.emit(f"return {ret}")
         body = self.out[body_start:]
+        self.compile_pending(errors)
+        if errors:      # the first in the source, as if there were no closures
+            raise min(errors, key=lambda ke: ke[0])[1]
         lines = ["def __fourd_method__(rt, L, args):"]
         if self.locals_mode == "fast":
             declared = {self.var(p.name).pyname for p in params}
@@ -172,12 +257,95 @@ class Codegen:
                 else:
                     lines.append(f"    {info.pyname} = UNDEFINED")
         lines += ["    " + h for h in header]
-        return "\n".join(lines + body) + "\n"
+        return "\n".join(lines + self.closures + body) + "\n"
+
+    # ------------------------------------------------------------ closures
+    def error_key(self) -> tuple:
+        """Where an error stops the current function, in the order of _Pending.key."""
+        return self.key + (self.queued, float("inf"))
+
+    def queue(self, kind: str, node, loops=None) -> str:
+        if len(self.key) >= MAX_NESTED_CLOSURES:
+            first = node[0] if kind == "block" else node
+            raise CompileError("blocks nested too deeply" if kind == "block" else "expression nested too deeply",
+                               first.line, first.col)
+        self.queued += 1
+        name = self.new_tmp("_b" if kind == "block" else "_e")
+        self.pending.append(_Pending(kind, name, node, loops, self.key + (self.queued,)))
+        return name
+
+    def compile_pending(self, errors: list) -> None:
+        """Compile the queued closures, one after the other (each may queue more)."""
+        i = 0
+        while i < len(self.pending):
+            item = self.pending[i]
+            self.pending[i] = None
+            i += 1
+            self.out, self.level, self.fn, self.fn_level = [], 2, item.name, 2
+            self.py_blocks, self.edepth, self.written = 0, 0, set()
+            self.loops, self.key, self.queued = item.loops, item.key, 0
+            try:
+                if item.kind == "block":
+                    self.statements(item.node)
+                elif item.kind == "expr":
+                    self.emit(f"return {self.expr(item.node, split=False)}")
+                else:
+                    self.chain(item.node)
+            except CompileError as e:
+                errors.append((self.error_key(), e))
+                continue
+            self.closures.append(f"    def {item.name}():")
+            if self.written:
+                self.closures.append("        nonlocal " + ", ".join(sorted(self.written)))
+            self.closures.extend(self.out)
+        self.pending = []
+
+    def split_block(self, stmts) -> None:
+        """Run `stmts` in a closure and pass on the break/continue/return it signals."""
+        name = self.queue("block", stmts, [Loop(outside=True) for _ in self.loops])
+        s = self.new_tmp("_s")
+        self.emit(f"{s} = {name}()")
+        self.emit(f"if {s} is not None:")
+        self.level += 1
+        if self.loops and not self.loops[-1].outside:
+            self.emit(f"if {s} is _BRK:")
+            self.level += 1
+            self.st_Break(None)
+            self.level -= 1
+            self.emit(f"if {s} is _CONT:")
+            self.emit("    continue")
+        self.emit(f"return {s}" if self.fn else f"return {s}[0]")
+        self.level -= 1
+
+    def chain(self, top) -> None:
+        """A left-to-right chain, one operation per statement."""
+        spine = []
+        n = top
+        while isinstance(n, _SPINE):
+            spine.append(n)
+            n = _spine_child(n)
+        self.emit(f"_v = {self.expr(spine.pop())}")
+        v = _Temp(top.line, top.col, "_v")
+        while spine:
+            n = spine.pop()
+            if isinstance(n, A.BinOp) and n.op in ("&&", "||"):
+                self.emit(f"if {'' if n.op == '&&' else 'not '}_truthy(_v):")
+                self.emit(f"    _v = {self.expr(n.right)}")
+            else:
+                self.emit(f"_v = {self.expr(_with_spine_child(n, v))}")
+        self.emit("return _v")
 
     # ------------------------------------------------------------ statements
     def block(self, stmts) -> None:
         if not stmts:
             self.emit("pass")
+            return
+        if self.py_blocks > _MAX_PY_BLOCKS or self.level - self.fn_level > _MAX_PY_INDENT:
+            self.split_block(stmts)
+        else:
+            self.statements(stmts)
+
+    def statements(self, stmts) -> None:
         for s in stmts:
             self.statement(s)
 
@@ -197,8 +365,15 @@ class Codegen:
         return t
 
     def statement(self, s) -> None:
+        self.line = s.line
         method = getattr(self, "st_" + type(s).__name__)
         method(s)
+
+    def nested_block(self, stmts, py_blocks: int) -> None:
+        """A block inside `py_blocks` new Python loops/try blocks."""
+        self.py_blocks += py_blocks
+        self.block(stmts)
+        self.py_blocks -= py_blocks
 
     def st_Assign(self, s: A.Assign) -> None:
         self.guarded(s.line, self.assign_code(s.target, self.expr(s.value)))
@@ -324,14 +499,14 @@ class Codegen:
             self.emit("for _once in _ONCE:")
             self.level += 1
             self.loops.append(Loop(flag))
-            self.block(body)
+            self.nested_block(body, 2)      # the Python loop and the one-shot loop
             self.loops.pop()
             self.level -= 1
             self.emit(f"if {flag}:")
             self.emit("    break")
             return flag
         self.loops.append(Loop())
-        self.block(body)
+        self.nested_block(body, 1)
         self.loops.pop()
         return None
 
@@ -395,20 +570,20 @@ class Codegen:
         self.emit(f"{saved} = rt.try_enter()")
         self.emit("try:")
         self.level += 1
-        self.block(s.body)
+        self.nested_block(s.body, 2)        # try/finally and try/except
         self.level -= 1
         self.emit("except Exception as _e:")
         self.level += 1
         self.emit(f"rt.try_leave({saved})")
         self.emit(f"rt.caught(_e, {s.line}, _M)")
-        self.block(s.handler or [])
+        self.nested_block(s.handler or [], 3)  # try/finally, the handler, its `as _e` cleanup
         self.level -= 1
         self.emit("finally:")
         self.emit(f"    rt.try_leave({saved})")
 
     def st_Return(self, s: A.Return) -> None:
         if s.value is None:
-            self.emit(f"return {self.read_local(self.result_var) if self.result_var else 'UNDEFINED'}")
+            self.emit_return(self.read_local(self.result_var) if self.result_var else "UNDEFINED")
             return
         r = self.new_tmp("_ret")
         code = [f"{r} = {self.expr(s.value)}"]
@@ -416,11 +591,17 @@ class Codegen:
             code.append(self.write_local(self.result_var, r))
             code.append(f"{r} = {self.read_local(self.result_var)}")
         self.guarded(s.line, code, [f"{r} = UNDEFINED"])
-        self.emit(f"return {r}")
+        self.emit_return(r)
+
+    def emit_return(self, value_code: str) -> None:
+        self.emit(f"return ({value_code},)" if self.fn else f"return {value_code}")
 
     def st_Break(self, s: A.Break) -> None:
         if not self.loops:
             raise CompileError("break outside of a loop", s.line, s.col)
+        if self.loops[-1].outside:
+            self.emit("return _BRK")
+            return
         if self.loops[-1].flag:
             self.emit(f"{self.loops[-1].flag} = True")
         self.emit("break")
@@ -428,11 +609,22 @@ class Codegen:
     def st_Continue(self, s: A.Continue) -> None:
         if not self.loops:
             raise CompileError("continue outside of a loop", s.line, s.col)
-        self.emit("continue")
+        self.emit("return _CONT" if self.loops[-1].outside else "continue")
 
     # ------------------------------------------------------------ expressions
-    def expr(self, e) -> str:
-        return getattr(self, "ex_" + type(e).__name__)(e)
+    def expr(self, e, split: bool = True) -> str:
+        if split and not isinstance(e, _LEAVES):
+            if isinstance(e, _SPINE) and _long_chain(e):
+                return f"{self.queue('chain', e)}()"
+            if self.edepth >= _MAX_EXPR_LEVELS:
+                return f"{self.queue('expr', e)}()"
+        self.edepth += 1
+        code = getattr(self, "ex_" + type(e).__name__)(e)
+        self.edepth -= 1
+        return code
+
+    def ex__Temp(self, e: _Temp) -> str:
+        return e.name
 
     def ex_Literal(self, e: A.Literal) -> str:
         v = e.value
@@ -582,7 +774,8 @@ def runtime_globals() -> dict:
         raise FourDError(E.WRONG_PARAMETER_COUNT, name=name, detail=detail)
 
     return {
-        "UNDEFINED": UNDEFINED, "STAR": STAR, "_ONCE": (0,), "_truthy": truthy, "_test": ops.test,
+        "UNDEFINED": UNDEFINED, "STAR": STAR, "_BRK": _BRK, "_CONT": _CONT, "_ONCE": (0,), "_truthy": truthy,
+        "_test": ops.test,
         "_add": ops.add, "_sub": ops.sub, "_mul": ops.mul, "_div": ops.div, "_idiv": ops.intdiv,
         "_mod": ops.mod, "_pow": ops.power, "_eq": ops.eq, "_ne": ops.ne, "_lt": ops.less,
         "_gt": ops.greater, "_le": ops.less_equal, "_ge": ops.greater_equal, "_and": ops.and_,
@@ -603,15 +796,21 @@ class _Star:
 
 
 STAR = _Star()
+_BRK, _CONT = object(), object()    # a closure's `break` / `continue` of a loop around it
 
 
 def compile_method(program: A.Program, name: str, filename: str, source: str, method_exists=lambda n: False,
                    locals_mode: str = "fast", known_types: dict[str, str] | None = None) -> CompiledMethod:
     gen = Codegen(name, method_exists, locals_mode, known_types)
-    py = gen.compile(program)
+    try:
+        py = gen.compile(program)
+        code = compile(py, f"<4D method {name}>", "exec")
+    except (MemoryError, SyntaxError) as exc:   # the bounds above are meant to prevent it
+        raise CompileError(f"this method cannot be compiled ({type(exc).__name__}: {exc})", gen.line, 1) from None
+    # A RecursionError goes on as it is: with the compiler's recursion bounded, it only happens to a
+    # method first called from deep down the stack, and the runtime reports it there (error 71).
     namespace = runtime_globals()
     namespace.update(gen.globals)
     namespace["_M"] = name
-    code = compile(py, f"<4D method {name}>", "exec")
     exec(code, namespace)
     return CompiledMethod(name, filename, source, namespace["__fourd_method__"], py, gen.vars)
