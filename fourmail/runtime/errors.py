@@ -11,7 +11,10 @@ language runtime, SMTP/IMAP/POP3/MIME for the mail APIs, FiFo for file objects).
 """
 from __future__ import annotations
 
-from typing import NamedTuple
+import os
+import sys
+import traceback
+from typing import Callable, NamedTuple
 
 
 class ErrorKind(NamedTuple):
@@ -96,3 +99,28 @@ class AbortExecution(Exception):
     def __init__(self, error: FourDError | None = None):
         super().__init__(error.message if error else "aborted")
         self.error = error
+
+
+# ---------------------------------------------------------------- fourmail's own bugs
+# Who hears of an internal error (a Python exception escaping a command, error 70): the test
+# suite registers a listener that fails the running test (tests/conftest.py).
+INTERNAL_ERROR_LISTENERS: list[Callable[[BaseException], None]] = []
+
+
+def internal_error(exc: BaseException, stream=None) -> FourDError:
+    """A Python exception escaped fourmail's code: a bug in fourmail, not in the 4D program.
+    It is still the catchable 4D error 70, and the user is told it is fourmail's bug (one line
+    on stderr; the Python traceback with FOURMAIL_DEBUG=1)."""
+    detail = f"{type(exc).__name__}: {exc}"
+    stream = stream or sys.stderr
+    try:
+        if os.environ.get("FOURMAIL_DEBUG"):
+            stream.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+        stream.write(f"fourmail: internal error (a bug in fourmail, please report it): {detail} "
+                     f"(set FOURMAIL_DEBUG=1 for details)\n")
+        stream.flush()
+    except (OSError, ValueError):          # a closed stderr must not hide the 4D error
+        pass
+    for listener in list(INTERNAL_ERROR_LISTENERS):
+        listener(exc)
+    return FourDError(E.INTERNAL, detail=detail)
