@@ -23,7 +23,7 @@ DATES = ["!2024-02-30!", "!00-00-00!", "!2024-01-31!", "!9999-12-31!", "Current 
          "(Current date-!2024-02-30!)"]
 TIMES = ["?12:00:00?", "-?01:00:00?", "?99:99:99?"]
 OTHERS = ["Null", "$undef", "True", "False", "$blob", "$empty.nothing", "$file", "$folder", "$coll",
-          "New object", "New collection"]
+          "New object", "New collection", "$got", "$mime", "$att"]
 TARGETS = ["$file", "$folder", "$smtp", "$imap", "$pop3", "$att", "$coll", "$notifier", "$fileClass",
            "$obj", "$text"]
 
@@ -66,7 +66,6 @@ COMMANDS = {
     "MAIL Convert from MIME": 2, "MAIL Convert to MIME": 3, "MAIL New attachment": 6,
 }
 
-# Transporters aim at a loopback port nobody listens on: a connection fails at once.
 PRELUDE = """var $blob : Blob
 var $undef : Variant
 $empty:=New object
@@ -76,19 +75,36 @@ $coll:=New collection(1;"b";Null;New object("a";2);!2024-01-01!)
 $file:=File("/PACKAGE/fz.txt")
 $folder:=Folder("/PACKAGE/fzdir")
 $fileClass:=4D.File
-$server:=New object("host";"127.0.0.1";"port";9;"connectionTimeOut";1;"acceptUnsecureConnection";True)
+$att:=MAIL New attachment($blob;"a.txt")
+"""
+# Without a sandbox, transporters aim at a loopback port nobody listens on: a connection fails
+# at once. With one (routes to it), they log in and the IMAP one has INBOX selected.
+OFFLINE = """$server:=New object("host";"127.0.0.1";"port";9;"connectionTimeOut";1;"acceptUnsecureConnection";True)
 $smtp:=SMTP New transporter($server)
 $imap:=IMAP New transporter($server)
 $pop3:=POP3 New transporter($server)
 $notifier:=$imap.notifier
-$att:=MAIL New attachment($blob;"a.txt")
+$got:=Null
+$mime:=$blob
+"""
+SANDBOX = """$server:=New object("host";"mail.example.com";"user";"fz@example.com";"password";"pw")
+$server.port:=465
+$smtp:=SMTP New transporter($server)
+$server.port:=993
+$imap:=IMAP New transporter($server)
+$status:=$imap.selectBox("INBOX")
+$server.port:=995
+$pop3:=POP3 New transporter($server)
+$notifier:=$imap.notifier
+$got:=$imap.getMail(1)
+$mime:=$imap.getMIMEAsBlob(1)
 """
 
 _atoms = st.sampled_from(NUMBERS + TEXTS + DATES + TIMES + OTHERS)
 
 
 @st.composite
-def values(draw, depth=1):
+def values(draw, depth=2):
     kind = draw(st.integers(0, 9))
     if depth > 0 and kind == 0:
         items = draw(st.lists(values(depth - 1), max_size=3))
@@ -123,9 +139,9 @@ def _is_procedure(call: str) -> bool:
 
 
 @st.composite
-def programs(draw, max_calls=6):
+def programs(draw, max_calls=6, sandbox=False):
     body = draw(st.lists(calls(), min_size=1, max_size=max_calls))
-    lines = [PRELUDE]
+    lines = [PRELUDE + (SANDBOX if sandbox else OFFLINE)]
     for call in body:
         lines += ["Try", f"    {call}" if _is_procedure(call) else f"    $r:={call}", "Catch", "End try"]
     return "\n".join(lines) + "\n"

@@ -39,6 +39,8 @@ class E:
     READONLY_PROPERTY = ErrorKind(62, "The property \"{name}\" of {cls} is read-only")
     NOT_ASSIGNABLE = ErrorKind(63, "The expression is not assignable")
     UNKNOWN_METHOD = ErrorKind(64, "The method \"{name}\" does not exist")
+    # Too many parameters, or a required one missing, for a command or a member function
+    # (the saved pages name no code for either: one code, the message says which).
     WRONG_PARAMETER_COUNT = ErrorKind(65, "{name}: {detail}")
     BAD_PARAMETER = ErrorKind(66, "{name}: {detail}")
     NOT_IMPLEMENTED = ErrorKind(67, "{name} is not available in fourmail: {detail}")
