@@ -119,9 +119,19 @@ def values(draw, depth=2):
     return draw(_atoms)
 
 
+OPERATORS = ["+", "-", "*", "/", "\\", "%", "^", "=", "#", "<", ">", "<=", ">=", "&", "|", "^|", "<<", ">>",
+             "?+", "?-", "??", "&&", "||"]
+
+
 @st.composite
 def calls(draw):
-    if draw(st.booleans()):
+    kind = draw(st.integers(0, 5))
+    if kind == 0:
+        return f"({draw(values(1))}){draw(st.sampled_from(OPERATORS))}({draw(values(1))})"
+    if kind == 1:
+        return draw(st.sampled_from(["$coll[{}]", "$text[[{}]]", "-({})", "Try({})", "$obj[{}]"])).format(
+            draw(values(1)))
+    if kind < 4:
         name = draw(st.sampled_from(sorted(COMMANDS)))
         n = draw(st.integers(0, COMMANDS[name]))
         args = draw(st.lists(values(), min_size=n, max_size=n))

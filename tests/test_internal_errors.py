@@ -131,6 +131,30 @@ def test_nan_and_infinities_reach_commands_as_numbers(run):
         """)) == [[1, 2, 3], [], "1", "00:00:00", "2", "02/01/2024"]
 
 
+def test_operators_on_infinities_and_nan(run):
+    """Reals are IEEE doubles: past the Real range an infinity, no Python exception."""
+    assert alerts(run("""
+        $nan:=Num("1e999")-Num("1e999")
+        ALERT(String(2^2000))
+        ALERT(String((-2)^2001))
+        ALERT(String(Undefined((-8)^0.5)))
+        ALERT(String(((-8)^0.5)=((-8)^0.5)))
+        ALERT(String(1e309\\2))
+        ALERT(String(1e309%7))
+        ALERT(String(1e309|1))
+        ALERT(String($nan << 1))
+        ALERT("ab"*$nan)
+        $t:="abc"
+        $c:=New collection(1;2;3)
+        Try
+            ALERT($t[[1e309]])
+        Catch
+            ALERT(String(Last errors[0].errCode))
+        End try
+        ALERT(String($c[$nan]))
+        """)) == ["INF", "-INF", "False", "False", "INF", "0", "1", "0", "", "69", "1"]
+
+
 def test_nul_in_a_file_name_is_a_4d_error(run):
     e = error_of(run, 'File("/PACKAGE/a"+Char(0)+"b").setText("x")')
     assert e.code == 66 and "Char(0)" in e.message
