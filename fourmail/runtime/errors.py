@@ -2,7 +2,8 @@
 
 Every runtime failure, whatever its cause, becomes a FourDError carrying a 4D error code,
 a message and a component signature (last-errors.md), plus the line where it happened.
-Nothing else ever reaches the user: no Python traceback.
+Nothing else ever reaches the user: no Python traceback. A Python exception escaping a command
+is fourmail's own bug: it becomes error 70 all the same, and `internal_error` tells the user so.
 
 Codes: where the saved 4D pages name a code it is used (-43 file not found, -1 for `throw`
 without a code, 1006 user interruption); the other language errors use the numbers of 4D's
