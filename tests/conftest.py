@@ -63,3 +63,27 @@ def alerts(result) -> list:
 @pytest.fixture
 def run():
     return run4d
+
+
+# ---------------------------------------------------------------- fourmail's own bugs fail the suite
+# An internal error (error 70: a Python exception escaping a command) is a bug in fourmail, even
+# when the 4D program catches it: any test during which one happens fails. A test that provokes
+# one on purpose says so with @pytest.mark.internal_error.
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "internal_error: the test provokes a fourmail internal error on purpose")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    from fourmail.runtime.errors import INTERNAL_ERROR_LISTENERS
+    seen: list[BaseException] = []
+    INTERNAL_ERROR_LISTENERS.append(seen.append)
+    try:
+        result = yield
+    finally:
+        INTERNAL_ERROR_LISTENERS.remove(seen.append)
+    if seen and item.get_closest_marker("internal_error") is None:
+        pytest.fail("fourmail internal error(s) during the test: "
+                    + "; ".join(sorted({f"{type(e).__name__}: {e}" for e in seen})), pytrace=False)
+    return result

@@ -12,7 +12,7 @@ import binascii
 import codecs
 
 from ..runtime.errors import E, FourDError
-from ..runtime.values import UNDEFINED, type_name
+from ..runtime.values import UNDEFINED, to_longint, type_name
 from .text import is_star
 
 # BLOB text formats (blob-to-text.md)
@@ -45,7 +45,7 @@ def _blob(cmd: str, v) -> bytes:
 
 def _int(cmd: str, v) -> int:
     if type(v) in (float, int):
-        return int(v)
+        return to_longint(v)
     raise FourDError(E.BAD_PARAMETER, name=cmd, detail=f"a number was expected, got {type_name(v)}")
 
 
@@ -56,9 +56,9 @@ def codec_for(cmd: str, charset) -> tuple[str, bool]:
     """
     bom = True
     if type(charset) in (float, int):
-        name = _MIB.get(int(charset))
+        name = _MIB.get(to_longint(charset))
         if name is None:
-            raise FourDError(E.BAD_PARAMETER, name=cmd, detail=f"unknown character set {int(charset)}")
+            raise FourDError(E.BAD_PARAMETER, name=cmd, detail=f"unknown character set {to_longint(charset)}")
     elif type(charset) is str:
         name = charset.strip().lower()
         if name.endswith("-no-bom"):
@@ -68,7 +68,7 @@ def codec_for(cmd: str, charset) -> tuple[str, bool]:
         raise FourDError(E.BAD_PARAMETER, name=cmd, detail=f"a character set was expected, got {type_name(charset)}")
     try:
         return codecs.lookup(name).name, bom
-    except LookupError:
+    except (LookupError, ValueError):        # ValueError: a NUL in the name
         raise FourDError(E.BAD_PARAMETER, name=cmd, detail=f"unknown character set \"{charset}\"") from None
 
 

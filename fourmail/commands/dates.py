@@ -10,7 +10,7 @@ import re
 import time as _time
 
 from ..runtime.errors import E, FourDError
-from ..runtime.values import UNDEFINED, Date, Time, type_name
+from ..runtime.values import UNDEFINED, Date, Time, to_longint, type_name
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December"]
@@ -129,7 +129,7 @@ def date_to_text(d: Date, fmt=None, add_time: Time | None = None) -> str:
     secs = add_time.seconds if add_time is not None else 0
     if type(fmt) is str:
         return _pattern(fmt, d, secs)
-    code = SYSTEM_DATE_SHORT if fmt is None or fmt == 0 else int(fmt)
+    code = SYSTEM_DATE_SHORT if fmt is None or fmt == 0 else to_longint(fmt)
     if code >= BLANK_IF_NULL:
         if d.is_null():
             return ""
@@ -185,7 +185,7 @@ def time_to_text(t: Time, fmt=None) -> str:
     secs = t.seconds
     if type(fmt) is str:
         return _pattern(fmt, None, secs)
-    code = HH_MM_SS if fmt is None or fmt == 0 else int(fmt)
+    code = HH_MM_SS if fmt is None or fmt == 0 else to_longint(fmt)
     if code >= BLANK_IF_NULL:
         if secs == 0:
             return ""
@@ -350,9 +350,9 @@ def add_to_date(rt, d, years, months, days):
     d = _date_arg("Add to date", d)
     if d.is_null():
         return Date()
-    y = int(_num("Add to date", years))
-    mo = int(_num("Add to date", months))
-    dd = int(_num("Add to date", days))
+    y = to_longint(_num("Add to date", years))
+    mo = to_longint(_num("Add to date", months))
+    dd = to_longint(_num("Add to date", days))
     total = (d.year + y) * 12 + (d.month - 1) + mo
     ny, nm = divmod(total, 12)
     try:

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from ..runtime.errors import AbortExecution, E, FourDError
-from ..runtime.values import UNDEFINED
+from ..runtime.values import UNDEFINED, to_longint, type_name
 
 
 def on_err_call(rt, method, scope=0):
     if not isinstance(method, str):
         raise FourDError(E.BAD_PARAMETER, name="ON ERR CALL", detail="the method name must be a Text")
-    scope = int(scope)
+    scope = to_longint(scope) if type(scope) in (float, int) else 0
     if method == "":
         rt.handlers.pop(scope, None)
         return
@@ -18,7 +18,7 @@ def on_err_call(rt, method, scope=0):
 
 
 def method_called_on_error(rt, scope=0):
-    return rt.handlers.get(int(scope), "")
+    return rt.handlers.get(to_longint(scope) if type(scope) in (float, int) else 0, "")
 
 
 def last_errors(rt):
@@ -39,20 +39,20 @@ def throw(rt, code=UNDEFINED, description=UNDEFINED):
         err_code = obj.get("errCode", -1)
         message = obj.get("message", "")
         if not isinstance(message, str) or message == "":
-            message = f"Error code: {int(err_code) if isinstance(err_code, (int, float)) else err_code} (host)"
+            message = f"Error code: {to_longint(err_code) if isinstance(err_code, (int, float)) else err_code} (host)"
         else:
             # {placeholders} are replaced by the object's own properties
             for k, v in obj.items():
                 if isinstance(k, str):
                     message = message.replace("{" + k + "}", v if isinstance(v, str) else str(v))
         extra = {k: v for k, v in obj.items() if k not in ("errCode", "message", "componentSignature", "deferred")}
-        raise FourDError(code=int(err_code) if isinstance(err_code, (int, float)) else -1, message=message,
+        raise FourDError(code=to_longint(err_code) if isinstance(err_code, (int, float)) else -1, message=message,
                          component=obj.get("componentSignature") or "host", deferred=bool(obj.get("deferred")),
                          extra=extra)
     if not isinstance(code, (int, float)) or isinstance(code, bool):
         raise FourDError(E.BAD_PARAMETER, name="throw", detail="errorCode must be a number or an object")
-    message = description if isinstance(description, str) and description else f"Error code: {int(code)} (host)"
-    raise FourDError(code=int(code), message=message, component="host")
+    message = description if isinstance(description, str) and description else f"Error code: {to_longint(code)} (host)"
+    raise FourDError(code=to_longint(code), message=message, component="host")
 
 
 def abort(rt):
@@ -78,6 +78,8 @@ def current_method_name(rt):
 
 
 def execute_method(rt, name, *args):
+    if type(name) is not str:
+        raise FourDError(E.BAD_PARAMETER, name="EXECUTE METHOD", detail=f"the method name must be a Text, not {type_name(name)}")
     return rt.call_method(name, list(args))
 
 

@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 
 from ..runtime.errors import E, FourDError
-from ..runtime.values import UNDEFINED, ClassInstance, Date, Time, type_name
+from ..runtime.values import UNDEFINED, ClassInstance, Date, Time, to_longint, type_name
 from .text import is_star
 
 FK_POSIX_PATH, FK_PLATFORM_PATH = 0, 1
@@ -55,6 +55,8 @@ def _resolve(rt, cmd: str, path, path_type: int) -> tuple[str, Path]:
     """(POSIX path as shown by .path, native path) for File/Folder arguments."""
     if type(path) is not str:
         raise _bad(cmd, f"a path (Text) was expected, got {type_name(path)}")
+    if "\0" in path:                     # no file system takes it: an invalid path, said at once
+        raise _bad(cmd, "a path cannot contain the character Char(0)")
     if path_type == FK_PLATFORM_PATH:
         if not os.path.isabs(path):
             raise _bad(cmd, f"only absolute paths are supported: \"{path}\"")
@@ -207,24 +209,24 @@ class File4D(_Entry):
         except OSError as exc:
             raise _io_error(exc, self._path) from None
 
-    def fn_getText(self, rt, *args):
+    def fn_getText(self, rt, charset=UNDEFINED, mode=UNDEFINED):
         """getText({charSet {; breakMode}}): UTF-8 unless a BOM says otherwise (Document.md)."""
         from .blobs import codec_for, decode
-        codec = codec_for("getText", args[0])[0] if args and args[0] is not UNDEFINED else "utf-8"
-        mode = int(args[1]) if len(args) > 1 else DOCUMENT_NATIVE
+        codec = codec_for("getText", charset)[0] if charset is not UNDEFINED else "utf-8"
+        mode = _break_mode("getText", mode)
         text = decode(self.fn_getContent(rt), codec)
         return _line_breaks(text, mode)
 
-    def fn_setText(self, rt, text, *args):
+    def fn_setText(self, rt, text, charset=UNDEFINED, mode=UNDEFINED):
         """setText(text {; charSet {; breakMode}}): UTF-8 without BOM by default; with a named
         Unicode charset a BOM is written unless the name ends in "-no-bom" (FileClass .setText())."""
         from .blobs import codec_for
         if type(text) is not str:
             raise _bad("setText", f"a Text was expected, got {type_name(text)}")
         codec, bom = ("utf-8", False)
-        if args and args[0] is not UNDEFINED:
-            codec, bom = codec_for("setText", args[0])
-        mode = int(args[1]) if len(args) > 1 else DOCUMENT_NATIVE
+        if charset is not UNDEFINED:
+            codec, bom = codec_for("setText", charset)
+        mode = _break_mode("setText", mode)
         enc, mark = _UNICODE_BOMS.get(codec, (codec, b""))
         self._write((mark if bom else b"") + _line_breaks(text, mode).encode(enc, errors="replace"))
 
@@ -241,11 +243,12 @@ class File4D(_Entry):
         except OSError as exc:
             raise _io_error(exc, self._path) from None
 
-    def fn_copyTo(self, rt, dest, *args):
+    def fn_copyTo(self, rt, dest, new_name=UNDEFINED, overwrite=UNDEFINED):
         """copyTo(destinationFolder {; newName}{; overwrite}) -> the copy."""
         dest = self._dest_folder("copyTo", dest)
+        args = (new_name, overwrite)
         name = next((a for a in args if type(a) is str), self._full_name())
-        overwrite = any(type(a) in (float, int) and int(a) & FK_OVERWRITE for a in args)
+        overwrite = any(type(a) in (float, int) and to_longint(a) & FK_OVERWRITE for a in args)
         target = dest.fn_file(rt, name)
         if target._native.exists() and not overwrite:
             raise FourDError(E.FILE_ERROR, detail=f"the file already exists: {target._path}")
@@ -255,10 +258,10 @@ class File4D(_Entry):
             raise _io_error(exc, self._path) from None
         return target
 
-    def fn_moveTo(self, rt, dest, *args):
+    def fn_moveTo(self, rt, dest, new_name=UNDEFINED):
         """moveTo(destinationFolder {; newName}) -> the moved file."""
         dest = self._dest_folder("moveTo", dest)
-        name = args[0] if args and type(args[0]) is str else self._full_name()
+        name = new_name if type(new_name) is str else self._full_name()
         target = dest.fn_file(rt, name)
         try:
             os.replace(self._native, target._native)
@@ -268,7 +271,7 @@ class File4D(_Entry):
 
     def fn_rename(self, rt, new_name):
         """rename(newName) -> the renamed file; an existing name is an error."""
-        if type(new_name) is not str or not new_name or "/" in new_name or ":" in new_name:
+        if type(new_name) is not str or not new_name or "/" in new_name or ":" in new_name or "\0" in new_name:
             raise _bad("rename", "invalid file name")
         target = File4D(self._path.rsplit("/", 1)[0] + "/" + new_name, self._native.with_name(new_name))
         if target._native.exists():
@@ -284,6 +287,14 @@ _UNICODE_BOMS = {"utf-8": ("utf-8", codecs.BOM_UTF8), "utf-16": ("utf-16-le", co
                  "utf-16-le": ("utf-16-le", codecs.BOM_UTF16_LE), "utf-16-be": ("utf-16-be", codecs.BOM_UTF16_BE),
                  "utf-32": ("utf-32-le", codecs.BOM_UTF32_LE), "utf-32-le": ("utf-32-le", codecs.BOM_UTF32_LE),
                  "utf-32-be": ("utf-32-be", codecs.BOM_UTF32_BE)}
+
+
+def _break_mode(fn: str, mode) -> int:
+    if mode is UNDEFINED:
+        return DOCUMENT_NATIVE
+    if type(mode) not in (float, int):
+        raise _bad(fn, f"the line break mode must be a number, got {type_name(mode)}")
+    return to_longint(mode)
 
 
 def _line_breaks(text: str, mode: int) -> str:
@@ -305,7 +316,7 @@ class Folder4D(_Entry):
         if type(rel) is not str:
             raise _bad(fn, f"a relative path (Text) was expected, got {type_name(rel)}")
         parts = [p for p in rel.split("/") if p]
-        if not parts or rel.startswith("/"):
+        if not parts or rel.startswith("/") or "\0" in rel:
             return None                                   # null if the path is invalid (Directory.md)
         base = self._path if self._path.endswith("/") else self._path + "/"
         path = base + "/".join(parts) + ("/" if cls is Folder4D else "")
@@ -320,7 +331,7 @@ class Folder4D(_Entry):
         return self._child(rt, "folder", rel, Folder4D)
 
     def _list(self, want_dirs: bool, options) -> list:
-        opt = int(options) if type(options) in (float, int) else 0
+        opt = to_longint(options) if type(options) in (float, int) else 0
         out = []
         if not self._native.is_dir():
             return out
@@ -346,13 +357,13 @@ class Folder4D(_Entry):
         walk(self)
         return out
 
-    def fn_files(self, rt, *options):
+    def fn_files(self, rt, options=0):
         """files({options}) -> collection of 4D.File (fk recursive 1, fk ignore invisible 8)."""
-        return self._list(False, options[0] if options else 0)
+        return self._list(False, options)
 
-    def fn_folders(self, rt, *options):
+    def fn_folders(self, rt, options=0):
         """folders({options}) -> collection of 4D.Folder."""
-        return self._list(True, options[0] if options else 0)
+        return self._list(True, options)
 
     def fn_create(self, rt):
         """Create the folder (and its parents); False if it already exists."""
@@ -364,11 +375,11 @@ class Folder4D(_Entry):
             return False
         return True
 
-    def fn_delete(self, rt, *option):
+    def fn_delete(self, rt, option=FK_DELETE_ONLY_IF_EMPTY):
         """delete({option}): fk delete only if empty (0, default) or fk delete with contents (1)."""
         if not self._native.is_dir():
             return
-        mode = int(option[0]) if option and type(option[0]) in (float, int) else FK_DELETE_ONLY_IF_EMPTY
+        mode = to_longint(option) if type(option) in (float, int) else FK_DELETE_ONLY_IF_EMPTY
         try:
             if mode == FK_DELETE_WITH_CONTENTS:
                 shutil.rmtree(self._native)
@@ -385,14 +396,14 @@ def _parse_args(cmd: str, args: tuple) -> tuple[object, int]:
     path_type = rest[1] if len(rest) > 1 else FK_POSIX_PATH
     if type(path_type) not in (float, int):
         raise _bad(cmd, f"the path type must be a number, got {type_name(path_type)}")
-    return rest[0], int(path_type)
+    return rest[0], to_longint(path_type)
 
 
 def file(rt, *args):
     """File ( path {; pathType}{; *} ) or File ( fileConstant {; *} ) -> 4D.File (file.md)."""
     path, path_type = _parse_args("File", args)
     if type(path) in (float, int):
-        name = _LOG_FILES.get(int(path))
+        name = _LOG_FILES.get(to_longint(path))
         if name is None:
             return None
         f = File4D("/LOGS/" + name, _project_dir(rt) / "Logs" / name)
@@ -403,11 +414,21 @@ def file(rt, *args):
     return File4D(display, native)
 
 
+def new_file(rt, path=UNDEFINED, path_type=FK_POSIX_PATH):
+    """4D.File.new(path {; pathType}): what File() gives (FileClass.md)."""
+    return file(rt, *([] if path is UNDEFINED else [path, path_type]))
+
+
+def new_folder(rt, path=UNDEFINED, path_type=FK_POSIX_PATH):
+    """4D.Folder.new(path {; pathType}): what Folder() gives (FolderClass.md)."""
+    return folder(rt, *([] if path is UNDEFINED else [path, path_type]))
+
+
 def folder(rt, *args):
     """Folder ( path {; pathType}{; *} ) or Folder ( folderConstant {; *} ) -> 4D.Folder."""
     path, path_type = _parse_args("Folder", args)
     if type(path) in (float, int):
-        code = int(path)
+        code = to_longint(path)
         if code in _FOLDER_CONSTANTS:
             path, path_type = _FOLDER_CONSTANTS[code], FK_POSIX_PATH
         elif code in (115, 117, 118):

@@ -10,7 +10,7 @@ import random as _random
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
 
 from ..runtime.errors import E, FourDError
-from ..runtime.values import UNDEFINED, Time, type_name
+from ..runtime.values import UNDEFINED, Time, to_longint, type_name
 
 
 def _num(cmd: str, v) -> float:
@@ -47,12 +47,12 @@ def abs_(rt, n):
 
 def round_(rt, n, places):
     """Round: digit 5-9 rounds away from zero; negative places round left of the point (round.md)."""
-    return _quantize(_num("Round", n), int(_num("Round", places)), ROUND_HALF_UP)
+    return _quantize(_num("Round", n), to_longint(_num("Round", places)), ROUND_HALF_UP)
 
 
 def trunc(rt, n, places):
     """Trunc: always toward negative infinity (trunc.md)."""
-    return _quantize(_num("Trunc", n), int(_num("Trunc", places)), ROUND_FLOOR)
+    return _quantize(_num("Trunc", n), to_longint(_num("Trunc", places)), ROUND_FLOOR)
 
 
 def _round_int(x: float) -> int:

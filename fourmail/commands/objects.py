@@ -13,7 +13,7 @@ import re
 from decimal import Decimal
 
 from ..runtime.errors import E, FourDError
-from ..runtime.values import UNDEFINED, ClassInstance, Date, LazyObject, Time, copy_value, type_name
+from ..runtime.values import UNDEFINED, ClassInstance, Date, LazyObject, Time, copy_value, to_longint, type_name
 from ..runtime.values import is_object as _is_object
 
 # Field and Variable Types constants (value-type.md)
@@ -197,7 +197,7 @@ def ob_get(rt, o, prop, *vtype):
         v = obj.get_property(name)
     if vtype:
         t = vtype[0]
-        return convert_to_type(v, int(t) if type(t) in (float, int) else 0)
+        return convert_to_type(v, to_longint(t) if type(t) in (float, int) else 0)
     return v
 
 
@@ -347,7 +347,7 @@ def json_parse(rt, text, *args):
         raise FourDError(E.BAD_PARAMETER, name="JSON Parse", detail=f"a Text was expected, got {type_name(text)}")
     value = parse_json(text)
     if args and type(args[0]) in (float, int):
-        vtype = int(args[0])
+        vtype = to_longint(args[0])
         if vtype == IS_DATE and type(value) is str:
             from .dates import parse_date
             return parse_date(value)

@@ -44,10 +44,10 @@ class Command:
                 try:
                     self._fn = getattr(importlib.import_module("fourmail.commands." + mod), attr)
                 except (ImportError, AttributeError) as exc:
-                    from ..runtime.errors import FourDError, E
+                    from ..runtime.errors import internal_error
 
-                    def broken(rt, *args, _name=self.name, _why=f"{type(exc).__name__}: {exc}"):
-                        raise FourDError(E.INTERNAL, detail=f"{_name}: {_why}")
+                    def broken(rt, *args, _exc=exc):      # a fourmail bug: reported as one
+                        raise internal_error(_exc, rt.err)
                     return broken
         return self._fn
 

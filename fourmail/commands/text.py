@@ -18,7 +18,7 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 from ..runtime.errors import E, FourDError
-from ..runtime.values import UNDEFINED, ClassInstance, Date, LazyObject, Time, type_name
+from ..runtime.values import UNDEFINED, ClassInstance, Date, LazyObject, Time, to_longint, type_name
 
 # ---------------------------------------------------------------- the `*` argument
 
@@ -307,7 +307,7 @@ def format_number(x, fmt: str) -> str:
         if code.lower() == "xml":
             return _num_to_text(x)                    # always "." as decimal separator
         if code in ("x", "$"):
-            n = int(x) & 0xFFFFFFFF
+            n = to_longint(x) & 0xFFFFFFFF
             h = format(n, "X")
             if code == "$":
                 return "$" + h
@@ -400,9 +400,8 @@ def _parse_num(s: str, sep: str) -> float:
     digits = mant.replace(".", "")
     if not digits:
         return 0.0
-    value = float(mant if mant != "." else "0")
-    if exp:
-        value *= 10.0 ** (-int(exp) if exp_neg else int(exp))
+    # one conversion, as IEEE does it: past the Real range (dt_number.md) an infinity, below it 0
+    value = float(f"{mant if mant != '.' else '0'}e{'-' if exp_neg else ''}{exp or '0'}")
     return -value if neg else value
 
 

@@ -22,7 +22,7 @@ from imapclient.exceptions import CapabilityError, LoginError, ProtocolError
 from imapclient.response_parser import parse_message_list
 
 from ..runtime.errors import E, FourDError
-from ..runtime.values import UNDEFINED, LazyObject, type_name
+from ..runtime.values import UNDEFINED, LazyObject, is_whole, to_longint, type_name
 from . import network
 from .log import MailLog
 from .transporter import Transporter
@@ -442,7 +442,7 @@ class IMAPTransporter(Transporter):
             raise _param(fname, f"msgIDs must be a collection of unique IDs or IMAP all, not {type_name(v)}")
         ids = []
         for item in items:
-            if isinstance(item, (int, float)) and not isinstance(item, bool) and item == int(item) and item > 0:
+            if isinstance(item, (int, float)) and not isinstance(item, bool) and is_whole(item) and item > 0:
                 ids.append(str(int(item)))
             elif isinstance(item, str) and item.strip().isdigit() and int(item) > 0:
                 ids.append(str(int(item)))
@@ -474,7 +474,7 @@ class IMAPTransporter(Transporter):
         for what, v in (("startMsg", start), ("endMsg", end)):
             if isinstance(v, bool) or not isinstance(v, (int, float)):
                 raise _param(fname, f"{what} must be a number, not {type_name(v)}")
-        lo, hi = int(start), int(end)
+        lo, hi = to_longint(start), to_longint(end)
         if hi <= 0 or hi > conn._imap.exists:
             conn.noop()            # new messages may have arrived: the server tells with EXISTS
         count = conn._imap.exists
@@ -788,13 +788,13 @@ class IMAPTransporter(Transporter):
         if isinstance(msg, bool) or not isinstance(msg, (int, float)):
             raise _param(fname, f"the message must be a sequence number or a unique ID (text), not "
                                 f"{type_name(msg)}")
-        return False, int(msg) if msg >= 1 and msg == int(msg) else None
+        return False, int(msg) if msg >= 1 and is_whole(msg) else None
 
     @staticmethod
     def _uid_of(v) -> int | None:
         if isinstance(v, str) and v.strip().isdigit() and int(v) > 0:
             return int(v)
-        if isinstance(v, (int, float)) and not isinstance(v, bool) and v == int(v) and v > 0:
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and is_whole(v) and v > 0:
             return int(v)
         return None
 

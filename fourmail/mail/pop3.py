@@ -15,7 +15,7 @@ import socket
 import ssl
 
 from ..runtime.errors import E, FourDError
-from ..runtime.values import UNDEFINED, type_name
+from ..runtime.values import UNDEFINED, to_longint, type_name
 from . import network
 from .log import MailLog
 from .transporter import Transporter
@@ -391,7 +391,7 @@ class POP3Transporter(Transporter):
         if isinstance(n, bool) or not isinstance(n, (int, float)):
             raise FourDError(E.BAD_PARAMETER, name=f".{fname}()", component="POP3",
                              detail=f"msgNumber must be a number, not {type_name(n)}")
-        return int(n)
+        return to_longint(n)
 
     # ------------------------------------------------------------ release
     def close(self) -> None:

@@ -7,7 +7,7 @@ import weakref
 from typing import Any
 
 from ..runtime.errors import E, FourDError
-from ..runtime.values import UNDEFINED, ClassInstance, type_name
+from ..runtime.values import LONGINT_MAX, LONGINT_MIN, UNDEFINED, ClassInstance, type_name
 from .log import MailLog, resolve_log_path
 
 # Most secure first: the default when `authenticationMode` is not given (Transporter.md).
@@ -49,7 +49,7 @@ class Transporter(ClassInstance):
             raise FourDError(E.BAD_PARAMETER, name=f"{self.PROTOCOL} New transporter",
                              detail="the host property is mandatory", component=self.PROTOCOL)
         self.host = host.strip()
-        self.port = self._int(server, "port", self.DEFAULT_PORT)
+        self.port = self._int(server, "port", self.DEFAULT_PORT, 1, 65535)
         self.user = self._text(server, "user", "")
         self._password = self._text(server, "password", "")
         self._token = token_text(server.get("accessTokenOAuth2", UNDEFINED))
@@ -57,7 +57,7 @@ class Transporter(ClassInstance):
         if mode and mode.upper() not in self.AUTH_MODES:
             raise _bad(self.PROTOCOL, f"authenticationMode {mode!r} is not one of {', '.join(self.AUTH_MODES)}")
         self.authenticationMode = mode.upper()
-        self.connectionTimeOut = self._int(server, "connectionTimeOut", 30)
+        self.connectionTimeOut = self._int(server, "connectionTimeOut", 30, 0)
         self.acceptUnsecureConnection = self._bool(server, "acceptUnsecureConnection", False)
         self.logFile = self._text(server, "logFile", "")
         self._log = MailLog(resolve_log_path(rt, self.logFile)) if self.logFile else None
@@ -75,12 +75,14 @@ class Transporter(ClassInstance):
             raise _bad(self.PROTOCOL, f"{name} must be a text, not {type_name(v)}")
         return v
 
-    def _int(self, server, name, default):
+    def _int(self, server, name, default, lo=LONGINT_MIN, hi=LONGINT_MAX):
         v = server.get(name, UNDEFINED)
         if v is UNDEFINED or v is None:
             return default
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             raise _bad(self.PROTOCOL, f"{name} must be a number, not {type_name(v)}")
+        if not lo <= v <= hi:                 # also an infinity or a NaN (1e309, 0/0 as reals)
+            raise _bad(self.PROTOCOL, f"{name} must be between {lo} and {hi}, not {v:g}")
         return int(v)
 
     def _bool(self, server, name, default):

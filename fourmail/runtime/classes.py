@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib
 
 from .errors import E, FourDError
-from .values import UNDEFINED, ClassInstance
+from .values import UNDEFINED, ClassInstance, check_arity
 
 # 4D class name -> "module:callable" creating an instance from `new()`'s arguments (or None while
 # the class is not available yet; the 4D error says so).
@@ -35,7 +35,9 @@ class Class4D(ClassInstance):
             raise FourDError(E.NOT_IMPLEMENTED, name=f"{self.store}.{self.name}.new()",
                              detail="this class is not implemented yet")
         module, _, attr = self.factory.partition(":")
-        return getattr(importlib.import_module(module), attr)(rt, *args)
+        factory = getattr(importlib.import_module(module), attr)
+        check_arity(f"{self.store}.{self.name}.new()", factory, len(args))
+        return factory(rt, *args)
 
     def __repr__(self):
         return f"<class {self.store}.{self.name}>"

@@ -14,8 +14,8 @@ import re
 
 from .compare import compare, same_value
 from .errors import E, FourDError
-from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time, copy_value, type_name
-from .values import is_object as _is_obj
+from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time, copy_value, to_longint, type_name
+from .values import check_count, is_object as _is_obj
 
 # Objects and collections constants
 CK_ASCENDING, CK_DESCENDING = 0, 1
@@ -45,7 +45,7 @@ def _int(fn: str, v) -> int:
     if t is int:
         return v
     if t is float:
-        return int(v)
+        return to_longint(v)
     raise FourDError(E.BAD_PARAMETER, name=f".{fn}()", detail=f"a number was expected, got {type_name(v)}")
 
 
@@ -53,11 +53,6 @@ def _text(fn: str, v) -> str:
     if type(v) is str:
         return v
     raise FourDError(E.BAD_PARAMETER, name=f".{fn}()", detail=f"a Text was expected, got {type_name(v)}")
-
-
-def _need(fn: str, args: list, n: int) -> None:
-    if len(args) < n:
-        raise FourDError(E.WRONG_PARAMETER_COUNT, name=f".{fn}()", detail=f"{n} parameter(s) expected")
 
 
 def get_path(value, path: str):
@@ -133,7 +128,6 @@ def _unshift(rt, c, args):
 
 
 def _insert(rt, c, args):
-    _need("insert", args, 2)
     i = _int("insert", args[0])
     i = min(_start_index(i, len(c)), len(c))
     c.insert(i, _stored(args[1]))
@@ -141,7 +135,6 @@ def _insert(rt, c, args):
 
 
 def _remove(rt, c, args):
-    _need("remove", args, 1)
     n = len(c)
     i = min(_start_index(_int("remove", args[0]), n), n)
     how_many = _int("remove", args[1]) if len(args) > 1 else 1
@@ -151,7 +144,6 @@ def _remove(rt, c, args):
 
 
 def _combine(rt, c, args):
-    _need("combine", args, 1)
     other = args[0]
     if type(other) is not list:
         raise FourDError(E.BAD_PARAMETER, name=".combine()",
@@ -162,7 +154,6 @@ def _combine(rt, c, args):
 
 
 def _fill(rt, c, args):
-    _need("fill", args, 1)
     n = len(c)
     start = _start_index(_int("fill", args[1]), n) if len(args) > 1 else 0
     end = _int("fill", args[2]) if len(args) > 2 else n
@@ -175,7 +166,6 @@ def _fill(rt, c, args):
 
 
 def _resize(rt, c, args):
-    _need("resize", args, 1)
     size = max(_int("resize", args[0]), 0)
     default = _stored(args[1]) if len(args) > 1 else None
     if size < len(c):
@@ -194,7 +184,6 @@ def _clear(rt, c, args):
 
 
 def _slice(rt, c, args):
-    _need("slice", args, 1)
     n = len(c)
     start = _start_index(_int("slice", args[0]), n)
     end = _int("slice", args[1]) if len(args) > 1 else n
@@ -240,7 +229,6 @@ def _flat(rt, c, args):
 
 def _join(rt, c, args):
     from ..commands.text import to_text
-    _need("join", args, 1)
     sep = _text("join", args[0])
     skip = len(args) > 1 and bool(_int("join", args[1]) & CK_IGNORE_NULL_OR_EMPTY)
     parts = []
@@ -260,7 +248,6 @@ def _last(rt, c, args):
 
 
 def _at(rt, c, args):
-    _need("at", args, 1)
     i = _int("at", args[0])
     if i < 0:
         i += len(c)
@@ -268,7 +255,6 @@ def _at(rt, c, args):
 
 
 def _index_of(rt, c, args):
-    _need("indexOf", args, 1)
     n = len(c)
     start = _int("indexOf", args[1]) if len(args) > 1 else 0
     if start >= n:
@@ -280,7 +266,6 @@ def _index_of(rt, c, args):
 
 
 def _last_index_of(rt, c, args):
-    _need("lastIndexOf", args, 1)
     n = len(c)
     start = n - 1
     if len(args) > 1:
@@ -299,7 +284,6 @@ def _last_index_of(rt, c, args):
 
 
 def _includes(rt, c, args):
-    _need("includes", args, 1)
     n = len(c)
     start = _int("includes", args[1]) if len(args) > 1 else 0
     if start >= n:
@@ -320,7 +304,6 @@ def _count(rt, c, args):
 
 
 def _count_values(rt, c, args):
-    _need("countValues", args, 1)
     return float(sum(1 for v in _values("countValues", c, args, 1) if same_value(v, args[0])))
 
 
@@ -390,7 +373,6 @@ def _distinct(rt, c, args):
 
 
 def _extract(rt, c, args):
-    _need("extract", args, 1)
     if len(args) >= 2 and type(args[1]) is str:
         pairs = []
         for i in range(0, len(args) - 1, 2):
@@ -432,7 +414,6 @@ def _deep_equal(a, b, diacritical: bool) -> bool:
 
 
 def _equal(rt, c, args):
-    _need("equal", args, 1)
     other = args[0]
     if type(other) is not list:
         return False
@@ -477,7 +458,7 @@ def _order_by(rt, c, args):
         return sorted(c, key=sort_key)
     arg = args[0]
     if _is_num(arg):
-        return sorted(c, key=sort_key, reverse=int(arg) == CK_DESCENDING)
+        return sorted(c, key=sort_key, reverse=to_longint(arg) == CK_DESCENDING)
     out = list(c)
     for path, desc in reversed(_criteria("orderBy", arg)):
         out.sort(key=lambda v, p=path: sort_key(get_path(v, p)), reverse=desc)
@@ -743,7 +724,6 @@ def _contains_word(v, word) -> bool:
 
 
 def _query_args(fn: str, args) -> _Query:
-    _need(fn, args, 1)
     text = _text(fn, args[0])
     rest = list(args[1:])
     settings = None
@@ -764,14 +744,19 @@ def _indices(rt, c, args):
 
 # ---------------------------------------------------------------- dispatch
 
+# name -> (implementation, required parameters, most parameters or None), as CollectionClass.md
+# documents each signature; call_collection_function checks the count before the call.
 _FUNCTIONS = {
-    "at": _at, "average": _average, "clear": _clear, "combine": _combine, "concat": _concat, "copy": _copy,
-    "count": _count, "countValues": _count_values, "distinct": _distinct, "equal": _equal,
-    "extract": _extract, "fill": _fill, "first": _first, "flat": _flat, "includes": _includes,
-    "indexOf": _index_of, "indices": _indices, "insert": _insert, "join": _join, "last": _last,
-    "lastIndexOf": _last_index_of, "max": _max, "min": _min, "orderBy": _order_by, "pop": _pop,
-    "push": _push, "query": _query, "remove": _remove, "resize": _resize, "reverse": _reverse,
-    "shift": _shift, "slice": _slice, "sort": _sort, "sum": _sum, "unshift": _unshift,
+    "at": (_at, 1, 1), "average": (_average, 0, 1), "clear": (_clear, 0, 0), "combine": (_combine, 1, 2),
+    "concat": (_concat, 1, None), "copy": (_copy, 0, 2), "count": (_count, 0, 1),
+    "countValues": (_count_values, 1, 2), "distinct": (_distinct, 0, 2), "equal": (_equal, 1, 2),
+    "extract": (_extract, 1, None), "fill": (_fill, 1, 3), "first": (_first, 0, 0), "flat": (_flat, 0, 1),
+    "includes": (_includes, 1, 2), "indexOf": (_index_of, 1, 2), "indices": (_indices, 1, None),
+    "insert": (_insert, 2, 2), "join": (_join, 1, 2), "last": (_last, 0, 0),
+    "lastIndexOf": (_last_index_of, 1, 2), "max": (_max, 0, 1), "min": (_min, 0, 1),
+    "orderBy": (_order_by, 0, 1), "pop": (_pop, 0, 0), "push": (_push, 1, None), "query": (_query, 1, None),
+    "remove": (_remove, 1, 2), "resize": (_resize, 1, 2), "reverse": (_reverse, 0, 0), "shift": (_shift, 0, 0),
+    "slice": (_slice, 1, 2), "sort": (_sort, 0, None), "sum": (_sum, 0, 1), "unshift": (_unshift, 1, None),
 }
 
 COLLECTION_FUNCTIONS = frozenset(_FUNCTIONS)
@@ -783,8 +768,10 @@ FORMULA_FUNCTIONS = frozenset({"every", "filter", "find", "findIndex", "flatMap"
 
 def call_collection_function(rt, coll: list, name: str, args: list):
     """`coll.name(args...)`; member function names are case-sensitive."""
-    fn = _FUNCTIONS.get(name)
-    if fn is not None:
+    found = _FUNCTIONS.get(name)
+    if found is not None:
+        fn, required, most = found
+        check_count(f"collection.{name}()", required, most, len(args))
         return fn(rt, coll, list(args))
     if name in FORMULA_FUNCTIONS:
         raise FourDError(E.NOT_IMPLEMENTED, name=f"collection.{name}()",

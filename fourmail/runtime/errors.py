@@ -2,7 +2,8 @@
 
 Every runtime failure, whatever its cause, becomes a FourDError carrying a 4D error code,
 a message and a component signature (last-errors.md), plus the line where it happened.
-Nothing else ever reaches the user: no Python traceback.
+Nothing else ever reaches the user: no Python traceback. A Python exception escaping a command
+is fourmail's own bug: it becomes error 70 all the same, and `internal_error` tells the user so.
 
 Codes: where the saved 4D pages name a code it is used (-43 file not found, -1 for `throw`
 without a code, 1006 user interruption); the other language errors use the numbers of 4D's
@@ -11,7 +12,10 @@ language runtime, SMTP/IMAP/POP3/MIME for the mail APIs, FiFo for file objects).
 """
 from __future__ import annotations
 
-from typing import NamedTuple
+import os
+import sys
+import traceback
+from typing import Callable, NamedTuple
 
 
 class ErrorKind(NamedTuple):
@@ -36,6 +40,8 @@ class E:
     READONLY_PROPERTY = ErrorKind(62, "The property \"{name}\" of {cls} is read-only")
     NOT_ASSIGNABLE = ErrorKind(63, "The expression is not assignable")
     UNKNOWN_METHOD = ErrorKind(64, "The method \"{name}\" does not exist")
+    # Too many parameters, or a required one missing, for a command or a member function
+    # (the saved pages name no code for either: one code, the message says which).
     WRONG_PARAMETER_COUNT = ErrorKind(65, "{name}: {detail}")
     BAD_PARAMETER = ErrorKind(66, "{name}: {detail}")
     NOT_IMPLEMENTED = ErrorKind(67, "{name} is not available in fourmail: {detail}")
@@ -96,3 +102,28 @@ class AbortExecution(Exception):
     def __init__(self, error: FourDError | None = None):
         super().__init__(error.message if error else "aborted")
         self.error = error
+
+
+# ---------------------------------------------------------------- fourmail's own bugs
+# Who hears of an internal error (a Python exception escaping a command, error 70): the test
+# suite registers a listener that fails the running test (tests/conftest.py).
+INTERNAL_ERROR_LISTENERS: list[Callable[[BaseException], None]] = []
+
+
+def internal_error(exc: BaseException, stream=None) -> FourDError:
+    """A Python exception escaped fourmail's code: a bug in fourmail, not in the 4D program.
+    It is still the catchable 4D error 70, and the user is told it is fourmail's bug (one line
+    on stderr; the Python traceback with FOURMAIL_DEBUG=1)."""
+    detail = f"{type(exc).__name__}: {exc}"
+    stream = stream or sys.stderr
+    try:
+        if os.environ.get("FOURMAIL_DEBUG"):
+            stream.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+        stream.write(f"fourmail: internal error (a bug in fourmail, please report it): {detail} "
+                     f"(set FOURMAIL_DEBUG=1 for details)\n")
+        stream.flush()
+    except (OSError, ValueError):          # a closed stderr must not hide the 4D error
+        pass
+    for listener in list(INTERNAL_ERROR_LISTENERS):
+        listener(exc)
+    return FourDError(E.INTERNAL, detail=detail)

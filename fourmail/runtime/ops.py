@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from .compare import equal, greater, greater_equal, less, less_equal, wildcard_match  # noqa: F401
 from .errors import E, FourDError
-from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time, is_number, truthy, type_name
+from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time, is_number, to_longint, truthy, type_name
 
 _float = float
 _int = int
 _str = str
 _bool = bool
+_inf = float("inf")
+_nan = float("nan")
 
 
 def _incompatible(left, op, right):
@@ -65,7 +67,7 @@ def mul(a, b):
         return a * b
     ta, tb = type(a), type(b)
     if ta is _str and _num(b):
-        return a * max(_int(b), 0)           # "ab"*3 = "ababab" (dt_string.md)
+        return a * max(to_longint(b), 0)     # "ab"*3 = "ababab" (dt_string.md)
     if ta is Time:
         if tb is Time:
             return Time(a.seconds * b.seconds)
@@ -92,7 +94,8 @@ def intdiv(a, b):
     if _num(a) and _num(b):
         if b == 0:
             raise FourDError(E.DIVISION_BY_ZERO)
-        return _float(_int(a / b))            # a\b = Int(a/b) (dt_number.md)
+        q = a / b
+        return _float(_int(q)) if q - q == 0 else q   # a\b = Int(a/b) (dt_number.md); INF stays INF
     raise _incompatible(a, "\\", b)
 
 
@@ -101,9 +104,9 @@ def mod(a, b):
     if ta is _str and type(b) is _str:
         return keyword_match(a, b)           # "Alpha Bravo" % "Bravo" (dt_string.md)
     if _num(a) and _num(b):
-        if _int(b) == 0:
+        x, y = to_longint(a), to_longint(b)      # "in the Long Integer range" (dt_number.md)
+        if y == 0:
             raise FourDError(E.DIVISION_BY_ZERO)
-        x, y = _int(a), _int(b)
         r = abs(x) % abs(y)
         return _float(-r if x < 0 else r)    # sign of the dividend, whole numbers (dt_number.md)
     raise _incompatible(a, "%", b)
@@ -111,10 +114,17 @@ def mod(a, b):
 
 def power(a, b):
     if _num(a) and _num(b):
+        # Reals are IEEE doubles: past the Real range an infinity, a negative number to a
+        # fractional power NaN (Python would answer with a complex number)
         try:
-            return _float(a) ** b
-        except (OverflowError, ZeroDivisionError):
+            r = _float(a) ** b
+        except ZeroDivisionError:
             raise FourDError(E.DIVISION_BY_ZERO) from None
+        except OverflowError:
+            if a > 0:
+                return _inf
+            return _nan if b != _int(b) else _inf if _int(b) % 2 == 0 else -_inf
+        return _nan if type(r) is complex else r
     raise _incompatible(a, "^", b)
 
 
@@ -167,7 +177,7 @@ def or_(a, b):
 
 
 def _to_long(v) -> int:
-    return _int(v) & 0xFFFFFFFF
+    return to_longint(v) & 0xFFFFFFFF
 
 
 def _signed(v: int) -> float:
@@ -178,7 +188,7 @@ def _signed(v: int) -> float:
 def _bits(op):
     def f(a, b):
         if _num(a) and _num(b):
-            return op(_to_long(a), _int(b))
+            return op(_to_long(a), to_longint(b))
         raise _incompatible(a, f.symbol, b)
     return f
 
@@ -275,10 +285,8 @@ def _describe(o):
 def _index_int(index, what="index"):
     if type(index) is _int:
         return index
-    if type(index) is _float and index == _int(index):
-        return _int(index)
     if type(index) is _float:
-        return _int(index)
+        return to_longint(index)
     raise FourDError(E.BAD_PARAMETER, name="Collection index", detail=f"a number was expected, got {type_name(index)}")
 
 
@@ -352,8 +360,8 @@ def iterate(source, begin=None, end=None):
     t = type(source)
     if t is list:
         n = len(source)
-        b = 0 if begin is None else _int(begin)
-        e = n if end is None else _int(end)
+        b = 0 if begin is None else to_longint(begin)
+        e = n if end is None else to_longint(end)
         if b < 0:
             b = max(b + n, 0)
         if e < 0:

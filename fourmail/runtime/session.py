@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Callable, TextIO
 
 from . import types as T
-from .errors import AbortExecution, E, FourDError
+from .errors import AbortExecution, E, FourDError, internal_error
 from .values import UNDEFINED, ClassInstance
 from ..source_files import read_source
 
@@ -98,6 +98,7 @@ class Runtime:
 
     # ------------------------------------------------------------ errors
     def _as_error(self, exc: BaseException) -> FourDError:
+        """The one place where a Python exception from a command becomes a 4D error."""
         if isinstance(exc, FourDError):
             return exc
         if isinstance(exc, AbortExecution):
@@ -108,7 +109,7 @@ class Runtime:
             return FourDError(E.DIVISION_BY_ZERO)
         if isinstance(exc, MemoryError):
             return FourDError(E.INTERNAL, detail="out of memory")
-        return FourDError(E.INTERNAL, detail=f"{type(exc).__name__}: {exc}")
+        return internal_error(exc, self.err)
 
     def record(self, error: FourDError, line: int, method: str) -> FourDError:
         """Put an error on the stack (once), with where it happened."""

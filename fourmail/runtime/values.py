@@ -22,6 +22,28 @@ import datetime as _dt
 from typing import Any
 
 
+LONGINT_MIN, LONGINT_MAX = -2 ** 31, 2 ** 31 - 1
+
+
+def to_longint(v: float) -> int:
+    """A number used where 4D wants a Longint (an index, a count, a mode, a number of seconds):
+    truncated toward zero. Out of the Longint range "the conversion will not return a valid
+    value" (dt_number.md): it wraps to 32 bits, as an assignment to an Integer does
+    (types.to_integer), and a NaN or an infinity gives 0. Python's int() would raise on those."""
+    if v - v != 0:                        # NaN or an infinity
+        return 0
+    r = int(v)
+    if LONGINT_MIN <= r <= LONGINT_MAX:
+        return r
+    r &= 0xFFFFFFFF
+    return r - 0x100000000 if r & 0x80000000 else r
+
+
+def is_whole(v: float) -> bool:
+    """A number without a fractional part (an infinity or a NaN is not one)."""
+    return v - v == 0 and v == int(v)
+
+
 class _Undefined:
     """The 4D `undefined` value: what reading a missing property yields."""
 
@@ -47,11 +69,16 @@ UNDEFINED = _Undefined()
 
 
 class Date:
-    """A 4D date; year 0 / month 0 / day 0 is the null date !00-00-00!."""
+    """A 4D date; year 0 / month 0 / day 0 is the null date !00-00-00!. A day that is not in the
+    calendar (!2024-02-30!) is the null date, as `Date("2024-02-30")` is (date.md): one rule for
+    literals, conversions and arithmetic."""
 
     __slots__ = ("year", "month", "day")
 
     def __init__(self, year: int = 0, month: int = 0, day: int = 0):
+        if (year or month or day) and not (0 < year <= 9999 and 0 < month <= 12 and 0 < day <= 28
+                                           or _valid_day(year, month, day)):
+            year = month = day = 0
         self.year, self.month, self.day = year, month, day
 
     @classmethod
@@ -71,10 +98,17 @@ class Date:
         return 0 if d is None else d.toordinal()
 
     def add_days(self, n: float) -> "Date":
+        """The date n days later; past the dates a Date can hold, the null date (4D's date
+        range is 1/1/100 to 12/31/32767, dt_date.md; fourmail's ends at 9999)."""
         d = self.to_py()
         if d is None:
             return Date()
-        return Date.from_py(d + _dt.timedelta(days=int(n)))
+        if not abs(n) < 4e6:                 # also a NaN or an infinity: past any date
+            return Date()
+        try:
+            return Date.from_py(d + _dt.timedelta(days=int(n)))
+        except OverflowError:
+            return Date()
 
     def iso(self) -> str:
         return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
@@ -89,13 +123,21 @@ class Date:
         return f"!{self.iso()}!"
 
 
+def _valid_day(year: int, month: int, day: int) -> bool:
+    try:
+        _dt.date(year, month, day)
+    except (ValueError, TypeError, OverflowError):
+        return False
+    return True
+
+
 class Time:
     """A 4D time: a signed number of seconds (may exceed 24 h)."""
 
     __slots__ = ("seconds",)
 
     def __init__(self, seconds: float = 0):
-        self.seconds = int(seconds)
+        self.seconds = to_longint(seconds)
 
     def hms(self) -> str:
         s = self.seconds
@@ -148,6 +190,7 @@ class ClassInstance:
         if fn is None:
             from .errors import FourDError, E
             raise FourDError(E.UNKNOWN_MEMBER_FUNCTION, name=name, cls=f"4D.{self.CLASS_NAME}")
+        check_arity(f"4D.{self.CLASS_NAME}.{name}()", fn, len(args))
         return fn(rt, *args)
 
     def function_names(self) -> list[str]:
@@ -155,6 +198,44 @@ class ClassInstance:
 
     def __repr__(self) -> str:
         return f"<4D.{self.CLASS_NAME}>"
+
+
+# ---------------------------------------------------------------- member function signatures
+_ARITY: dict = {}
+
+
+def arity(fn) -> tuple[int, int | None]:
+    """(required, most) parameters of a member function or command implementation, read once from
+    its Python signature after `rt`: a parameter without a default is required, `*args` means no
+    upper bound. The signature is the documented one (a parameter the 4D page marks optional has
+    a default, usually UNDEFINED)."""
+    key = getattr(fn, "__func__", fn)
+    found = _ARITY.get(key)
+    if found is None:
+        import inspect
+        params = list(inspect.signature(key).parameters.values())
+        params = params[2:] if params and params[0].name == "self" else params[1:]   # self, rt
+        required = sum(1 for p in params if p.kind is p.POSITIONAL_OR_KEYWORD and p.default is p.empty)
+        most = None if any(p.kind is p.VAR_POSITIONAL for p in params) else \
+            sum(1 for p in params if p.kind is p.POSITIONAL_OR_KEYWORD)
+        found = _ARITY[key] = (required, most)
+    return found
+
+
+def check_arity(name: str, fn, count: int) -> None:
+    """4D's parameter-count errors for a call of `fn` with `count` parameters."""
+    check_count(name, *arity(fn), count)
+
+
+def check_count(name: str, required: int, most: int | None, count: int) -> None:
+    """Too many parameters or a required one missing: 4D's error (errors.py, code 65)."""
+    if count < required or (most is not None and count > most):
+        from .errors import FourDError, E
+        expected = (f"{required}" if most == required else f"{required} to {most}" if most is not None
+                    else f"at least {required}")
+        problem = "missing parameter" if count < required else "too many parameters"
+        raise FourDError(E.WRONG_PARAMETER_COUNT, name=name,
+                         detail=f"{problem}: {expected} expected, {count} passed")
 
 
 # ---------------------------------------------------------------- objects filled on first use
