@@ -575,6 +575,17 @@ def test_error_inside_a_method_reports_the_method_line(run, tmp_path):
     assert r.error is not None and r.error.method == "Boom" and r.error.line == 2
 
 
+def test_a_method_file_that_does_not_compile_is_a_catchable_4d_error(run, tmp_path):
+    # A syntax or compile error in a project method is the method's fault, not fourmail's:
+    # a 4D error at the call, naming the file, line and column.
+    (tmp_path / "Unclosed.4dm").write_text('$a:=(\n')
+    (tmp_path / "Loose.4dm").write_text('break\n')
+    r = run('Try\n  Unclosed\nCatch\n  ALERT(Last errors[0].message)\nEnd try\nLoose', project_dir=tmp_path)
+    assert r.lines == ["The method Unclosed cannot be loaded: Unclosed.4dm:1:6: unexpected end of line"]
+    assert r.error is not None and r.error.code == 73 and r.error.line == 6
+    assert "Loose.4dm:1:1: break outside of a loop" in r.error.message
+
+
 def test_unknown_member_function(run):
     r = run('$o:=New object\n$o.send(1)')
     assert r.error is not None and r.error.line == 2 and "send()" in r.error.message

@@ -52,6 +52,7 @@ class E:
     INTERNAL = ErrorKind(70, "Internal error: {detail}")
     RECURSION = ErrorKind(71, "Stack overflow: too many nested method calls")
     CLASS_FILE = ErrorKind(72, "The class {name} cannot be loaded: {detail}")
+    METHOD_FILE = ErrorKind(73, "The method {name} cannot be loaded: {detail}")
     THROWN = ErrorKind(-1, "{message}", "host")
     # Email objects and MIME (fourmail/mail/mime.py); the saved 4D pages name no code for these.
     MIME_INVALID_MAIL = ErrorKind(120, "Invalid email object: {detail}", "MIME")

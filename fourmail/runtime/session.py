@@ -229,7 +229,13 @@ class Runtime:
             path = self.method_files().get(key)
             if path is None:
                 raise FourDError(E.UNKNOWN_METHOD, name=name)
-            method = self.compile_source(read_source(path), str(path), path.stem)
+            from ..compiler.codegen import CompileError
+            from ..parser.errors import FourDSyntaxError
+            try:
+                method = self.compile_source(read_source(path), str(path), path.stem)
+            except (FourDSyntaxError, CompileError) as e:
+                # A 4D error at the call (catchable, as a class file's), not fourmail's bug.
+                raise FourDError(E.METHOD_FILE, name=path.stem, detail=f"{path.name}:{e.line}:{e.col}: {e.message}")
             self._methods[key] = method
         return method
 
