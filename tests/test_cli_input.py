@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -237,3 +238,27 @@ def test_closed_stdout_ends_the_run_quietly(tmp_path):
         p.kill()
     assert (p.returncode, err) == (141, b"")
     assert not (tmp_path / "after.txt").exists()  # the run stopped there, as `cat` would
+
+
+@pytest.mark.parametrize("command", ["POP3 New transporter", "IMAP New transporter"])
+def test_ctrl_c_while_a_transporter_connects_stops_the_run(tmp_path, command):
+    # A server that accepts and never greets: the transporter waits (connectionTimeOut 30 s) and
+    # Ctrl-C must stop the run there, not become the transporter's "cannot connect" status.
+    silent = socket.create_server(("127.0.0.1", 0))
+    port = silent.getsockname()[1]
+    f = tmp_path / "connect.4dm"
+    f.write_text(f'$t:={command}(New object("host";"127.0.0.1";"port";{port};"user";"u";"password";"p"))\n'
+                 'ALERT("connecting")\n$r:=$t.checkConnection()\nALERT("after: "+JSON Stringify($r))\n')
+    p = subprocess.Popen([sys.executable, "-m", "fourmail", "run", str(f)], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, cwd=REPO)
+    try:
+        assert p.stdout.readline() == "connecting\n"
+        conn, _ = silent.accept()                 # the transporter is now waiting for the greeting
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=30)
+        conn.close()
+    finally:
+        p.kill()
+        silent.close()
+    assert p.returncode == 130 and out == ""
+    assert err == "\ninterrupted (error 1006: user interruption)\n"
