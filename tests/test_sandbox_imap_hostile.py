@@ -91,6 +91,34 @@ def test_valid_modified_utf7_names_still_work(sandbox):
     raw.close()
 
 
+@pytest.mark.parametrize("command", ['DELETE ""', "DELETE /", "DELETE a//b", 'RENAME Drafts ""', "RENAME Drafts .",
+                                     "CREATE /", "CREATE .", "CREATE a/", 'SELECT ""', "SELECT .", "SELECT /",
+                                     'STATUS "" (MESSAGES)', 'SUBSCRIBE ""', 'APPEND "/" {1+}\r\nx', 'COPY 1 ""'])
+def test_names_outside_the_account_are_refused(sandbox, command):
+    # In Maildir++, "" is the account's own folder and "/" the folder of all accounts:
+    # DELETE "" emptied the account, CREATE / made the store's root a Maildir.
+    user = fresh()
+    raw = Raw(sandbox, user)
+    assert answer(raw.cmd("SELECT INBOX")) == b"OK"
+    assert raw.cmd(command)[-1].startswith(raw.tag + b" NO [CANNOT]")
+    status = raw.cmd("STATUS INBOX (MESSAGES)")
+    assert status[0] == b"* STATUS INBOX (MESSAGES 8)" and answer(status) == b"OK"
+    assert b"Drafts" in b"\n".join(raw.cmd('LIST "" *'))
+    mail_root = sandbox.store_dir / "mail"
+    assert not any((mail_root / sub).exists() for sub in ("cur", "new", "tmp", "maildirfolder"))
+    still_serving(sandbox, raw)
+    raw.close()
+
+
+@pytest.mark.parametrize("search", [b'SEARCH SUBJECT "\xff"', b'SEARCH CHARSET UTF-8 SUBJECT "\xff\xfe"'])
+def test_undecodable_search_text_is_refused(sandbox, search):
+    raw = Raw(sandbox, fresh())
+    assert answer(raw.cmd("SELECT INBOX")) == b"OK"
+    assert answer(raw.cmd(search)) == b"BAD"
+    still_serving(sandbox, raw)
+    raw.close()
+
+
 # ---------------------------------------------------------------- literals and lines
 def test_no_big_literal_before_login(sandbox):
     raw = Raw(sandbox)

@@ -14,6 +14,9 @@ Correctness:
   as on many desktops. Write the temporary file beside its target.
 - CREATE "x/y/z" with no "x" raised FileNotFoundError, which ended the session with
   `* BYE [SERVERBUG]`: create the missing parents, as Dovecot does.
+- A name with an empty level ("", "/", "a//b") or "." mapped to the account's own folder or to the
+  folder of all accounts: DELETE "" emptied the account, CREATE "/" made the store's root a
+  Maildir. Such names are refused: NO [CANNOT].
 - SELECT's claim of new/ messages tested `key in generator`, which consumes the generator:
   most messages lost their \\Recent flag, and each test scanned the rest of new/.
 
@@ -54,9 +57,10 @@ def patch() -> None:
     from pymap.backend.maildir import Session
     from pymap.backend.maildir.io import FileWriteable
     from pymap.backend.maildir.layout import DefaultLayout
-    from pymap.backend.maildir.mailbox import LoadedMessage, MailboxData, Message
+    from pymap.backend.maildir.mailbox import LoadedMessage, MailboxData, MailboxSet, Message
     from pymap.backend.maildir.uidlist import Record, UidList
-    from pymap.exceptions import MailboxReadOnly
+    from pymap.exceptions import MailboxError, MailboxReadOnly
+    from pymap.parsing.response import ResponseCode
     from pymap.mime import MessageContent
     from pymap.parsing.response.code import CopyUid
     from pymap.parsing.specials import FetchRequirement, ObjectId
@@ -107,6 +111,21 @@ def patch() -> None:
             return None
         new_uid, _ = await _add(destination, data, meta.get_flags(), recent, meta.get_date(), record.fields)
         return new_uid
+
+    def valid(name: str, delimiter: str = "/") -> str:
+        """A mailbox name the Maildir++ layout can hold: "", "/", "." or "a//b" would map to the
+        account's own folder ("."), to the folder of all accounts ("..") or to a hierarchy with a
+        hole: DELETE "" emptied the whole account."""
+        if name != "INBOX" and not all(level not in ("", ".", "..") for level in name.split(delimiter)):
+            raise MailboxError(name, b"Invalid mailbox name.", ResponseCode.of(b"CANNOT"))
+        return name
+
+    def checking_names(method, count: int):
+        async def wrapper(self, *names, **kwargs):
+            for name in names[:count]:
+                valid(name, self.delimiter)
+            return await method(self, *names, **kwargs)
+        return wrapper
 
     original_add_folder = DefaultLayout.add_folder
 
@@ -382,6 +401,9 @@ def patch() -> None:
     MailboxData.get = get
     MailboxData.claim_recent = claim_recent
     MailboxData.move = move
+    for name, count in (("get_mailbox", 1), ("add_mailbox", 1), ("delete_mailbox", 1), ("rename_mailbox", 2),
+                        ("set_subscribed", 1)):
+        setattr(MailboxSet, name, checking_names(getattr(MailboxSet, name), count))
     MailboxData.transfer = transfer
     MailboxData.update = update
     Session.copy_messages = copy_messages

@@ -15,7 +15,8 @@ or ended the session with `* BYE [SERVERBUG]`:
   connection is closed rather than reading it (RFC 7888 section 4 allows either).
 - A line longer than the stream's limit (64 KiB, Dovecot's too) raised ValueError: it is read to
   its end without being kept and answered BAD.
-- Deeply nested SEARCH keys exhausted Python's recursion: BAD.
+- Deeply nested SEARCH keys exhausted Python's recursion: BAD. So is any other error while
+  parsing (8-bit text in a SEARCH string ended the session).
 - Any other unexpected error inside a command answers `NO [SERVERBUG]` and the session goes on
   (Dovecot's answer to an internal error), logged on the "fourmail.sandbox" logger.
 
@@ -215,6 +216,9 @@ def _build():
                         await self._refuse_and_close(tag, b"Literal too big.", too_big)
                 except RecursionError:
                     return Refused(base.copy(tag=tag), ResponseBad(tag, b"Command nested too deeply."))
+                except Exception:                        # e.g. 8-bit text where a charset fails
+                    _log.exception("IMAP command not parsed: %r", bytes(line[:80]))
+                    return Refused(base.copy(tag=tag), ResponseBad(tag, b"Command not understood."))
                 else:
                     exc = getattr(cmd, "parse_exc", None)
                     if isinstance(cmd, InvalidCommand) and exc is not None and exc.code is not None \
