@@ -203,3 +203,29 @@ def test_a_moderately_nested_search_still_works(sandbox):
     lines = raw.cmd("SEARCH " + "(" * 20 + "ALL" + ")" * 20)
     assert answer(lines) == b"OK" and lines[0] == b"* SEARCH 1 2 3 4 5 6 7 8"
     raw.close()
+
+
+def test_many_small_literals_before_login_add_up(sandbox):
+    raw = Raw(sandbox)
+    chunk = b"x" * 4000
+    raw.send(b"t9 LOGIN {4000+}\r\n" + chunk + b" {4000+}\r\n" + chunk)
+    for _ in range(40):                         # 160,000 bytes: far over what one command may bring
+        try:
+            raw.send(b" {4000+}\r\n" + chunk)
+        except OSError:
+            break
+    assert raw.line().startswith(b"t9 BAD [TOOBIG]")
+    raw.close()
+    still_serving(sandbox)
+
+
+def test_an_append_of_exactly_the_limit_is_taken(sandbox):
+    user = fresh()
+    raw = Raw(sandbox, user)
+    body = b"Subject: big\r\n\r\n" + b"a" * (MESSAGE_SIZE_LIMIT - 16 - 2) + b"\r\n"
+    assert len(body) == MESSAGE_SIZE_LIMIT
+    raw.send(b"t50 APPEND INBOX {%d+}\r\n" % len(body) + body + b"\r\n")
+    raw.tag = b"t50"
+    assert answer(raw.until_tagged()) == b"OK"
+    assert raw.cmd("STATUS INBOX (MESSAGES)")[0] == b"* STATUS INBOX (MESSAGES 9)"
+    raw.close()

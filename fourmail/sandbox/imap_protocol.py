@@ -38,7 +38,8 @@ _log = logging.getLogger("fourmail.sandbox")
 _pymap_log = logging.getLogger("pymap.imap")
 _B64 = re.compile(rb"[A-Za-z0-9+,]*")
 _TAG = re.compile(rb"[\x21-\x7e]{1,64}")                     # enough of a tag to answer it
-_BATCH = 65536
+_BATCH = 65536                          # bytes of response written at a time
+_LINE = 65536                           # asyncio's stream limit: the longest line read
 _LITERAL_PLUS = re.compile(rb"\{(\d{1,19})\+\}\r?\n$")
 _server_class = None
 
@@ -136,8 +137,10 @@ def _build():
             self.response = response
 
     class Connection(IMAPConnection):
-        # A subclass without __slots__: room for the per-command budget.
-        budget = PREAUTH_LITERAL_LIMIT
+        # A subclass without __slots__: room for the per-command limits. One literal may be
+        # `limit` bytes; all a command brings after its first line (literals and the lines
+        # between them) at most `limit` + one line more.
+        limit = budget = PREAUTH_LITERAL_LIMIT
 
         async def _line(self) -> bytes:
             """One line, or _LineTooLong after reading and dropping it whole."""
@@ -158,8 +161,8 @@ def _build():
                         raise EOFError() from None
                 raise _LineTooLong(head[:128], bool(_LITERAL_PLUS.search(tail))) from None
 
-        def _spend(self, n: int, head: bytes) -> None:
-            if n > self.budget:
+        def _spend(self, n: int, head: bytes, literal: bool = True) -> None:
+            if (literal and n > self.limit) or n > self.budget:
                 raise _TooBig(head[:128])
             self.budget -= n
 
@@ -175,7 +178,7 @@ def _build():
                 self._spend(int(lit_plus.group(1)), bytes(buf))
                 buf += await self.reader.readexactly(int(lit_plus.group(1)))
                 line = await self._line()
-                self._spend(len(line), bytes(buf))
+                self._spend(len(line), bytes(buf), literal=False)
                 buf += line
 
         async def _refuse_and_close(self, head: bytes, text: bytes, code=None) -> None:
@@ -185,7 +188,8 @@ def _build():
 
         async def read_command(self, state):
             authed = state._session is not None
-            self.budget = MESSAGE_SIZE_LIMIT if authed else PREAUTH_LITERAL_LIMIT
+            self.limit = MESSAGE_SIZE_LIMIT if authed else PREAUTH_LITERAL_LIMIT
+            self.budget = self.limit + _LINE
             base = self.params if authed else self.params.copy(max_append_len=PREAUTH_LITERAL_LIMIT)
             try:
                 line = await self.readline()
@@ -203,7 +207,7 @@ def _build():
                     cmd, _ = self.commands.parse(line, params)
                 except ParsingInterrupt as interrupt:
                     length = getattr(interrupt.expected, "literal_length", 0)
-                    if length > self.budget:             # no "+": the client never sends it
+                    if length > self.limit or length > self.budget:     # no "+": it is never sent
                         return self._too_big(base, tag, line, authed)
                     self.budget -= length
                     try:
