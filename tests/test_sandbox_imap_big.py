@@ -172,4 +172,18 @@ def test_a_flag_changed_by_another_program_shows_at_once(sandbox):
         flags = m.fetch("1:*", "(FLAGS)")[1]
         assert sum(b"\\Flagged \\Seen" in f for f in flags) == sum(b"\\Flagged \\Seen" in f for f in uid) + 1, i
         assert len(re.findall(rb"FLAGS", b" ".join(flags))) == 300 + 8          # and the demo mailbox
+    # a STORE keeps the flag the other program set: it reads the file's name as it is now
+    target = next(n for n in sorted(os.listdir(folder / "cur")) if n.endswith(":2,S"))
+    key = target.split(":")[0]
+    m.select("INBOX")
+    os.rename(folder / "cur" / target, folder / "cur" / f"{key}:2,DS")
+    assert m.uid("STORE", str(uid_of(folder, key)), "+FLAGS.SILENT", "(\\Answered)")[0] == "OK"
+    assert [n for n in os.listdir(folder / "cur") if n.startswith(key)] == [f"{key}:2,DRS"]    # R is \Answered
     m.logout()
+
+
+def uid_of(folder: Path, key: str) -> int:
+    for line in (folder / "dovecot-uidlist").read_text().splitlines()[1:]:
+        if line.split(":", 1)[1].split(":")[0] == key:
+            return int(line.split()[0])
+    raise KeyError(key)

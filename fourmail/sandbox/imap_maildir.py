@@ -22,7 +22,8 @@ Correctness:
 
 Speed (each command linear in the mailbox; bench/imap_big_mailbox.py):
 - Every message of FETCH, SEARCH, STORE re-read and re-parsed the whole `dovecot-uidlist`
-  (`_get_maildir_msg`): quadratic, 5.7 s for UID SEARCH ALL at 1,680 messages. The parsed list,
+  (`_get_maildir_msg`): quadratic, 5.7 s for UID SEARCH ALL at 1,680 messages. STORE now reads
+  each message's flags from its file's current name, as pymap did, and nothing else. The parsed list,
   one listing of new/ and cur/ and the messages built from them are kept per mailbox, checked
   against the files' signatures (inode, size, mtime, ctime) and renewed at every command (see
   "caches" below): what another writer (SMTP, POP3, another session or program) did shows in
@@ -367,11 +368,40 @@ def patch() -> None:
     async def move_messages(self, selected, sequence_set, mailbox):
         return await copy_messages(self, selected, sequence_set, mailbox, move=True)
 
-    original_update = MailboxData.update
-
     async def update(self, uid, cached_msg, flag_set, mode):
+        """STORE on one message: its flags as its file's name has them now, the file renamed if
+        they change, and the command's messages kept up to date (pymap re-read the uid list)."""
         await pause_now_and_then(self, 4)       # a rename each: the weight of 4 reads
-        return await original_update(self, uid, cached_msg, flag_set, mode)
+        cached = getattr(self, "_fm_messages", None)
+        by_uid = cached[1] if cached is not None else await self.snapshot_messages()
+        msg = by_uid.get(uid)
+        try:
+            if msg is None:
+                raise KeyError(uid)
+            subpath = self._maildir._lookup(msg._key)
+        except KeyError:
+            gone = Message.copy_expunged(cached_msg)
+            gone.permanent_flags = mode.apply(gone.permanent_flags, flag_set)
+            return gone
+        sub, name = os.path.split(subpath)
+        meta = MaildirMessage()
+        meta.set_subdir(sub)
+        if ":" in name:
+            meta.set_info(name.rsplit(":", 1)[-1])
+        meta.set_date(msg.internal_date.timestamp())
+        flags = self.maildir_flags
+        meta.set_flags(flags.to_maildir(mode.apply(flags.from_maildir(meta.get_flags()), flag_set)))
+        new_name = f"{msg._key}:{meta.get_info()}"
+        if new_name != name:
+            try:
+                os.rename(os.path.join(self._path, subpath), os.path.join(self._path, sub, new_name))
+                self._maildir._update(msg._key, os.path.join(sub, new_name))
+            except FileNotFoundError:
+                pass
+            self._fm_files = None
+        by_uid[uid] = msg = Message.from_maildir(uid, meta, self._maildir, msg._key, msg.email_id, msg.thread_id,
+                                                 flags)
+        return msg
 
     def then_changed(method):
         async def wrapper(self, *args, **kwargs):
@@ -408,7 +438,7 @@ def patch() -> None:
     MailboxData.update = update
     Session.copy_messages = copy_messages
     Session.move_messages = move_messages
-    for name in ("append", "copy", "move", "transfer", "update", "delete", "claim_recent", "cleanup"):
+    for name in ("append", "copy", "move", "transfer", "delete", "claim_recent", "cleanup"):
         setattr(MailboxData, name, then_changed(getattr(MailboxData, name)))
     _patched = True
 

@@ -125,7 +125,7 @@ def _build():
     from pymap.parsing.commands import InvalidCommand
     from pymap.parsing.state import ParsingInterrupt, ParsingState
     from pymap.parsing.response import (CommandResponse, Response, ResponseBad, ResponseBye, ResponseCode,
-                                        ResponseNo)
+                                        ResponseNo, ResponseOk)
     from pysasl.exception import AuthenticationError
     too_big = ResponseCode.of(b"TOOBIG")
 
@@ -305,6 +305,27 @@ def _build():
     for module in (modutf7, auth_commands, mailbox_special):     # each imported the name itself
         module.modutf7_decode = modutf7_decode
     ConnectionState.do_command = do_command
+
+    from pymap.fetch import MessageAttributes
+    from pymap.parsing.response.specials import FetchResponse
+
+    async def do_fetch(self, cmd):
+        # pymap's, with a turn for the other connections every 1,024 answers built
+        if not cmd.uid:
+            self.selected.hide_expunged = True
+        set_seen = not self.selected.readonly and any(attr.set_seen for attr in cmd.attributes)
+        messages, updates = await self.session.fetch_messages(self.selected, cmd.sequence_set, set_seen)
+        resp = ResponseOk(cmd.tag, cmd.command + b" completed.")
+        for i, (msg_seq, msg) in enumerate(messages, 1):
+            if i % 1024 == 0:
+                await asyncio.sleep(0)
+            if msg.expunged:
+                resp.code = ResponseCode.of(b"EXPUNGEISSUED")
+            msg_attrs = MessageAttributes(msg, self.selected, cmd.attributes)
+            resp.add_untagged(FetchResponse(msg_seq, msg_attrs, writing_hook=msg_attrs.load_hook()))
+        return resp, updates
+
+    ConnectionState.do_fetch = do_fetch
 
     from pymap.bytes import BytesFormat
     original_mod = BytesFormat.__mod__
