@@ -103,23 +103,12 @@ def patch() -> None:
         return Message.from_maildir(uid, self._maildir.get_message_metadata(key), self._maildir, key,
                                     email_id, thread_id, self.maildir_flags)
 
-    async def copy(self, uid, destination, *, recent=False):
-        try:
-            record, meta = await self._get_maildir_msg(uid)
-            with open(self._maildir._join(self._maildir._lookup(record.key)), "rb") as f:
-                data = f.read()
-        except (KeyError, FileNotFoundError):
-            return None
-        new_uid, _ = await _add(destination, data, meta.get_flags(), recent, meta.get_date(), record.fields)
-        return new_uid
-
-    def valid(name: str, delimiter: str = "/") -> str:
+    def valid(name: str, delimiter: str) -> None:
         """A mailbox name the Maildir++ layout can hold: "", "/", "." or "a//b" would map to the
         account's own folder ("."), to the folder of all accounts ("..") or to a hierarchy with a
         hole: DELETE "" emptied the whole account."""
         if name != "INBOX" and not all(level not in ("", ".", "..") for level in name.split(delimiter)):
             raise MailboxError(name, b"Invalid mailbox name.", ResponseCode.of(b"CANNOT"))
-        return name
 
     def checking_names(method, count: int):
         async def wrapper(self, *names, **kwargs):
@@ -251,11 +240,6 @@ def patch() -> None:
         msg = (cached[1] if cached is not None else await self.snapshot_messages()).get(uid)
         return msg if msg is not None else Message.copy_expunged(cached_msg)
 
-    async def _get_maildir_msg(self, uid):
-        record = (await self.uidlist())[0].get(uid)
-        async with self.messages_lock.read_lock():
-            return record, self._maildir.get_message_metadata(record.key)
-
     async def _get_keys(self) -> dict[str, str]:
         async with self.messages_lock.read_lock():
             return {key: (name.rsplit(":", 1)[-1] if ":" in name else "")
@@ -293,29 +277,13 @@ def patch() -> None:
                 if rec.key in keys:
                     selected.session_flags.add_recent(rec.uid)
 
-    async def move(self, uid, destination, *, recent=False):
-        try:
-            rec = (await self.uidlist())[0].get(uid)
-        except KeyError:
-            return None
-        async with destination.messages_lock.write_lock(), self.messages_lock.write_lock():
-            try:
-                new_filename = self._maildir.move_message(rec.key, destination._maildir, "new" if recent else "cur")
-            except (KeyError, FileNotFoundError):
-                return None
-        async with UidList.with_write(destination._path) as uidl:
-            new_rec = Record(uidl.next_uid, rec.fields, new_filename)
-            uidl.next_uid += 1
-            uidl.set(new_rec)
-        return new_rec.uid
-
     async def transfer(self, uids, destination, *, recent: bool, move: bool) -> list[tuple[int, int]]:
         """COPY or MOVE of many messages: the files first, then one locked update of the
         destination's uid list for all of them (pymap re-read and rewrote it per message, holding
         the loop 34 s for 3,000 messages). A file some other reader gave a UID meanwhile (a
         reset() of another session) keeps it."""
         src, _ = await self.uidlist()
-        records = [src.get(uid) for uid in uids if uid in src._records]
+        records = list(src.get_all(uids).values())
         sub = "new" if recent else "cur"
         done: list[tuple[int, str, object]] = []             # (source uid, file name, fields)
         locks = [destination.messages_lock.write_lock()]
@@ -351,6 +319,14 @@ def patch() -> None:
                 pairs.append((uid, uidl.next_uid))
                 uidl.next_uid += 1
         return pairs
+
+    async def copy(self, uid, destination, *, recent=False):
+        pairs = await self.transfer([uid], destination, recent=recent, move=False)
+        return pairs[0][1] if pairs else None
+
+    async def move(self, uid, destination, *, recent=False):
+        pairs = await self.transfer([uid], destination, recent=recent, move=True)
+        return pairs[0][1] if pairs else None
 
     async def copy_messages(self, selected, sequence_set, mailbox, *, move=False):
         mbx = await self._get_selected(selected)
@@ -409,36 +385,22 @@ def patch() -> None:
                 return await method(self, *args, **kwargs)
             finally:
                 self.changed()
-                for other in args[1:2]:            # copy's and move's destination
+                for other in args[1:2]:            # transfer's destination
                     if isinstance(other, MailboxData):
                         other.changed()
         return wrapper
 
     FileWriteable.file_write = file_write
     Message.load_content = load_content
-    MailboxData.append = append
-    MailboxData.copy = copy
     DefaultLayout.add_folder = add_folder
-    MailboxData.uidlist = uidlist
-    MailboxData.listing = listing
-    MailboxData._get_maildir_msg = _get_maildir_msg
-    MailboxData.messages = messages
-    MailboxData._get_keys = _get_keys
-    MailboxData.reset = reset
-    MailboxData.dirs_sig = dirs_sig
-    MailboxData.snapshot_messages = snapshot_messages
-    MailboxData.changed = changed
-    MailboxData.get = get
-    MailboxData.claim_recent = claim_recent
-    MailboxData.move = move
     for name, count in (("get_mailbox", 1), ("add_mailbox", 1), ("delete_mailbox", 1), ("rename_mailbox", 2),
                         ("set_subscribed", 1)):
         setattr(MailboxSet, name, checking_names(getattr(MailboxSet, name), count))
-    MailboxData.transfer = transfer
-    MailboxData.update = update
-    Session.copy_messages = copy_messages
-    Session.move_messages = move_messages
-    for name in ("append", "copy", "move", "transfer", "delete", "claim_recent", "cleanup"):
+    Session.copy_messages, Session.move_messages = copy_messages, move_messages
+    for function in (append, uidlist, dirs_sig, listing, snapshot_messages, changed, messages, get, _get_keys,
+                     reset, claim_recent, transfer, copy, move, update):
+        setattr(MailboxData, function.__name__, function)
+    for name in ("append", "transfer", "delete", "claim_recent", "cleanup"):
         setattr(MailboxData, name, then_changed(getattr(MailboxData, name)))
     _patched = True
 
