@@ -229,3 +229,15 @@ def test_an_append_of_exactly_the_limit_is_taken(sandbox):
     assert answer(raw.until_tagged()) == b"OK"
     assert raw.cmd("STATUS INBOX (MESSAGES)")[0] == b"* STATUS INBOX (MESSAGES 9)"
     raw.close()
+
+
+def test_rename_of_a_missing_mailbox_or_onto_an_existing_one_is_refused(sandbox):
+    raw = Raw(sandbox, fresh())
+    assert raw.cmd("RENAME nowhere somewhere")[-1].startswith(raw.tag + b" NO [NONEXISTENT]")
+    assert raw.cmd('RENAME Drafts "Junk Email"')[-1].startswith(raw.tag + b" NO [ALREADYEXISTS]")
+    listing = b"\n".join(raw.cmd('LIST "" *'))
+    assert b"somewhere" not in listing and b"Drafts" in listing
+    assert raw.cmd('STATUS "Junk Email" (MESSAGES)')[0] == b'* STATUS "Junk Email" (MESSAGES 2)'
+    assert answer(raw.cmd("RENAME Drafts Brouillons")) == b"OK"
+    still_serving(sandbox, raw)
+    raw.close()

@@ -14,6 +14,8 @@ Correctness:
   as on many desktops. Write the temporary file beside its target.
 - CREATE "x/y/z" with no "x" raised FileNotFoundError, which ended the session with
   `* BYE [SERVERBUG]`: create the missing parents, as Dovecot does.
+- RENAME of a missing mailbox answered OK, onto an existing one failed inside the rename:
+  NO [NONEXISTENT] and NO [ALREADYEXISTS], as RFC 3501 asks.
 - A name with an empty level ("", "/", "a//b") or "." mapped to the account's own folder or to the
   folder of all accounts: DELETE "" emptied the account, CREATE "/" made the store's root a
   Maildir. Such names are refused: NO [CANNOT].
@@ -116,6 +118,17 @@ def patch() -> None:
                 valid(name, self.delimiter)
             return await method(self, *names, **kwargs)
         return wrapper
+
+    original_rename = MailboxSet.rename_mailbox
+
+    async def rename_mailbox(self, before: str, after: str) -> None:
+        # pymap renamed nothing and answered OK for a missing mailbox, and failed inside
+        # os.rename() onto an existing one
+        if before != "INBOX" and not os.path.isdir(self._layout.get_path(before, self.delimiter)):
+            raise KeyError(before)                          # NO [NONEXISTENT]
+        if os.path.isdir(self._layout.get_path(after, self.delimiter)):
+            raise ValueError(after)                         # NO [ALREADYEXISTS]
+        await original_rename(self, before, after)
 
     original_add_folder = DefaultLayout.add_folder
 
@@ -393,6 +406,7 @@ def patch() -> None:
     FileWriteable.file_write = file_write
     Message.load_content = load_content
     DefaultLayout.add_folder = add_folder
+    MailboxSet.rename_mailbox = rename_mailbox
     for name, count in (("get_mailbox", 1), ("add_mailbox", 1), ("delete_mailbox", 1), ("rename_mailbox", 2),
                         ("set_subscribed", 1)):
         setattr(MailboxSet, name, checking_names(getattr(MailboxSet, name), count))
