@@ -307,10 +307,12 @@ def _build():
     ConnectionState.do_command = do_command
 
     from pymap.fetch import MessageAttributes
+    from pymap.parsing.specials import FetchRequirement
     from pymap.parsing.response.specials import FetchResponse
 
     async def do_fetch(self, cmd):
-        # pymap's, with a turn for the other connections every 1,024 answers built
+        # pymap's, with a turn for the other connections every 1,024 answers built, and no
+        # loading hook when nothing is to be loaded
         if not cmd.uid:
             self.selected.hide_expunged = True
         set_seen = not self.selected.readonly and any(attr.set_seen for attr in cmd.attributes)
@@ -322,7 +324,9 @@ def _build():
             if msg.expunged:
                 resp.code = ResponseCode.of(b"EXPUNGEISSUED")
             msg_attrs = MessageAttributes(msg, self.selected, cmd.attributes)
-            resp.add_untagged(FetchResponse(msg_seq, msg_attrs, writing_hook=msg_attrs.load_hook()))
+            # FLAGS, UID, INTERNALDATE need nothing loaded: no loading hook around their writing
+            hook = None if msg_attrs.requirement.has_none(FetchRequirement.CONTENT) else msg_attrs.load_hook()
+            resp.add_untagged(FetchResponse(msg_seq, msg_attrs, writing_hook=hook))
         return resp, updates
 
     ConnectionState.do_fetch = do_fetch
