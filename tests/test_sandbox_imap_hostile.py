@@ -241,3 +241,17 @@ def test_rename_of_a_missing_mailbox_or_onto_an_existing_one_is_refused(sandbox)
     assert answer(raw.cmd("RENAME Drafts Brouillons")) == b"OK"
     still_serving(sandbox, raw)
     raw.close()
+
+
+def test_a_long_line_inside_authenticate_or_idle_is_refused(sandbox):
+    raw = Raw(sandbox)
+    assert raw.cmd("AUTHENTICATE PLAIN")[-1].startswith(b"+")
+    raw.send(b"A" * 70000 + b"\r\n")
+    assert answer(raw.until_tagged()) in (b"BAD", b"NO")
+    assert answer(raw.cmd(f"LOGIN {fresh()} pw")) == b"OK"
+    assert answer(raw.cmd("SELECT INBOX")) == b"OK"
+    assert raw.cmd("IDLE")[-1].startswith(b"+")
+    raw.send(b"D" * 70000 + b"\r\n")                  # instead of DONE
+    assert answer(raw.until_tagged()) == b"BAD"
+    still_serving(sandbox, raw)
+    raw.close()
