@@ -270,7 +270,7 @@ def _build():
         async def read_idle_done(self, cmd) -> bool:
             try:
                 return await super().read_idle_done(cmd)
-            except _LineTooLong:
+            except (_LineTooLong, _TooBig):              # answered BAD: "Expected DONE"
                 return False
 
     class Server(IMAPServer):
