@@ -333,6 +333,17 @@ def patch() -> None:
                 uidl.next_uid += 1
         return pairs
 
+    async def delete(self, uids) -> None:
+        # pymap's, from the command's uid list, with a turn for the others now and then
+        records = (await self.uidlist())[0].get_all(uids)
+        async with self.messages_lock.write_lock():
+            for rec in records.values():
+                await pause_now_and_then(self, 16)      # an unlink each
+                try:
+                    self._maildir.remove(rec.key)
+                except (KeyError, FileNotFoundError):
+                    pass
+
     async def copy(self, uid, destination, *, recent=False):
         pairs = await self.transfer([uid], destination, recent=recent, move=False)
         return pairs[0][1] if pairs else None
@@ -412,7 +423,7 @@ def patch() -> None:
         setattr(MailboxSet, name, checking_names(getattr(MailboxSet, name), count))
     Session.copy_messages, Session.move_messages = copy_messages, move_messages
     for function in (append, uidlist, dirs_sig, listing, snapshot_messages, changed, messages, get, _get_keys,
-                     reset, claim_recent, transfer, copy, move, update):
+                     reset, claim_recent, transfer, copy, move, update, delete):
         setattr(MailboxData, function.__name__, function)
     for name in ("append", "transfer", "delete", "claim_recent", "cleanup"):
         setattr(MailboxData, name, then_changed(getattr(MailboxData, name)))
