@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from fourmail.sandbox.limits import MESSAGE_SIZE_LIMIT, PREAUTH_LITERAL_LIMIT
-from sandbox_util import ep, fresh, imaps, pop3s, sandbox  # noqa: F401
+from sandbox_util import ep, fresh, pop3s, sandbox  # noqa: F401
 
 
 class Raw:

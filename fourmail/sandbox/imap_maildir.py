@@ -231,8 +231,9 @@ def patch() -> None:
                     if ":" in name:
                         meta.set_info(name.rsplit(":", 1)[-1])
                     meta.set_date(mtime)
-                    msg = Message.from_maildir(rec.uid, meta, self._maildir, rec.key, ObjectId.maybe(rec.fields.get("E")),
-                                               ObjectId.maybe(rec.fields.get("T")), flags)
+                    msg = Message.from_maildir(rec.uid, meta, self._maildir, rec.key,
+                                               ObjectId.maybe(rec.fields.get("E")), ObjectId.maybe(rec.fields.get("T")),
+                                               flags)
                 objects[(rec.uid, sub, name)] = by_uid[rec.uid] = msg
         self._fm_objects, self._fm_messages = objects, (sig, by_uid)
         return by_uid
