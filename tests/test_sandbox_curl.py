@@ -60,3 +60,14 @@ def test_curl_rejects_the_sandbox_without_its_ca(sandbox):
     r = subprocess.run(["curl", "-sS", "--max-time", "20", "--connect-to", f"imap.gmail.com:993:{e.host}:{e.port}",
                         "-u", "a:b", "imaps://imap.gmail.com/INBOX"], capture_output=True, timeout=60)
     assert r.returncode == 60, r.stderr                    # peer certificate cannot be authenticated
+
+
+def test_curl_with_an_invalid_mailbox_name_gets_an_error_and_the_sandbox_goes_on(sandbox):
+    # The README's recipe with "R&D": curl sends the name as is, an unclosed '&' in modified
+    # UTF-7. pymap's decoder looped forever on it, stopping every listener of the sandbox.
+    user = fresh()
+    r = curl(sandbox, "imaps://imap.gmail.com/R&D;UID=1", "imaps", "imap.gmail.com", 993, "-u", f"{user}:pw")
+    assert r.returncode != 0 and r.returncode != 28, r.stderr          # an IMAP error, not a timeout
+    r = curl(sandbox, "imaps://imap.gmail.com/INBOX;UID=1", "imaps", "imap.gmail.com", 993, "-u", f"{user}:pw")
+    assert r.returncode == 0, r.stderr
+    assert b"Subject: Welcome to the fourmail sandbox" in r.stdout

@@ -4,96 +4,20 @@ pymap's maildir backend already speaks the store's format (Maildir++ folders, do
 UIDs, its lock file); what this module adds is the small interface the sandbox needs:
 `start_imap(...)` -> an asyncio server, logins checked by `accounts.py`, sessions opened on the
 store's account directories (created and seeded on first login). Nothing else of pymap is used:
-no pymap users file, no admin service, no command line.
+no pymap users file, no admin service, no command line. pymap's own faults are fixed beside it:
+its maildir backend in imap_maildir.py, its protocol layer under hostile input in imap_protocol.py.
 """
 from __future__ import annotations
 
 import asyncio
-import os
 import ssl
-import tempfile
 from argparse import Namespace
 from contextlib import asynccontextmanager
-from datetime import datetime
-from pathlib import Path
 
+from . import imap_maildir, imap_protocol
 from .accounts import Accounts
-from .store import Store, account_name, crlf, write_file
-
-_patched = False
-
-
-def _patch_pymap() -> None:
-    """Three fixes to pymap 0.36.7's maildir backend, each the smallest that works:
-
-    - COPY wrote an empty message: it copied a metadata-only MaildirMessage. Copy the file.
-    - APPEND re-serialised the message through the `email` package and FETCH served the file's
-      LF line ends: IMAP wants the message as sent, with CRLF. Store the literal as is (LF, as
-      the rest of the store), serve it with CRLF (the POP3 server does the same).
-    - Metadata files were written through a temporary file in the system temp folder and renamed
-      into the Maildir: that rename fails (EXDEV) when /tmp is another file system than the
-      store, as on many desktops. Write the temporary file beside its target."""
-    global _patched
-    if _patched:
-        return
-    from pymap.backend.maildir.io import FileWriteable
-    from pymap.backend.maildir.mailbox import LoadedMessage, MailboxData, Message
-    from pymap.backend.maildir.uidlist import Record, UidList
-    from pymap.mime import MessageContent
-    from pymap.parsing.specials import FetchRequirement, ObjectId
-
-    def file_write(self) -> None:
-        file_path = self.get_file(self.path)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(file_path), prefix=".pymap-")
-        with os.fdopen(fd, "w", newline="") as f:
-            self.write(f)
-        os.replace(tmp, file_path)
-        self._touched = False
-
-    async def load_content(self, requirement):
-        if self._key is None or self._maildir is None or requirement.has_none(FetchRequirement.CONTENT):
-            return LoadedMessage(self, requirement, None)
-        try:
-            with open(self._maildir._join(self._maildir._lookup(self._key)), "rb") as f:
-                data = f.read()
-        except (KeyError, FileNotFoundError):
-            return LoadedMessage(self, requirement, None)
-        return LoadedMessage(self, requirement, MessageContent.parse(crlf(data)))
-
-    async def _add(mbx, data: bytes, flags: str, recent: bool, date: float, fields) -> tuple[int, str]:
-        flags = "".join(sorted(set(flags)))         # Maildir wants them in ASCII order
-        async with mbx.messages_lock.write_lock():
-            key = write_file(Path(mbx._path), data, "new" if recent else "cur", "2," + flags, date)
-        async with UidList.with_write(mbx._path) as uidl:
-            rec = Record(uidl.next_uid, fields, key + ":2," + flags)
-            uidl.next_uid += 1
-            uidl.set(rec)
-        return rec.uid, key
-
-    async def append(self, append_msg, *, recent=False):
-        email_id, thread_id = ObjectId.random_email_id(), ObjectId.random_thread_id()
-        when = (append_msg.when or datetime.now()).timestamp()
-        uid, key = await _add(self, bytes(append_msg.literal), self.maildir_flags.to_maildir(append_msg.flag_set),
-                              recent, when, {"E": str(email_id), "T": str(thread_id)})
-        return Message.from_maildir(uid, self._maildir.get_message_metadata(key), self._maildir, key,
-                                    email_id, thread_id, self.maildir_flags)
-
-    async def copy(self, uid, destination, *, recent=False):
-        try:
-            record, meta = await self._get_maildir_msg(uid)
-            with open(self._maildir._join(self._maildir._lookup(record.key)), "rb") as f:
-                data = f.read()
-        except (KeyError, FileNotFoundError):
-            return None
-        new_uid, _ = await _add(destination, data, meta.get_flags(), recent, meta.get_date(), record.fields)
-        return new_uid
-
-    FileWriteable.file_write = file_write
-    Message.load_content = load_content
-    MailboxData.append = append
-    MailboxData.copy = copy
-    _patched = True
-
+from .limits import MESSAGE_SIZE_LIMIT
+from .store import Store, account_name
 
 def _classes():
     """pymap imported on first use only (`fourmail run` without --sandbox never loads it)."""
@@ -102,7 +26,6 @@ def _classes():
     from pymap.backend.maildir.mailbox import MailboxSet, Maildir
     from pymap.concurrent import Subsystem
     from pymap.exceptions import AuthorizationFailure, InvalidAuth
-    from pymap.imap import IMAPServer
     from pymap.interfaces.login import IdentityInterface, LoginInterface
     from pymap.token import AllTokens
     from pysasl import SASLAuth
@@ -185,18 +108,18 @@ def _classes():
                 raise AuthorizationFailure()
             return authenticated
 
-    return SandboxConfig, Login, IMAPServer, ProxyProtocolReader, Subsystem
+    return SandboxConfig, Login, imap_protocol.server_class(), ProxyProtocolReader, Subsystem
 
 
 async def start_imap(store: Store, accounts: Accounts, host: str, port: int, tls: ssl.SSLContext,
                      implicit_tls: bool) -> asyncio.AbstractServer:
     """An IMAP listener: IMAPS (`implicit_tls`) or IMAP offering STARTTLS."""
-    _patch_pymap()
+    imap_maildir.patch()
     SandboxConfig, Login, IMAPServer, ProxyProtocolReader, Subsystem = _classes()
     args = Namespace(passlib_cfg=None, proxy_protocol=None, debug=False)
     config = SandboxConfig(args, host=host, port=port, base_dir=str(store.mail), layout="++", colon=None,
                            ssl_context=tls, tls_enabled=not implicit_tls, reject_dnsbl=False,
-                           invalid_user_sleep=0.2, subsystem=Subsystem.for_asyncio(),
+                           invalid_user_sleep=0.2, max_append_len=MESSAGE_SIZE_LIMIT, subsystem=Subsystem.for_asyncio(),
                            cpu_subsystem=Subsystem.for_asyncio())
     config.apply_context()
     callback = ProxyProtocolReader(config.proxy_protocol).get_callback(IMAPServer(Login(store, accounts, config),
