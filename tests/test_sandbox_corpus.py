@@ -64,7 +64,7 @@ PASSED = {
     "IMAPTransporterClass__03": ([], "", lambda s, d: subjects(folder(s, BOX, "documents"))
                                  == ["4D new feature: IMAP transporter", "4D new feature: POP3 transporter"]),
     "IMAPTransporterClass__04": ([], "", lambda s, d: subjects(folder(s, BOX, "documents")) == INBOX_SUBJECTS),
-    "IMAPTransporterClass__05": ([PW], "Please enter your password: XXXXXXXX\nMailbox creation successful!\n",
+    "IMAPTransporterClass__05": ([PW], "Please enter your password: ********\nMailbox creation successful!\n",
                                  lambda s, d: (s / "mail" / "test@gmail.com" / ".Invoices" / "cur").is_dir()),
     "IMAPTransporterClass__06": ([], "", lambda s, d: subjects(folder(s, BOX))
                                  == [x for x in INBOX_SUBJECTS if x != "Reports"]),
@@ -83,14 +83,14 @@ PASSED = {
     "IMAPTransporterClass__19": ([], "", lambda s, d: not any("S" in f for f, _ in folder(s, BOX))),
     "IMAPTransporterClass__21": ([], "", None),
     "imap-new-transporter__01": ([], "", lambda s, d: (d / "Logs" / "LogTest.txt").exists()),
-    "POP3TransporterClass__01": ([PW], "Please enter your password: XXXXXXXX\nPOP3 connection check successful!\n",
+    "POP3TransporterClass__01": ([PW], "Please enter your password: ********\nPOP3 connection check successful!\n",
                                  None),
     "POP3TransporterClass__03": ([], "The mailbox contains 8 messages.\n", None),
     "POP3TransporterClass__04": ([], "", None),
     "POP3TransporterClass__06": ([], re.compile(r"The mailbox contains 8 message\(s\) for \d+ bytes\.\n"), None),
     "POP3TransporterClass__07": ([], "", None),
     "pop3-new-transporter__01": ([], "", lambda s, d: (d / "Logs" / "LogTest.txt").exists()),
-    "SMTPTransporterClass__02": ([PW], "Please enter your password: XXXXXXXX\nSMTP connection check successful!\n",
+    "SMTPTransporterClass__02": ([PW], "Please enter your password: ********\nSMTP connection check successful!\n",
                                  None),
     "smtp-new-transporter__01": ([], "", lambda s, d: all(subjects(folder(s, a))[-1] == "my first mail "
                                                           for a in ("4d@4d.com", "test@4d.com"))
