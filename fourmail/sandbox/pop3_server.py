@@ -29,11 +29,15 @@ import time
 from dataclasses import dataclass
 
 from .accounts import XOAUTH2_ERROR, Accounts, xoauth2_parse
+from .limits import PREAUTH_LITERAL_LIMIT
 from .store import Store, account_name, crlf
 
 HOSTNAME = "fourmail-sandbox"
 IDLE_TIMEOUT = 600.0          # RFC 1939: the autologout timer is at least 10 minutes
 MAX_BAD_COMMANDS = 20
+# The longest line read: RFC 2449 allows 255 octets a command, but a SASL answer (an XOAUTH2
+# token) runs to a few kilobytes. A longer line is answered -ERR and the connection closed.
+LINE_LIMIT = PREAUTH_LITERAL_LIMIT
 MECHANISMS = ("PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2")
 log = logging.getLogger("fourmail.sandbox.pop3")
 
@@ -361,4 +365,4 @@ async def start_pop3(store: Store, accounts: Accounts, host: str, port: int, tls
     async def serve(reader, writer):
         await POP3Session(reader, writer, store, accounts, tls, implicit_tls).run()
 
-    return await asyncio.start_server(serve, host, port, ssl=tls if implicit_tls else None)
+    return await asyncio.start_server(serve, host, port, ssl=tls if implicit_tls else None, limit=LINE_LIMIT)

@@ -21,6 +21,7 @@ import time
 from aiosmtpd.smtp import MISSING, SMTP, AuthResult, LoginPassword
 
 from .accounts import XOAUTH2_ERROR, Accounts, xoauth2_parse
+from .limits import MESSAGE_SIZE_LIMIT
 from .store import Store, account_name
 
 HOSTNAME = "fourmail-sandbox"
@@ -29,8 +30,10 @@ log = logging.getLogger("fourmail.sandbox.smtp")
 
 class SandboxSMTP(SMTP):
     def __init__(self, handler, *, accounts: Accounts, **kwargs):
+        # data_size_limit: announced as SIZE in EHLO; a larger MAIL SIZE= or DATA gets 552.
         super().__init__(handler, hostname=HOSTNAME, ident="fourmail sandbox ESMTP", enable_SMTPUTF8=True,
-                         authenticator=self._check_login, auth_required=accounts.strict, **kwargs)
+                         authenticator=self._check_login, auth_required=accounts.strict,
+                         data_size_limit=MESSAGE_SIZE_LIMIT, **kwargs)
         self.accounts = accounts
 
     def connection_made(self, transport) -> None:
