@@ -105,8 +105,7 @@ class Delivery:
                  f"Received: from {session.host_name or 'unknown'} by {HOSTNAME} with {with_};\r\n"
                  f"\t{email.utils.formatdate(localtime=True)}\r\n").encode("utf-8")
         accounts = list(dict.fromkeys(account_name(a) for a in envelope.rcpt_tos))
-        for account in accounts:
-            await self.store.deliver(account, trace + envelope.original_content)
+        await self.store.deliver_to(accounts, trace + envelope.original_content)
         log.info("delivered a message from %s to %s", envelope.mail_from, ", ".join(accounts))
         return f"250 2.0.0 OK: delivered to {len(accounts)} mailbox{'es' if len(accounts) != 1 else ''}"
 
