@@ -62,3 +62,16 @@ def test_one_message_to_several_accounts_is_written_once(tmp_path):
     # removing one recipient's copy leaves the others'
     assert asyncio.run(store.remove("d@e.f", [1])) == 1
     assert [f.read_bytes() for f in _files(store, "a@b.c")] == [b"Subject: all\n\nbody\n"]
+
+
+def test_a_delivered_file_names_its_sizes_as_dovecot_does(tmp_path):
+    """S= the stored size, W= the size with CRLF line ends: POP3 announces W= without reading."""
+    from fourmail.sandbox.store import crlf, crlf_size
+    store = Store(tmp_path)
+    data = b"Subject: sizes\r\n\r\nline one\r\nline two\r\n"
+    asyncio.run(store.deliver_to(["a@b.c", "d@e.f"], data))
+    for account in ("a@b.c", "d@e.f"):
+        [f] = _files(store, account)
+        fields = dict(p.split("=") for p in f.name.split(",")[1:])
+        assert int(fields["S"]) == f.stat().st_size == len(data) - 4
+        assert int(fields["W"]) == crlf_size(f.name) == len(crlf(f.read_bytes())) == len(data)

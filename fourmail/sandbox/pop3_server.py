@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from .accounts import XOAUTH2_ERROR, Accounts, xoauth2_parse
 from .limits import PREAUTH_LITERAL_LIMIT
-from .store import Store, account_name, crlf
+from .store import Store, account_name, crlf, crlf_size
 
 HOSTNAME = "fourmail-sandbox"
 IDLE_TIMEOUT = 600.0          # RFC 1939: the autologout timer is at least 10 minutes
@@ -251,12 +251,15 @@ class POP3Session:
             return await self.reply(False, "[IN-USE] the maildrop is locked, try again")
         msgs = []
         for m in messages:
-            try:
-                data = m.path.read_bytes()
-            except FileNotFoundError:              # renamed (flags changed) since the listing
-                data = self.store.read(account, m.key)
-            if data is not None:
-                msgs.append(_Msg(m.uid, m.key, len(crlf(data))))
+            size = crlf_size(m.key)             # from the name (W=) when the store wrote it
+            if size is None:
+                try:
+                    data = m.path.read_bytes()
+                except FileNotFoundError:              # renamed (flags changed) since the listing
+                    data = self.store.read(account, m.key)
+                size = None if data is None else len(crlf(data))
+            if size is not None:
+                msgs.append(_Msg(m.uid, m.key, size))
         self.account, self.msgs = account, msgs
         await self.reply(True, f"logged in, {len(msgs)} messages ({sum(m.size for m in msgs)} octets)")
 

@@ -49,11 +49,25 @@ def _dir_name(account: str) -> str:
     return name
 
 
-def _new_key() -> str:
-    """A unique Maildir base name (time, microseconds, pid, counter, random, host)."""
+def _new_key(lf_data: bytes | None = None) -> str:
+    """A unique Maildir base name (time, microseconds, pid, counter, random, host), with the
+    message's sizes as Dovecot names them: S= as stored, W= with CRLF line ends (what POP3
+    announces, read from the name instead of the file)."""
     now = time.time()
     host = (socket.gethostname() or "localhost").replace("/", r"\057").replace(":", r"\072")
-    return f"{int(now)}.M{int(now % 1 * 1e6)}P{os.getpid()}Q{next(_counter)}R{random.getrandbits(32):08x}.{host}"
+    key = f"{int(now)}.M{int(now % 1 * 1e6)}P{os.getpid()}Q{next(_counter)}R{random.getrandbits(32):08x}.{host}"
+    if lf_data is not None:
+        lines = lf_data.count(b"\n")
+        key += f",S={len(lf_data)},W={len(lf_data) + lines}"
+    return key
+
+
+def crlf_size(key: str) -> int | None:
+    """A message's size with CRLF line ends, from its name (W=), if the name has it."""
+    for part in key.split(",")[1:]:
+        if part.startswith("W=") and part[2:].isdigit():
+            return int(part[2:])
+    return None
 
 
 def _object_id(prefix: str) -> str:
@@ -274,7 +288,7 @@ class Store:
         try:
             for account, path in paths.items():
                 async with FolderLock(path):
-                    key = _new_key()
+                    key = _new_key() + source.name[source.name.index(","):]     # the same sizes
                     try:
                         os.link(source, path / "new" / key)
                     except OSError:
@@ -351,9 +365,10 @@ def write_file(folder: Path, data: bytes, subdir: str, info: str | None, date: f
 
 def _write_tmp(folder: Path, data: bytes) -> Path:
     """A message written to the folder's tmp/ (LF line ends), under a new unique key."""
-    tmp = folder / "tmp" / _new_key()
+    lf = data.replace(b"\r\n", b"\n")
+    tmp = folder / "tmp" / _new_key(lf)
     with open(tmp, "wb") as f:
-        f.write(data.replace(b"\r\n", b"\n"))
+        f.write(lf)
     return tmp
 
 
