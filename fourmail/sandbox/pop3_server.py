@@ -155,7 +155,7 @@ class POP3Session:
         try:
             await self.writer.start_tls(self.tls)
         except (ssl.SSLError, ConnectionError, OSError) as e:
-            log.info("STLS handshake failed: %s", e)
+            log.debug("STLS handshake failed: %r", e)
             return "close"
         self.secure = True
         self.pending_user = None          # RFC 2595: forget what was said in the clear

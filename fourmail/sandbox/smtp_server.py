@@ -18,7 +18,7 @@ import secrets
 import ssl
 import time
 
-from aiosmtpd.smtp import MISSING, SMTP, AuthResult, LoginPassword
+from aiosmtpd.smtp import MISSING, SMTP, AuthResult, LoginPassword, TLSSetupException
 
 from .accounts import XOAUTH2_ERROR, Accounts, xoauth2_parse
 from .limits import MESSAGE_SIZE_LIMIT
@@ -98,6 +98,15 @@ class Delivery:
             return f"550 5.1.1 <{address}>: no such mailbox in this sandbox"
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
+
+    async def handle_exception(self, error: Exception) -> str:
+        # A client that gives up its STARTTLS handshake is routine (and can be repeated at will):
+        # one debug line, not aiosmtpd's traceback at ERROR for each. Other errors keep theirs.
+        if isinstance(error, TLSSetupException):
+            log.debug("STARTTLS handshake failed: %r", error.__cause__)
+        else:
+            log.error("SMTP session error", exc_info=error)
+        return f"500 Error: ({type(error).__name__}) {error}"
 
     async def handle_DATA(self, server, session, envelope):
         with_ = "ESMTP" + ("S" if session.ssl is not None else "") + ("A" if session.authenticated else "")
