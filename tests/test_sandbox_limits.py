@@ -2,6 +2,9 @@
 as SIZE) and POP3 lines."""
 from __future__ import annotations
 
+import smtplib
+
+import pytest
 from sandbox_util import Line, fresh, sandbox, smtp_starttls  # noqa: F401  (sandbox is a fixture)
 
 from fourmail.sandbox.limits import MESSAGE_SIZE_LIMIT, PREAUTH_LITERAL_LIMIT
@@ -38,3 +41,21 @@ def test_pop3_bounds_its_line_length(sandbox):
     c = Line(sandbox, "pop3")               # the listener still serves
     assert c.cmd("CAPA").startswith("+OK")
     c.close()
+
+
+def test_smtp_hangs_up_on_a_line_that_never_ends(sandbox):
+    """A line longer than any message the sandbox takes is not buffered: 552, connection closed."""
+    with smtp_starttls(sandbox) as s:
+        assert s.mail("4d@gmail.com")[0] == 250 and s.rcpt(fresh())[0] == 250
+        assert s.docmd("DATA")[0] == 354
+        chunk = b"x" * (1 << 20)
+        try:
+            for _ in range(MESSAGE_SIZE_LIMIT // len(chunk) + 2):
+                s.sock.sendall(chunk)
+        except OSError:
+            pass                             # closed while sending: the answer is still there
+        s.sock.settimeout(10)
+        answer = s.getreply()
+        assert answer[0] == 552, answer
+        with pytest.raises(smtplib.SMTPServerDisconnected):
+            s.noop()

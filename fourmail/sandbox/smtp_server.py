@@ -35,6 +35,20 @@ class SandboxSMTP(SMTP):
                          authenticator=self._check_login, auth_required=accounts.strict,
                          data_size_limit=MESSAGE_SIZE_LIMIT, **kwargs)
         self.accounts = accounts
+        self._open_line = 0           # bytes received since the last line end
+
+    def data_received(self, data: bytes) -> None:
+        # aiosmtpd drops a message once it passes data_size_limit, but keeps every piece of a
+        # line that never ends (a client can make it buffer gigabytes). Such a line is longer
+        # than any message the sandbox takes: past MESSAGE_SIZE_LIMIT, answer 552 and hang up.
+        end = data.rfind(b"\n")
+        self._open_line = len(data) - end - 1 if end >= 0 else self._open_line + len(data)
+        if self._open_line > MESSAGE_SIZE_LIMIT:
+            self._open_line = 0
+            self.transport.write(b"552 5.3.4 Line longer than the message size limit, closing\r\n")
+            self.transport.close()
+            return
+        super().data_received(data)
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
