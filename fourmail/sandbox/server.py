@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import asyncio.sslproto as sslproto
 import errno
+import inspect
 import ipaddress
 import logging
 import os
@@ -240,7 +241,11 @@ class Sandbox:
         if not loops:
             return
         deadline = time.monotonic() + STOP_SECONDS
-        wait([lp.submit(lp.shutdown()) for lp in loops], timeout=STOP_SECONDS)
+        shutdowns = [lp.shutdown() for lp in loops]
+        wait([lp.submit(coro) for lp, coro in zip(loops, shutdowns)], timeout=STOP_SECONDS)
+        for coro in shutdowns:
+            if inspect.getcoroutinestate(coro) == inspect.CORO_CREATED:
+                coro.close()            # its loop is stuck and never started it: no "never awaited"
         for lp in loops:
             lp.loop.call_soon_threadsafe(lp.loop.stop)
         for lp in loops:
