@@ -5,9 +5,9 @@
 
 UIDs live in each folder's `dovecot-uidlist` (Dovecot's format, which pymap's maildir backend
 also reads and writes), guarded by the `dovecot-uidlist.lock` lock file both honour: so a UID
-given at delivery is the one IMAP shows, and the POP3 UIDL is built from it. Every writer on
-the loop (delivery, POP3, pymap) goes through that lock, and so does another process on the
-same store.
+given at delivery is the one IMAP shows, and the POP3 UIDL is built from it. Every writer
+(delivery, POP3, pymap, each on its own loop thread) goes through that lock, and so does
+another process on the same store: the lock file, not an asyncio lock, is what they share.
 
 An account is named by the login or address exactly as given, case-folded: login
 "4D@gmail.com" and recipient "4d@gmail.com" are one mailbox, "4d@4d.com" another.
