@@ -29,11 +29,15 @@ import time
 from dataclasses import dataclass
 
 from .accounts import XOAUTH2_ERROR, Accounts, xoauth2_parse
-from .store import Store, account_name, crlf
+from .limits import PREAUTH_LITERAL_LIMIT
+from .store import Store, account_name, crlf, crlf_size
 
 HOSTNAME = "fourmail-sandbox"
 IDLE_TIMEOUT = 600.0          # RFC 1939: the autologout timer is at least 10 minutes
 MAX_BAD_COMMANDS = 20
+# The longest line read: RFC 2449 allows 255 octets a command, but a SASL answer (an XOAUTH2
+# token) runs to a few kilobytes. A longer line is answered -ERR and the connection closed.
+LINE_LIMIT = PREAUTH_LITERAL_LIMIT
 MECHANISMS = ("PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2")
 log = logging.getLogger("fourmail.sandbox.pop3")
 
@@ -151,7 +155,7 @@ class POP3Session:
         try:
             await self.writer.start_tls(self.tls)
         except (ssl.SSLError, ConnectionError, OSError) as e:
-            log.info("STLS handshake failed: %s", e)
+            log.debug("STLS handshake failed: %r", e)
             return "close"
         self.secure = True
         self.pending_user = None          # RFC 2595: forget what was said in the clear
@@ -247,12 +251,15 @@ class POP3Session:
             return await self.reply(False, "[IN-USE] the maildrop is locked, try again")
         msgs = []
         for m in messages:
-            try:
-                data = m.path.read_bytes()
-            except FileNotFoundError:              # renamed (flags changed) since the listing
-                data = self.store.read(account, m.key)
-            if data is not None:
-                msgs.append(_Msg(m.uid, m.key, len(crlf(data))))
+            size = crlf_size(m.key)             # from the name (W=) when the store wrote it
+            if size is None:
+                try:
+                    data = m.path.read_bytes()
+                except FileNotFoundError:              # renamed (flags changed) since the listing
+                    data = self.store.read(account, m.key)
+                size = None if data is None else len(crlf(data))
+            if size is not None:
+                msgs.append(_Msg(m.uid, m.key, size))
         self.account, self.msgs = account, msgs
         await self.reply(True, f"logged in, {len(msgs)} messages ({sum(m.size for m in msgs)} octets)")
 
@@ -361,4 +368,4 @@ async def start_pop3(store: Store, accounts: Accounts, host: str, port: int, tls
     async def serve(reader, writer):
         await POP3Session(reader, writer, store, accounts, tls, implicit_tls).run()
 
-    return await asyncio.start_server(serve, host, port, ssl=tls if implicit_tls else None)
+    return await asyncio.start_server(serve, host, port, ssl=tls if implicit_tls else None, limit=LINE_LIMIT)

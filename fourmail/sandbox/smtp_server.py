@@ -18,9 +18,10 @@ import secrets
 import ssl
 import time
 
-from aiosmtpd.smtp import MISSING, SMTP, AuthResult, LoginPassword
+from aiosmtpd.smtp import MISSING, SMTP, AuthResult, LoginPassword, TLSSetupException
 
 from .accounts import XOAUTH2_ERROR, Accounts, xoauth2_parse
+from .limits import MESSAGE_SIZE_LIMIT
 from .store import Store, account_name
 
 HOSTNAME = "fourmail-sandbox"
@@ -29,9 +30,25 @@ log = logging.getLogger("fourmail.sandbox.smtp")
 
 class SandboxSMTP(SMTP):
     def __init__(self, handler, *, accounts: Accounts, **kwargs):
+        # data_size_limit: announced as SIZE in EHLO; a larger MAIL SIZE= or DATA gets 552.
         super().__init__(handler, hostname=HOSTNAME, ident="fourmail sandbox ESMTP", enable_SMTPUTF8=True,
-                         authenticator=self._check_login, auth_required=accounts.strict, **kwargs)
+                         authenticator=self._check_login, auth_required=accounts.strict,
+                         data_size_limit=MESSAGE_SIZE_LIMIT, **kwargs)
         self.accounts = accounts
+        self._open_line = 0           # bytes received since the last line end
+
+    def data_received(self, data: bytes) -> None:
+        # aiosmtpd drops a message once it passes data_size_limit, but keeps every piece of a
+        # line that never ends (a client can make it buffer gigabytes). Such a line is longer
+        # than any message the sandbox takes: past MESSAGE_SIZE_LIMIT, answer 552 and hang up.
+        end = data.rfind(b"\n")
+        self._open_line = len(data) - end - 1 if end >= 0 else self._open_line + len(data)
+        if self._open_line > MESSAGE_SIZE_LIMIT:
+            self._open_line = 0
+            self.transport.write(b"552 5.3.4 Line longer than the message size limit, closing\r\n")
+            self.transport.close()
+            return
+        super().data_received(data)
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
@@ -96,14 +113,22 @@ class Delivery:
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
 
+    async def handle_exception(self, error: Exception) -> str:
+        # A client that gives up its STARTTLS handshake is routine (and can be repeated at will):
+        # one debug line, not aiosmtpd's traceback at ERROR for each. Other errors keep theirs.
+        if isinstance(error, TLSSetupException):
+            log.debug("STARTTLS handshake failed: %r", error.__cause__)
+        else:
+            log.error("SMTP session error", exc_info=error)
+        return f"500 Error: ({type(error).__name__}) {error}"
+
     async def handle_DATA(self, server, session, envelope):
         with_ = "ESMTP" + ("S" if session.ssl is not None else "") + ("A" if session.authenticated else "")
         trace = (f"Return-Path: <{envelope.mail_from}>\r\n"
                  f"Received: from {session.host_name or 'unknown'} by {HOSTNAME} with {with_};\r\n"
                  f"\t{email.utils.formatdate(localtime=True)}\r\n").encode("utf-8")
         accounts = list(dict.fromkeys(account_name(a) for a in envelope.rcpt_tos))
-        for account in accounts:
-            await self.store.deliver(account, trace + envelope.original_content)
+        await self.store.deliver_to(accounts, trace + envelope.original_content)
         log.info("delivered a message from %s to %s", envelope.mail_from, ", ".join(accounts))
         return f"250 2.0.0 OK: delivered to {len(accounts)} mailbox{'es' if len(accounts) != 1 else ''}"
 

@@ -5,9 +5,9 @@
 
 UIDs live in each folder's `dovecot-uidlist` (Dovecot's format, which pymap's maildir backend
 also reads and writes), guarded by the `dovecot-uidlist.lock` lock file both honour: so a UID
-given at delivery is the one IMAP shows, and the POP3 UIDL is built from it. Every writer on
-the loop (delivery, POP3, pymap) goes through that lock, and so does another process on the
-same store.
+given at delivery is the one IMAP shows, and the POP3 UIDL is built from it. Every writer
+(delivery, POP3, pymap, each on its own loop thread) goes through that lock, and so does
+another process on the same store: the lock file, not an asyncio lock, is what they share.
 
 An account is named by the login or address exactly as given, case-folded: login
 "4D@gmail.com" and recipient "4d@gmail.com" are one mailbox, "4d@4d.com" another.
@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import itertools
 import os
 import random
 import shutil
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +32,8 @@ LOCK = "dovecot-uidlist.lock"
 STALE_LOCK_SECONDS = 30.0          # a lock file older than this was left by a crash
 DELIMITER = "/"                    # the IMAP hierarchy delimiter (pymap's maildir uses "/")
 _SAFE = set("abcdefghijklmnopqrstuvwxyz0123456789.@_+-")
-_counter = 0
+_counter = itertools.count(1)      # next() is atomic: the servers' threads share it
+NEXT_UID_DIGITS = 10               # the header's N is zero-padded to this width (a UID is 32 bits)
 
 
 def account_name(login: str) -> str:
@@ -46,13 +49,25 @@ def _dir_name(account: str) -> str:
     return name
 
 
-def _new_key() -> str:
-    """A unique Maildir base name (time, microseconds, pid, counter, random, host)."""
-    global _counter
-    _counter += 1
+def _new_key(lf_data: bytes | None = None) -> str:
+    """A unique Maildir base name (time, microseconds, pid, counter, random, host), with the
+    message's sizes as Dovecot names them: S= as stored, W= with CRLF line ends (what POP3
+    announces, read from the name instead of the file)."""
     now = time.time()
     host = (socket.gethostname() or "localhost").replace("/", r"\057").replace(":", r"\072")
-    return f"{int(now)}.M{int(now % 1 * 1e6)}P{os.getpid()}Q{_counter}R{random.getrandbits(32):08x}.{host}"
+    key = f"{int(now)}.M{int(now % 1 * 1e6)}P{os.getpid()}Q{next(_counter)}R{random.getrandbits(32):08x}.{host}"
+    if lf_data is not None:
+        lines = lf_data.count(b"\n")
+        key += f",S={len(lf_data)},W={len(lf_data) + lines}"
+    return key
+
+
+def crlf_size(key: str) -> int | None:
+    """A message's size with CRLF line ends, from its name (W=), if the name has it."""
+    for part in key.split(",")[1:]:
+        if part.startswith("W=") and part[2:].isdigit():
+            return int(part[2:])
+    return None
 
 
 def _object_id(prefix: str) -> str:
@@ -94,12 +109,15 @@ class UidList:
                 ul.records[int(uid)] = Record(int(uid), fields.strip(), filename.split(":", 1)[0])
         return ul
 
+    def header(self) -> str:
+        # N zero-padded: a delivery rewrites the header in place and appends its record
+        # (`append_record`) instead of rewriting the whole list. Dovecot and pymap read N as a number.
+        return f"3 V{self.validity} N{self.next_uid:0{NEXT_UID_DIGITS}d} G{self.guid}\r\n"
+
     def write(self, folder: Path) -> None:
-        lines = [f"3 V{self.validity} N{self.next_uid} G{self.guid}"]
-        for r in self.records.values():
-            lines.append(f"{r.uid}{' ' + r.fields if r.fields else ''} :{r.key}")
-        tmp = folder / f".{UIDLIST}.{os.getpid()}.tmp"
-        tmp.write_text("\r\n".join(lines) + "\r\n", "utf-8", newline="")
+        text = self.header() + "".join(_line(r) for r in self.records.values())
+        tmp = folder / f".{UIDLIST}.{os.getpid()}.{threading.get_ident()}.tmp"
+        tmp.write_text(text, "utf-8", newline="")
         os.replace(tmp, folder / UIDLIST)           # readers never see a half-written list
 
     def add(self, key: str) -> int:
@@ -107,6 +125,45 @@ class UidList:
         self.next_uid += 1
         self.records[uid] = Record(uid, f"E{_object_id('M')} T{_object_id('T')}", key)
         return uid
+
+
+def _line(r: Record) -> str:
+    return f"{r.uid}{' ' + r.fields if r.fields else ''} :{r.key}\r\n"
+
+
+def append_record(folder: Path, key: str) -> int:
+    """Give a new message its UID as Dovecot does: its record appended to `dovecot-uidlist`,
+    the header's next UID rewritten in place, so a delivery costs the same in a folder of ten
+    messages or of a million. The whole list is rewritten only when its header has another width
+    (written by pymap, or new). The caller holds the folder's lock."""
+    try:
+        f = open(folder / UIDLIST, "r+b")
+    except FileNotFoundError:
+        ul = UidList.read(folder)
+        uid = ul.add(key)
+        ul.write(folder)
+        return uid
+    with f:
+        old = f.readline()
+        head = {p[:1]: p[1:] for p in old.decode("ascii", "replace").split()[1:] if p}
+        try:
+            uid = int(head["N"])
+            new = f"3 V{int(head['V'])} N{uid + 1:0{NEXT_UID_DIGITS}d} G{head.get('G', '')}\r\n".encode()
+        except (KeyError, ValueError):
+            new = b""
+        if len(new) != len(old):
+            f.close()
+            ul = UidList.read(folder)
+            uid = ul.add(key)
+            ul.write(folder)
+            return uid
+        end = f.seek(0, os.SEEK_END)
+        f.seek(end - 1)
+        newline = b"" if f.read(1) == b"\n" else b"\r\n"
+        f.write(newline + _line(Record(uid, f"E{_object_id('M')} T{_object_id('T')}", key)).encode("utf-8"))
+        f.seek(0)
+        f.write(new)
+    return uid
 
 
 class FolderLock:
@@ -216,13 +273,30 @@ class Store:
 
     async def deliver(self, account: str, data: bytes, folder: str = "INBOX") -> int:
         """Deliver a message (new, unseen, recent) and give it its UID at once."""
-        path = self.folder_path(self.ensure_account(account), folder)
-        async with FolderLock(path):
-            key = self.write_message(path, data)
-            ul = UidList.read(path)
-            uid = ul.add(key)
-            ul.write(path)
-        return uid
+        return (await self.deliver_to([account], data, folder))[account_name(account)]
+
+    async def deliver_to(self, accounts: Iterable[str], data: bytes, folder: str = "INBOX") -> dict[str, int]:
+        """Deliver one message to several accounts: {account: UID}. The file is written once and
+        hard-linked into each folder (a new file costs ~50 times a link here; a Maildir message
+        is never changed in place, so the copies cannot tell); where links are not possible
+        (another file system) each folder gets its own file."""
+        paths = {account_name(a): self.folder_path(self.ensure_account(a), folder) for a in accounts}
+        if not paths:
+            return {}
+        source = _write_tmp(next(iter(paths.values())), data)
+        uids = {}
+        try:
+            for account, path in paths.items():
+                async with FolderLock(path):
+                    key = _new_key() + source.name[source.name.index(","):]     # the same sizes
+                    try:
+                        os.link(source, path / "new" / key)
+                    except OSError:
+                        key = write_file(path, data, "new", None, None)
+                    uids[account] = append_record(path, key)
+        finally:
+            source.unlink()
+        return uids
 
     async def messages(self, account: str, folder: str = "INBOX") -> tuple[int, list[Message]]:
         """(UIDVALIDITY, the folder's messages by UID). A file no one has given a UID yet (put
@@ -277,17 +351,25 @@ class Store:
 
 def write_file(folder: Path, data: bytes, subdir: str, info: str | None, date: float | None) -> str:
     """Write a message the Maildir way (tmp/, then renamed into new/ or cur/); returns its key.
-    Stored with LF line ends, as Maildir tools (Dovecot, mutt, pymap) do; `crlf()` serves it."""
-    key = _new_key()
-    tmp = folder / "tmp" / key
-    with open(tmp, "wb") as f:
-        f.write(data.replace(b"\r\n", b"\n"))
-        f.flush()
-        os.fsync(f.fileno())
+    Stored with LF line ends, as Maildir tools (Dovecot, mutt, pymap) do; `crlf()` serves it.
+
+    The rename makes a message appear whole or not at all. There is no fsync: the store is a
+    loopback sandbox's, and one fsync per recipient (~3 ms each here) capped delivery at a few
+    dozen messages a second; what a crash of the machine itself may lose is test mail."""
+    tmp = _write_tmp(folder, data)
     if date is not None:
         os.utime(tmp, (date, date))
-    os.rename(tmp, folder / subdir / (key if info is None else f"{key}:{info}"))
-    return key
+    os.rename(tmp, folder / subdir / (tmp.name if info is None else f"{tmp.name}:{info}"))
+    return tmp.name
+
+
+def _write_tmp(folder: Path, data: bytes) -> Path:
+    """A message written to the folder's tmp/ (LF line ends), under a new unique key."""
+    lf = data.replace(b"\r\n", b"\n")
+    tmp = folder / "tmp" / _new_key(lf)
+    with open(tmp, "wb") as f:
+        f.write(lf)
+    return tmp
 
 
 def crlf(data: bytes) -> bytes:
