@@ -148,6 +148,15 @@ class Transporter(ClassInstance):
             return f"Cannot connect to {self.host}:{self.port}: {e.strerror or e}"
         return None
 
+    def session_options(self) -> dict:
+        """The settings a protocol session (session.py) takes, as plain Python values; the run's
+        routes and CA files are read at each connection (the REPL and the sandbox change them)."""
+        return {"implicit_tls": self.implicit_tls(), "accept_unsecure": self.acceptUnsecureConnection,
+                "user": self.user, "password": self._password, "token": self._token,
+                "auth_mode": self.authenticationMode, "timeout": self.connectionTimeOut,
+                "routes": _RunSetting(self.rt, "routes"), "cafiles": _RunSetting(self.rt, "cafiles"),
+                "log": self._log}
+
     def begin_session(self, upgrade: str):
         """Where this session connects (mail/network.py) and whether TLS is implicit; logged."""
         from . import network
@@ -182,6 +191,16 @@ class Transporter(ClassInstance):
             self.close()
         except Exception:
             pass
+
+
+class _RunSetting:
+    """A list of the run (rt.routes, rt.cafiles), read when iterated."""
+
+    def __init__(self, rt, name: str):
+        self._rt, self._name = rt, name
+
+    def __iter__(self):
+        return iter(getattr(self._rt, self._name, ()))
 
 
 _open: "weakref.WeakSet[Transporter]" = weakref.WeakSet()
