@@ -180,9 +180,10 @@ class IMAPSession(MailSession):
                 elif not self.accept_unsecure:
                     raise self.failure(
                         f"{self.host}:{self.port} does not offer STARTTLS: the connection cannot be encrypted "
-                        "and acceptUnsecureConnection is False")
+                        f"and {self.names['accept_unsecure']} is False")
                 else:
-                    self.log_session("No STARTTLS offered: unencrypted session (acceptUnsecureConnection is True)")
+                    self.log_session("No STARTTLS offered: unencrypted session "
+                                     f"({self.names['accept_unsecure']} is True)")
             self._authenticate(conn)
             return conn
         except BaseException as e:
@@ -214,11 +215,12 @@ class IMAPSession(MailSession):
         self.log_session(f"Authentication offered: {' '.join(offered) or '(none)'}; selected: {mech}")
         unsupported = SessionFailure.UNSUPPORTED
         if mech is None:
-            raise self.failure("An IMAP session needs a user (with a password or accessTokenOAuth2)", unsupported)
+            raise self.failure(f"An IMAP session needs a user (with a password or {self.names['token']})",
+                               unsupported)
         user, password = self.user, self._password
         if mech == "OAUTH2":
             if not self._token:
-                raise self.failure("authenticationMode OAUTH2 needs accessTokenOAuth2", unsupported)
+                raise self.failure(f"{self.names['auth_mode']} OAUTH2 needs {self.names['token']}", unsupported)
             token = self._token
             if "XOAUTH2" in offered:
                 sasl, first = "XOAUTH2", f"user={user}\x01auth=Bearer {token}\x01\x01"
@@ -287,7 +289,7 @@ class IMAPSession(MailSession):
             return action(conn)
         except (imaplib.IMAP4.abort, OSError, ProtocolError, ValueError, UnicodeError) as e:
             self.drop()
-            reason = (f"no answer within {self.timeout} s (connectionTimeOut)"
+            reason = (f"no answer within {self.timeout} s ({self.names['timeout']})"
                       if isinstance(e, (socket.timeout, TimeoutError)) else _reason(e))
             raise self.failure(f"IMAP session with {self.host} lost: {reason}", network_error=e) from None
         except CapabilityError as e:

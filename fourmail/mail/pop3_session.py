@@ -183,9 +183,10 @@ class POP3Session(MailSession):
                 elif not self.accept_unsecure:
                     raise self.failure(
                         f"{self.host}:{self.port} does not offer STLS: the connection cannot be encrypted "
-                        "and acceptUnsecureConnection is False")
+                        f"and {self.names['accept_unsecure']} is False")
                 else:
-                    self.log_session("No STLS offered: unencrypted session (acceptUnsecureConnection is True)")
+                    self.log_session("No STLS offered: unencrypted session "
+                                     f"({self.names['accept_unsecure']} is True)")
             text = self._authenticate(conn, capa)
             self._capa = capa
             return conn, text
@@ -235,11 +236,12 @@ class POP3Session(MailSession):
         self.log_session(f"Authentication offered: SASL {' '.join(sasl) or '(none)'}"
                          f"{', APOP' if apop else ''}{', USER' if 'USER' in capa else ''}; selected: {mech}")
         if mech is None:
-            raise self.failure("A POP3 session needs a user (with a password or accessTokenOAuth2)", UNSUPPORTED)
+            raise self.failure(f"A POP3 session needs a user (with a password or {self.names['token']})",
+                               UNSUPPORTED)
         user, password = self.user, self._password
         if mech == "OAUTH2":
             if not self._token:
-                raise self.failure("authenticationMode OAUTH2 needs accessTokenOAuth2", UNSUPPORTED)
+                raise self.failure(f"{self.names['auth_mode']} OAUTH2 needs {self.names['token']}", UNSUPPORTED)
             if "XOAUTH2" not in sasl:
                 raise self.failure(f"{self.host} does not offer OAuth2 authentication (SASL XOAUTH2)", UNSUPPORTED)
             errors = []      # a failed XOAUTH2 explains itself in a JSON challenge (RFC 7628)
@@ -330,7 +332,7 @@ class POP3Session(MailSession):
                 if _refusal(e) is not None:      # a plain -ERR: the session itself is fine
                     raise SessionFailure(_refusal(e), status="-ERR") from None
                 error = e
-                reason = (f"no answer within {self.timeout} s (connectionTimeOut)"
+                reason = (f"no answer within {self.timeout} s ({self.names['timeout']})"
                           if isinstance(e, (socket.timeout, TimeoutError)) else _reason(e))
             pending = len(self._marked)
             self.drop()

@@ -15,6 +15,11 @@ from typing import Iterable
 from . import network
 from .log import MailLog
 
+# How messages name the settings (the Python parameters by default); a façade passes the names
+# its language uses, e.g. {"timeout": "connectionTimeOut"}.
+SETTING_NAMES = {"timeout": "timeout", "send_timeout": "send_timeout", "accept_unsecure": "accept_unsecure",
+                 "token": "token", "auth_mode": "auth_mode"}
+
 # Most secure first: the default when no authentication mode is given (Transporter.md).
 AUTH_PREFERENCE = ("CRAM-MD5", "PLAIN", "LOGIN")
 
@@ -48,7 +53,7 @@ class MailSession:
     def __init__(self, host: str, port: int, *, implicit_tls: bool, accept_unsecure: bool = False,
                  user: str = "", password: str = "", token: str | None = None, auth_mode: str = "",
                  timeout: float = 30, routes: Iterable[network.Route] = (), cafiles: Iterable[str] = (),
-                 log: MailLog | None = None):
+                 log: MailLog | None = None, names: dict | None = None):
         self.host, self.port = host, port
         self.implicit_tls, self.accept_unsecure = implicit_tls, accept_unsecure
         self.user, self._password, self._token = user, password, token
@@ -56,6 +61,7 @@ class MailSession:
         self.timeout = timeout
         self.routes, self.cafiles = routes, cafiles      # iterables, read at each connection
         self.log = log
+        self.names = {**SETTING_NAMES, **(names or {})}
 
     # ------------------------------------------------------------ connecting
     def endpoint(self, upgrade: str) -> network.Endpoint:
@@ -77,7 +83,7 @@ class MailSession:
         if isinstance(e, ssl.SSLError):
             return f"TLS failure with {self.host}:{self.port}: {e.reason or e}"
         if isinstance(e, (socket.timeout, TimeoutError)):
-            return f"No answer from {self.host}:{self.port} within {self.timeout} s (connectionTimeOut)"
+            return f"No answer from {self.host}:{self.port} within {self.timeout} s ({self.names['timeout']})"
         if isinstance(e, OSError):
             return f"Cannot connect to {self.host}:{self.port}: {e.strerror or e}"
         return None

@@ -118,7 +118,7 @@ class SMTPSession(MailSession):
                     elif not self.accept_unsecure:
                         raise self.failure(
                             f"{self.host}:{self.port} does not offer STARTTLS: the connection cannot be encrypted "
-                            "and acceptUnsecureConnection is False")
+                            f"and {self.names['accept_unsecure']} is False")
                 self._authenticate(conn)
                 return conn
             except BaseException:
@@ -141,7 +141,8 @@ class SMTPSession(MailSession):
         unsupported = SessionFailure.UNSUPPORTED
         if mech == "OAUTH2":
             if not self._token:
-                raise SessionFailure("authenticationMode OAUTH2 needs accessTokenOAuth2", unsupported, status=0)
+                raise SessionFailure(f"{self.names['auth_mode']} OAUTH2 needs {self.names['token']}", unsupported,
+                                     status=0)
             if "XOAUTH2" not in offered:
                 raise SessionFailure(f"{self.host} does not offer OAuth2 authentication (AUTH XOAUTH2)",
                                      unsupported, status=0)
@@ -236,7 +237,7 @@ class SMTPSession(MailSession):
             except (socket.timeout, TimeoutError) as e:
                 self.drop()
                 raise self.failure(f"No answer from {self.host} within {self.send_timeout} s "
-                                   "(sendTimeOut)", network_error=e) from None
+                                   f"({self.names['send_timeout']})", network_error=e) from None
             try:
                 if code != 250:
                     raise self._refused(code, msg)
@@ -257,7 +258,7 @@ class SMTPSession(MailSession):
                 self.drop()
                 if isinstance(e, TimeoutError) or isinstance(e.__context__, TimeoutError):
                     raise self.failure(f"No answer from {self.host} within {self.send_timeout} s "
-                                       "(sendTimeOut)", network_error=e) from None
+                                       f"({self.names['send_timeout']})", network_error=e) from None
                 raise self.failure(f"Connection to {self.host} lost during the transaction: {e}",
                                    network_error=e) from None
         raise self.failure(f"Cannot reconnect to {self.host}")   # pragma: no cover

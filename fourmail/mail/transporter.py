@@ -117,7 +117,7 @@ class Transporter(ClassInstance):
                 "user": self.user, "password": self._password, "token": self._token,
                 "auth_mode": self.authenticationMode, "timeout": self.connectionTimeOut,
                 "routes": _RunSetting(self.rt, "routes"), "cafiles": _RunSetting(self.rt, "cafiles"),
-                "log": self._log}
+                "log": self._log, "names": SETTING_NAMES}
 
     def failure_status(self, error: FourDError, with_status: bool) -> dict:
         """A status for a failure with no server answer: the error goes in `errors`."""
@@ -139,6 +139,12 @@ class Transporter(ClassInstance):
             self.close()
         except Exception:
             pass
+
+
+# The session settings as 4D names them, for the sessions' messages.
+SETTING_NAMES = {"timeout": "connectionTimeOut", "send_timeout": "sendTimeOut",
+                 "accept_unsecure": "acceptUnsecureConnection", "token": "accessTokenOAuth2",
+                 "auth_mode": "authenticationMode"}
 
 
 class _RunSetting:
