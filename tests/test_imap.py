@@ -585,7 +585,7 @@ ALERT($t.getMail(1;New object("updateSeen";False)).subject)
     rt.cafiles = [str(acct.server.ca)]
     t = IMAPTransporter(rt, {"host": "imap.test", "user": USER, "password": acct.pw, "checkConnectionDelay": 0.0})
     assert t.fn_selectBox(rt, "INBOX")["mailCount"] == 3
-    t._conn._imap.sock.close()                       # as if the server had dropped us
+    t.session.connection._imap.sock.close()          # as if the server had dropped us
     mail = t.fn_getMail(rt, 2.0)                     # delay 0: checked with NOOP, reopened, re-selected
     assert mail["subject"] == "Weekly report"
     t.close()
@@ -611,7 +611,7 @@ def test_extended_log_has_the_exchange_without_secrets(acct):
 
 def test_login_command_when_no_sasl_is_offered(acct, monkeypatch):
     # A server offering no AUTH= mechanism: the IMAP LOGIN command, password redacted in the log.
-    from fourmail.mail import imap
+    from fourmail.mail import imap_session as imap
     real = imap._Client.capabilities
 
     def no_sasl(self):

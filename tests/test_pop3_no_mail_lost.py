@@ -91,7 +91,7 @@ def test_socket_closed_underneath_deletes_nothing(box):
     rt, t = box.transporter()
     t.fn_delete(rt, 1)
     t.fn_delete(rt, 3)
-    t._conn.sock.shutdown(socket.SHUT_RDWR)                    # the connection goes away, no QUIT
+    t.session.connection.sock.shutdown(socket.SHUT_RDWR)       # the connection goes away, no QUIT
     with pytest.raises(FourDError) as lost:
         t.fn_getMail(rt, 2)
     assert lost.value.component == "POP3" and lost.value.code == 1

@@ -1,9 +1,10 @@
-"""4D.IMAPTransporter (IMAPTransporterClass.md, imap-new-transporter.md) on top of imapclient.
+"""4D.IMAPTransporter (IMAPTransporterClass.md, imap-new-transporter.md): the 4D façade of an
+IMAP session (imap_session.py, which speaks the protocol).
 
-imapclient speaks the protocol (FETCH/LIST parsing, modified UTF-7 mailbox names, literals);
-this module maps 4D's functions onto it. One session serves every call: it opens on the first
-call, re-selects the last selected mailbox when it has to reopen, and is checked with NOOP
-when it sat idle longer than checkConnectionDelay.
+This module checks the 4D arguments, turns FETCH data into Email objects and session failures
+into status objects and 4D errors. The session opens on the first call, re-selects the last
+selected mailbox when it has to reopen, and is checked with NOOP when it sat idle longer than
+checkConnectionDelay.
 
 Messages are addressed by UID ("unique ID", always a text in 4D) or by sequence number (a
 number). `.delete()` only sets \\Deleted; as the page says, flagged messages are removed by
@@ -12,19 +13,11 @@ number). `.delete()` only sets \\Deleted; as the page says, flagged messages are
 from __future__ import annotations
 
 import datetime as _dt
-import hmac
-import imaplib
-import socket
-import time
-
-from imapclient import IMAPClient
-from imapclient.exceptions import CapabilityError, LoginError, ProtocolError
-from imapclient.response_parser import parse_message_list
 
 from ..runtime.errors import E, FourDError
 from ..runtime.values import UNDEFINED, LazyObject, is_whole, to_longint, type_name
-from . import network
-from .log import MailLog
+from .imap_session import IMAPSession
+from .session import SessionFailure
 from .transporter import Transporter
 
 IMAP_AUTH_MODES = ("CRAM-MD5", "LOGIN", "OAUTH2", "PLAIN")
@@ -36,131 +29,24 @@ ERR_NETWORK = 1               # no usable answer: connect, TLS, timeout, connect
 ERR_SERVER = 2                # the server refused (authentication, NO/BAD answer)
 ERR_STATE = 3                 # the call needs a selected mailbox, or the notifier is running
 ERR_NOT_FOUND = 4             # getMail(): no such message
+_CODES = {SessionFailure.NO_ANSWER: ERR_NETWORK, SessionFailure.UNSUPPORTED: ERR_SERVER,
+          SessionFailure.STATE: ERR_STATE}
 
 # JMAP keywords of the Email object <-> IMAP system flags (EmailObjectClass.md .keywords).
 KEYWORD_FLAGS = {"$draft": "\\Draft", "$seen": "\\Seen", "$flagged": "\\Flagged",
                  "$answered": "\\Answered", "$deleted": "\\Deleted"}
 FLAG_KEYWORDS = {f.upper(): k for k, f in KEYWORD_FLAGS.items()}
 _BAD_KEYWORD_CHARS = set('(){]%*"\\ ')
-_FETCH_CHUNK = 500            # ids per FETCH command: keeps command lines far below server limits
-_SASL_ROUNDS = 8
-
-
-class _Failure(Exception):
-    """A step failed: `text` for statusText; `error` set when no server answered."""
-
-    def __init__(self, text: str, error: FourDError | None = None):
-        super().__init__(text)
-        self.text, self.error = text, error
 
 
 def _param(fname: str, detail: str) -> FourDError:
     return FourDError(E.BAD_PARAMETER, name=f".{fname}()", detail=detail, component="IMAP")
 
 
-# ---------------------------------------------------------------- the wire
-class _IMAP4(imaplib.IMAP4):
-    """imaplib with what fourmail needs: TLS verifying the routed name, the extended log
-    (secrets redacted), the text of the last tagged answer (statusText), and the message
-    count kept up to date from EXISTS/EXPUNGE answers."""
-
-    def __init__(self, host, port, timeout, *, tls_name, implicit_context, mail_log):
-        self.tls_name, self.implicit_context, self.mail_log = tls_name, implicit_context, mail_log
-        self.last_status: tuple[str, str] | None = None
-        self.exists = 0
-        self._secret_tag = None
-        super().__init__(host, port, timeout)
-
-    def _create_socket(self, timeout):
-        sock = socket.create_connection((self.host, self.port), timeout)
-        if self.implicit_context is None:
-            return sock
-        try:
-            return self.implicit_context.wrap_socket(sock, server_hostname=self.tls_name)
-        except BaseException:
-            sock.close()
-            raise
-
-    def starttls(self, ssl_context=None):
-        # imaplib verifies self.host; a routed connection must verify the name it was routed for
-        host, self.host = self.host, self.tls_name
-        try:
-            return super().starttls(ssl_context)
-        finally:
-            self.host = host
-
-    def send(self, data):
-        if self.mail_log and data != b"\r\n":
-            self._log_sent(data)
-        super().send(data)
-
-    def _log_sent(self, data: bytes) -> None:
-        log = self.mail_log
-        text = data.decode("utf-8", "replace").rstrip("\r\n")
-        if data.startswith(self.tagpre) and not log.auth_in_progress:
-            words = text.split(" ", 2)
-            if len(words) > 1 and words[1].upper() in ("LOGIN", "AUTHENTICATE"):
-                log.sent(text)                   # redact() keeps "TAG LOGIN user", hides the rest
-                self._secret_tag = words[0].encode()
-                log.auth_in_progress = True      # literals and SASL answers until the tagged reply
-                return
-        log.sent(text)
-
-    def _get_line(self):
-        line = super()._get_line()
-        if line.startswith(self.tagpre):
-            m = self.tagre.match(line)
-            if m:
-                self.last_status = (m.group("type").decode("ascii", "replace"),
-                                    m.group("data").decode("utf-8", "replace"))
-                if self._secret_tag is not None and m.group("tag") == self._secret_tag:
-                    self._secret_tag = None
-                    if self.mail_log:
-                        self.mail_log.auth_in_progress = False
-        elif line.startswith(b"* "):
-            if line.endswith(b" EXISTS"):
-                self.exists = int(line[2:-7])
-            elif line.endswith(b" EXPUNGE"):
-                self.exists = max(0, self.exists - 1)
-        if self.mail_log:
-            self.mail_log.received(line.decode("utf-8", "replace"))
-        return line
-
-    def read(self, size):
-        data = super().read(size)
-        if self.mail_log:       # a literal (message content): one write, not one per line
-            self.mail_log.write("\n".join("S < " + ln for ln in
-                                          data.decode("utf-8", "replace").replace("\r\n", "\n").split("\n")))
-        return data
+def _state(text: str) -> SessionFailure:
+    return SessionFailure(text, SessionFailure.STATE)
 
 
-class _Client(IMAPClient):
-    def __init__(self, endpoint, implicit: bool, context, timeout: int, mail_log: MailLog | None):
-        self._endpoint, self._mail_log = endpoint, mail_log
-        self._implicit_context = context if implicit else None
-        super().__init__(endpoint.host, endpoint.port, use_uid=True, ssl=implicit, ssl_context=context,
-                         timeout=timeout)
-        self._imap.debug = 0          # imapclient turns imaplib's debugging on: a repr() of every literal
-        self.normalise_times = False  # INTERNALDATE keeps its zone, so receivedAt can be given in UTC
-
-    def _create_IMAP4(self):
-        return _IMAP4(self._endpoint.host, self._endpoint.port, self._timeout.connect,
-                      tls_name=self._endpoint.tls_name, implicit_context=self._implicit_context,
-                      mail_log=self._mail_log)
-
-    def ok_text(self) -> str:
-        st = self._imap.last_status
-        return st[1] if st else ""
-
-
-def _reason(e: BaseException) -> str:
-    if isinstance(e, (socket.timeout, TimeoutError)):
-        return "no answer in time"
-    text = str(e) or type(e).__name__
-    return text.replace("socket error: ", "")
-
-
-# ---------------------------------------------------------------- the transporter
 class IMAPTransporter(Transporter):
     CLASS_NAME = "IMAPTransporter"
     PROTOCOL = "IMAP"
@@ -170,16 +56,14 @@ class IMAPTransporter(Transporter):
     EXTRA_OPTIONS = {"checkConnectionDelay": ("int", 300)}
 
     def __init__(self, rt, server):
-        self._conn: _Client | None = None
+        self.session: IMAPSession | None = None
         self._notifier = None
         super().__init__(rt, server)
         # IMAPNotifier.md's example passes a `listener` (a user-class instance): the notifier
         # calls its functions (imap_notifier.py).
         self.listener = server.get("listener", UNDEFINED)
-        self._box: str | None = None             # the selected mailbox, re-selected on reconnection
-        self._box_readonly = False
-        self._delimiter: str | None = None
-        self._last_used = 0.0
+        self.session = IMAPSession(self.host, self.port, check_delay=self.checkConnectionDelay,
+                                   **self.session_options())
 
     def _properties(self) -> dict:
         props = super()._properties()
@@ -199,208 +83,57 @@ class IMAPTransporter(Transporter):
             self._notifier = IMAPNotifier(self)
         return self._notifier
 
-    # ------------------------------------------------------------ opening a session
-    def _open(self) -> _Client:
-        """Connect, secure (IMAPS or STARTTLS), authenticate. Raises _Failure."""
-        ep, implicit = self.begin_session("STARTTLS")
-        conn = None
-        try:
-            context = network.ssl_context(self.rt)
-            conn = _Client(ep, implicit, context, self.connectionTimeOut, self._log)
-            if not implicit:
-                if conn.has_capability("STARTTLS"):
-                    conn.starttls(context)
-                    self.log_session(f"TLS established ({conn.socket().version()})")
-                elif not self.acceptUnsecureConnection:
-                    raise self._network_failure(
-                        f"{self.host}:{self.port} does not offer STARTTLS: the connection cannot be encrypted "
-                        "and acceptUnsecureConnection is False")
-                else:
-                    self.log_session("No STARTTLS offered: unencrypted session (acceptUnsecureConnection is True)")
-            self._authenticate(conn)
-            return conn
-        except BaseException as e:
-            if conn is not None:
-                try:
-                    conn.shutdown()
-                except Exception:
-                    pass
-            if isinstance(e, _Failure):
-                raise
-            raise self._open_failure(e, ep, conn) from None
-
-    def _open_failure(self, e: BaseException, ep, conn) -> _Failure:
-        network = self.network_error_text(e, ep)
-        if network is not None:
-            return self._network_failure(network)
-        if isinstance(e, (LoginError, imaplib.IMAP4.error)) and not isinstance(e, imaplib.IMAP4.abort):
-            st = conn._imap.last_status if conn is not None else None
-            if st and st[0] in ("NO", "BAD"):
-                self.log_session(f"Refused by the server: {st[1]}")
-                return _Failure(st[1])
-        if isinstance(e, (imaplib.IMAP4.error, ProtocolError, ValueError, UnicodeError)):
-            return self._network_failure(f"IMAP session with {self.host}:{self.port} failed: {_reason(e)}")
-        raise e
-
-    def _network_failure(self, text: str, code: int = ERR_NETWORK) -> _Failure:
-        self.log_session(text)
-        return _Failure(text, FourDError(code=code, message=text, component="IMAP"))
-
-    def _authenticate(self, conn: _Client) -> None:
-        offered = [c.decode("ascii", "replace")[5:] for c in conn.capabilities() if c.startswith(b"AUTH=")]
-        mech = self.choose_auth(offered)
-        self.log_session(f"Authentication offered: {' '.join(offered) or '(none)'}; selected: {mech}")
-        if mech is None:
-            raise self._network_failure("An IMAP session needs a user (with a password or accessTokenOAuth2)",
-                                        ERR_SERVER)
-        user, password = self.user, self._password
-        if mech == "OAUTH2":
-            if not self._token:
-                raise self._network_failure("authenticationMode OAUTH2 needs accessTokenOAuth2", ERR_SERVER)
-            token = self._token
-            if "XOAUTH2" in offered:
-                sasl, first = "XOAUTH2", f"user={user}\x01auth=Bearer {token}\x01\x01"
-            elif "OAUTHBEARER" in offered:
-                gs2 = "n,a=" + user.replace("=", "=3D").replace(",", "=2C") + "," if user else "n,,"
-                sasl, first = "OAUTHBEARER", f"{gs2}\x01auth=Bearer {token}\x01\x01"
-            else:
-                raise self._network_failure(f"{self.host} does not offer OAuth2 authentication (AUTH=XOAUTH2)",
-                                            ERR_SERVER)
-            # after a refusal the server explains itself in a JSON challenge; an empty answer ends it
-            self._sasl(conn, sasl, lambda step, challenge: first if step == 0 else b"")
-        elif mech == "CRAM-MD5":
-            if mech not in offered:
-                raise self._network_failure(f"{self.host} does not offer AUTH=CRAM-MD5"
-                                            + (f" (offered: {', '.join(offered)})" if offered else ""),
-                                            ERR_SERVER)
-            self._sasl(conn, mech, lambda step, challenge: (
-                user + " " + hmac.new(password.encode(), challenge, "md5").hexdigest()) if step == 0 else None)
-        elif mech == "PLAIN" and mech in offered:
-            self._sasl(conn, mech, lambda step, challenge: f"\0{user}\0{password}" if step == 0 else None)
-        elif mech == "LOGIN" and mech in offered:
-            self._sasl(conn, mech, lambda step, challenge: (user, password)[step] if step < 2 else None)
-        else:
-            # PLAIN/LOGIN not offered as SASL: the IMAP LOGIN command carries the same password.
-            conn.login(user, password)
-
-    @staticmethod
-    def _sasl(conn: _Client, mech: str, respond) -> None:
-        steps = iter(range(_SASL_ROUNDS + 1))
-
-        def answer(challenge: bytes):
-            step = next(steps, _SASL_ROUNDS)
-            return None if step >= _SASL_ROUNDS else respond(step, challenge)
-        conn.sasl_login(mech, answer)
-
-    # ------------------------------------------------------------ running commands
-    def _session(self, check: bool = False) -> _Client:
-        """The open session: reopened (and the last mailbox re-selected) if needed."""
+    # ------------------------------------------------------------ running session calls
+    def _ready(self, *, needs_box: bool = False, writes: bool = False) -> IMAPSession:
+        """The session, if the call may use it now (else a STATE failure)."""
         if self._notifier is not None and self._notifier.isStarted:
-            raise _Failure("", FourDError(code=ERR_STATE, component="IMAP", message=(
-                "The IMAP notifier is started: call .notifier.stop() before using the transporter")))
-        conn = self._conn
-        if conn is not None and (check or time.monotonic() - self._last_used > self.checkConnectionDelay):
-            try:
-                conn.noop()
-            except (imaplib.IMAP4.error, OSError, ProtocolError) as e:
-                self.log_session(f"IMAP session lost ({_reason(e)}); opening a new one")
-                self._drop()
-                conn = None
-        if conn is None:
-            conn = self._open()
-            self._conn = conn
-            if self._box is not None:
-                try:
-                    conn.select_folder(self._box, self._box_readonly)
-                except imaplib.IMAP4.error as e:
-                    box, self._box = self._box, None
-                    raise _Failure(f"The mailbox {box!r} cannot be selected again: {_reason(e)}")
-        self._last_used = time.monotonic()
-        return conn
-
-    def _run(self, action, *, needs_box: bool = False, writes: bool = False):
-        """Run `action(conn)`. A NO/BAD answer raises _Failure with the server's text; a lost
-        connection is dropped (the next call reopens it) and raises _Failure with a 4D error."""
-        conn = self._session()
-        if needs_box and self._box is None:
-            raise _Failure("", FourDError(code=ERR_STATE, component="IMAP",
-                                          message="No mailbox is selected: call .selectBox() first"))
-        if writes and self._box_readonly:
+            raise _state("The IMAP notifier is started: call .notifier.stop() before using the transporter")
+        session = self.session
+        if needs_box and session.box is None:
+            raise _state("No mailbox is selected: call .selectBox() first")
+        if writes and session.box_readonly:
             # Dovecot answers OK to STORE in an EXAMINEd mailbox and changes nothing: say so instead
-            raise _Failure("", FourDError(code=ERR_STATE, component="IMAP", message=(
-                f"The mailbox {self._box!r} is selected read only (IMAP read only state): it cannot be changed")))
-        return self._call(conn, action)
+            raise _state(f"The mailbox {session.box!r} is selected read only (IMAP read only state): "
+                         "it cannot be changed")
+        return session
 
-    def _call(self, conn: _Client, action):
-        """`action(conn)` with the failures mapped (see _run); no session check (IDLE uses it)."""
-        conn._imap.last_status = None
+    def _status(self, call, *, needs_box: bool = False, writes: bool = False) -> dict:
+        """Functions returning an IMAP status object: `call(session)` gives its statusText."""
         try:
-            return action(conn)
-        except (imaplib.IMAP4.abort, OSError, ProtocolError, ValueError, UnicodeError) as e:
-            self._drop()
-            reason = (f"no answer within {self.connectionTimeOut} s (connectionTimeOut)"
-                      if isinstance(e, (socket.timeout, TimeoutError)) else _reason(e))
-            raise self._network_failure(f"IMAP session with {self.host} lost: {reason}") from None
-        except CapabilityError as e:
-            raise self._network_failure(f"{self.host}: {e}", ERR_SERVER) from None
-        except imaplib.IMAP4.error as e:
-            st = conn._imap.last_status
-            raise _Failure(st[1] if st and st[0] in ("NO", "BAD") else _reason(e)) from None
-        finally:
-            self._last_used = time.monotonic()
+            return {"success": True, "statusText": call(self._ready(needs_box=needs_box, writes=writes))}
+        except SessionFailure as f:
+            return self.failure_to_status(f)
 
-    def _status(self, action, *, needs_box: bool = False, writes: bool = False) -> dict:
-        """Functions returning an IMAP status object."""
-        try:
-            return {"success": True, "statusText": self._run(action, needs_box=needs_box, writes=writes)}
-        except _Failure as f:
-            return self._failure(f)
+    def error_of(self, f: SessionFailure) -> FourDError | None:
+        """The 4D error of a failure; None for a server's refusal (its text is the status)."""
+        code = _CODES.get(f.kind)
+        return None if code is None else FourDError(code=code, message=f.text, component="IMAP")
 
-    def _failure(self, f: _Failure) -> dict:
-        if f.error is not None:
-            return self.failure_status(f.error, with_status=False)
+    def failure_to_status(self, f: SessionFailure) -> dict:
+        error = self.error_of(f)
+        if error is not None:
+            return self.failure_status(error, with_status=False)
         return {"success": False, "statusText": f.text}
 
     def _guard(self, empty, body):
         """Functions without a status: a failure is a 4D error (ON ERR CALL sees it), then `empty`."""
         try:
             return body()
-        except _Failure as f:
-            error = f.error or FourDError(code=ERR_SERVER, component="IMAP",
-                                          message=f"IMAP server {self.host} refused: {f.text}")
+        except SessionFailure as f:
+            error = self.error_of(f) or FourDError(code=ERR_SERVER, component="IMAP",
+                                                   message=f"IMAP server {self.host} refused: {f.text}")
             self.rt.report_error(error)
             return empty
-
-    def _drop(self) -> None:
-        """Forget a broken session without a word to the server (nothing is expunged)."""
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            try:
-                conn.shutdown()
-            except Exception:
-                pass
 
     # ------------------------------------------------------------ release
     def close(self) -> None:
         """Release: CLOSE the mailbox (removes the messages marked deleted, as .delete() says), LOGOUT."""
-        conn, self._conn = getattr(self, "_conn", None), None
+        session = getattr(self, "session", None)
         notifier = getattr(self, "_notifier", None)
         if notifier is not None:
-            notifier.halt(conn)
-        if conn is None:
-            return
-        try:
-            conn.socket().settimeout(min(self.connectionTimeOut, 5))
-            if self._box is not None and not self._box_readonly:
-                conn.close_folder()
-            conn.logout()
-            self.log_session("IMAP session closed")
-        except Exception as e:
-            try:
-                conn.shutdown()
-            except Exception:
-                pass
-            self.log_session(f"IMAP session with {self.host} could not be closed properly ({_reason(e)})")
+            notifier.halt(session)
+        if session is not None:
+            session.close()
 
     # ------------------------------------------------------------ parameters
     @staticmethod
@@ -469,37 +202,14 @@ class IMAPTransporter(Transporter):
                 flags.append(name)
         return flags
 
-    def _range(self, conn: _Client, start, end, fname: str) -> tuple[int, int, int]:
-        """(first, last, count) for a sequence range; numbers <= 0 mean first/last message."""
+    @staticmethod
+    def _range_args(fname: str, start, end) -> tuple[int, int]:
         for what, v in (("startMsg", start), ("endMsg", end)):
             if isinstance(v, bool) or not isinstance(v, (int, float)):
                 raise _param(fname, f"{what} must be a number, not {type_name(v)}")
-        lo, hi = to_longint(start), to_longint(end)
-        if hi <= 0 or hi > conn._imap.exists:
-            conn.noop()            # new messages may have arrived: the server tells with EXISTS
-        count = conn._imap.exists
-        if lo > hi > 0:
-            lo, hi = hi, lo        # an IMAP range n:m is the same set as m:n
-        lo = 1 if lo <= 0 else lo
-        hi = count if hi <= 0 else hi
-        return lo, hi, count       # lo > hi: nothing (e.g. "up to the last" in an empty mailbox)
+        return to_longint(start), to_longint(end)
 
-    # ------------------------------------------------------------ fetching
-    @staticmethod
-    def _fetch(conn: _Client, ids: list[int], items: list[str], by_uid: bool) -> dict:
-        """FETCH in chunks; {uid or sequence number: data} (imapclient parses the answers)."""
-        out: dict = {}
-        conn.use_uid = by_uid
-        try:
-            for i in range(0, len(ids), _FETCH_CHUNK):
-                out.update(conn.fetch(ids[i:i + _FETCH_CHUNK], items))
-            if by_uid:           # keyed by UID, imapclient leaves it out of the data
-                for uid, data in out.items():
-                    data[b"UID"] = uid
-        finally:
-            conn.use_uid = True
-        return out
-
+    # ------------------------------------------------------------ Email objects
     @staticmethod
     def _items(with_body: bool, update_seen: bool) -> list[str]:
         # BODY[...] (not .PEEK) makes the server set \Seen, in the same round trip
@@ -535,14 +245,11 @@ class IMAPTransporter(Transporter):
     # ------------------------------------------------------------ functions: session and mailboxes
     def fn_checkConnection(self, rt):
         """checkConnection(): check the session (NOOP), reopening it if needed (Transporter.md)."""
-        try:
-            self._session(check=True)
-        except _Failure as f:
-            return self._failure(f)
-        return self._status(lambda conn: (conn.noop(), conn.ok_text())[1])
+        return self._status(lambda session: session.check())
 
     def fn_selectBox(self, rt, name=UNDEFINED, state=UNDEFINED):
-        """selectBox(name{; state}) -> {name, mailCount, mailRecent, id, flags, permanentFlags}."""
+        """selectBox(name{; state}) -> {name, mailCount, mailRecent, id, flags, permanentFlags}.
+        Selecting another mailbox CLOSEs the one selected, which expunges it (.delete())."""
         name = self._text_arg("selectBox", "name", name)
         if state is UNDEFINED or state is None:
             state = 0
@@ -550,20 +257,8 @@ class IMAPTransporter(Transporter):
             raise _param("selectBox", "state must be IMAP read write state (0) or IMAP read only state (1)")
         readonly = state == READ_ONLY_STATE
 
-        def action(conn):
-            if self._box is not None and not self._box_readonly and not _same_box(self._box, name):
-                conn.close_folder()      # CLOSE expunges: "by selecting another mailbox" (.delete())
-                self._box = None
-            try:
-                info = conn.select_folder(name, readonly)
-            except imaplib.IMAP4.error:
-                self._box = None         # a failed SELECT leaves no mailbox selected (RFC 3501)
-                raise
-            self._box, self._box_readonly = name, readonly
-            return info
-
         def body():
-            info = self._run(action)
+            info = self._ready().select(name, readonly)
             return {"name": name, "mailCount": float(info.get(b"EXISTS", 0)),
                     "mailRecent": float(info.get(b"RECENT", 0)), "id": str(info.get(b"UIDVALIDITY", "")),
                     "flags": _flag_text(info.get(b"FLAGS", ())),
@@ -575,12 +270,10 @@ class IMAPTransporter(Transporter):
         name = self._text_arg("getBoxInfo", "name", name, optional=True)
 
         def body():
-            box = name if name is not None else self._box
+            box = name if name is not None else self.session.box
             if box is None:
-                raise _Failure("", FourDError(code=ERR_STATE, component="IMAP", message=(
-                    "No mailbox is selected: pass a mailbox name or call .selectBox() first")))
-            st = self._run(lambda conn: conn.folder_status(box, ("MESSAGES", "RECENT", "UIDVALIDITY", "UNSEEN")))
-            return _box_info(box, st)
+                raise _state("No mailbox is selected: pass a mailbox name or call .selectBox() first")
+            return _box_info(box, self._ready().box_status(box))
         return self._guard(None, body)
 
     def fn_getBoxList(self, rt, parameters=UNDEFINED):
@@ -596,95 +289,50 @@ class IMAPTransporter(Transporter):
                 raise _param("getBoxList", f"names must be a collection, not {type_name(names)}")
             wanted = {(n.get("name") if isinstance(n, dict) else n) for n in names}
 
-        def action(conn):
-            folders = conn.list_folders()
-            subs = {n for _, _, n in conn.list_sub_folders()} if subscribed else None
+        def body():
             boxes = []
-            for flags, delim, box in folders:
-                if delim and self._delimiter is None:
-                    self._delimiter = delim.decode("utf-8", "replace") if isinstance(delim, bytes) else delim
-                if (subs is not None and box not in subs) or (wanted is not None and box not in wanted):
-                    continue
-                upper = {f.upper() for f in flags}
-                selectable = not ({b"\\NOSELECT", b"\\NONEXISTENT"} & upper)
+            for box, flags, selectable, status in self._ready().list_boxes(subscribed, wanted, with_info):
                 item = {}
                 if with_props or with_info:
                     item["name"] = box
                 if with_props:
                     item["selectable"] = selectable
-                    item["inferior"] = b"\\NOINFERIORS" not in upper
-                    item["interesting"] = b"\\MARKED" in upper
-                if with_info and selectable:
-                    try:
-                        info = _box_info(box, conn.folder_status(box, ("MESSAGES", "RECENT", "UIDVALIDITY",
-                                                                       "UNSEEN")))
-                        item.update((k, info[k]) for k in ("mailCount", "mailRecent", "mailUnseen", "id"))
-                    except imaplib.IMAP4.error as e:
-                        if isinstance(e, imaplib.IMAP4.abort):
-                            raise
+                    item["inferior"] = b"\\NOINFERIORS" not in flags
+                    item["interesting"] = b"\\MARKED" in flags
+                if status is not None:
+                    info = _box_info(box, status)
+                    item.update((k, info[k]) for k in ("mailCount", "mailRecent", "mailUnseen", "id"))
                 boxes.append(item)
             return boxes
-        return self._guard(None, lambda: self._run(action))
+        return self._guard(None, body)
 
     def fn_getDelimiter(self, rt):
-        """getDelimiter() -> the hierarchy delimiter (LIST "" "")."""
-        def body():
-            if self._delimiter is None:
-                listing = self._run(lambda conn: conn.list_folders("", ""))
-                delim = listing[0][1] if listing else None
-                if isinstance(delim, bytes):
-                    delim = delim.decode("utf-8", "replace")
-                if not delim:
-                    return ""          # a flat server: no hierarchy
-                self._delimiter = delim
-            return self._delimiter
-        return self._guard("", body)
-
-    def _box_command(self, fname: str, name, command) -> dict:
-        name = self._text_arg(fname, "name", name)
-
-        def action(conn):
-            getattr(conn, command)(name)
-            return conn.ok_text()
-        return self._status(action)
+        """getDelimiter() -> the hierarchy delimiter (LIST "" ""); "" on a flat server."""
+        return self._guard("", lambda: self._ready().delimiter())
 
     def fn_createBox(self, rt, name=UNDEFINED):
         """createBox(name): CREATE (the server creates missing parents)."""
-        return self._box_command("createBox", name, "create_folder")
+        name = self._text_arg("createBox", "name", name)
+        return self._status(lambda session: session.create_box(name))
 
     def fn_deleteBox(self, rt, name=UNDEFINED):
         """deleteBox(name): DELETE (INBOX or a missing mailbox is refused by the server)."""
         name = self._text_arg("deleteBox", "name", name)
-
-        def action(conn):
-            if self._box is not None and _same_box(self._box, name):
-                # leave it first: a server may end a session whose selected mailbox disappears
-                if conn.has_capability("UNSELECT"):
-                    conn.unselect_folder()
-                else:
-                    conn.close_folder()
-                self._box = None
-            conn.delete_folder(name)
-            return conn.ok_text()
-        return self._status(action)
+        return self._status(lambda session: session.delete_box(name))
 
     def fn_subscribe(self, rt, name=UNDEFINED):
-        return self._box_command("subscribe", name, "subscribe_folder")
+        name = self._text_arg("subscribe", "name", name)
+        return self._status(lambda session: session.subscribe(name))
 
     def fn_unsubscribe(self, rt, name=UNDEFINED):
-        return self._box_command("unsubscribe", name, "unsubscribe_folder")
+        name = self._text_arg("unsubscribe", "name", name)
+        return self._status(lambda session: session.unsubscribe(name))
 
     def fn_renameBox(self, rt, currentName=UNDEFINED, newName=UNDEFINED):
         """renameBox(currentName; newName): RENAME."""
         old = self._text_arg("renameBox", "currentName", currentName)
         new = self._text_arg("renameBox", "newName", newName)
-
-        def action(conn):
-            conn.rename_folder(old, new)
-            if self._box is not None and _same_box(self._box, old):
-                self._box = new
-            return conn.ok_text()
-        return self._status(action)
+        return self._status(lambda session: session.rename_box(old, new))
 
     # ------------------------------------------------------------ functions: messages
     def fn_searchMails(self, rt, searchCriteria=UNDEFINED):
@@ -695,21 +343,17 @@ class IMAPTransporter(Transporter):
         from . import imap_search
         criteria = self._text_arg("searchMails", "searchCriteria", searchCriteria, optional=True) or ""
         charset, tokens = imap_search.build(criteria)
-
-        def action(conn):
-            args = ([b"CHARSET", charset.encode("ascii")] if charset else []) + tokens
-            return [str(uid) for uid in parse_message_list(conn._raw_command_untagged(b"SEARCH", args, uid=True))]
-        return self._guard([], lambda: self._run(action, needs_box=True))
+        return self._guard([], lambda: [str(uid) for uid in
+                                        self._ready(needs_box=True).search(charset, tokens)])
 
     def fn_numToID(self, rt, startMsg=UNDEFINED, endMsg=UNDEFINED):
         """numToID(startMsg; endMsg) -> unique IDs of that sequence range (<= 0: first/last)."""
-        def action(conn):
-            lo, hi, count = self._range(conn, startMsg, endMsg, "numToID")
-            if count == 0 or lo > count:
-                return []
-            data = self._fetch(conn, list(range(lo, min(hi, count) + 1)), ["UID"], by_uid=False)
+        start, end = self._range_args("numToID", startMsg, endMsg)
+
+        def body():
+            _, _, data = self._ready(needs_box=True).fetch_range(start, end, ["UID"])
             return [str(data[n][b"UID"]) for n in sorted(data)]
-        return self._guard([], lambda: self._run(action, needs_box=True))
+        return self._guard([], body)
 
     def fn_getMail(self, rt, msg=UNDEFINED, options=UNDEFINED):
         """getMail(msgNumber | msgID {; options}) -> Email object; Null (and an error) if missing."""
@@ -718,18 +362,14 @@ class IMAPTransporter(Transporter):
         update_seen = self._flag_option("getMail", opts, "updateSeen", True)
         with_body = self._flag_option("getMail", opts, "withBody", True)
 
-        def action(conn):
-            if key is None or (not by_uid and key > conn._imap.exists):
-                return None
-            data = self._fetch(conn, [key], self._items(with_body, update_seen), by_uid)
-            return data.get(key)
-
         def body():
-            data = self._run(action, needs_box=True)
+            session = self._ready(needs_box=True)
+            data = session.fetch_one(key, self._items(with_body, update_seen), by_uid)
             if data is None:
-                raise _Failure("", FourDError(code=ERR_NOT_FOUND, component="IMAP", message=(
+                self.rt.report_error(FourDError(code=ERR_NOT_FOUND, component="IMAP", message=(
                     f"The message {'with unique ID ' + repr(msg) if by_uid else 'number ' + format(msg, 'g')} "
-                    f"does not exist in the mailbox {self._box!r}")))
+                    f"does not exist in the mailbox {session.box!r}")))
+                return None
             return self._email(data, with_body)
         return self._guard(None, body)
 
@@ -743,23 +383,20 @@ class IMAPTransporter(Transporter):
         update_seen = self._flag_option("getMails", opts, "updateSeen", True)
         with_body = self._flag_option("getMails", opts, "withBody", True)
         items = self._items(with_body, update_seen)
-
-        def action(conn):
-            if ids is not None:
-                wanted = [(i, self._uid_of(i)) for i in ids]
-                data = self._fetch(conn, sorted({u for _, u in wanted if u}), items, by_uid=True)
-                found = [data[u] for _, u in wanted if u in data]
-                missing = [i for i, u in wanted if u not in data]
-                return found, missing
-            lo, hi, count = self._range(conn, first, second, "getMails")
-            numbers = list(range(lo, min(hi, count) + 1)) if count else []
-            data = self._fetch(conn, numbers, items, by_uid=False) if numbers else {}
-            found = [data[n] for n in numbers if n in data]
-            missing = [float(n) for n in range(lo, hi + 1) if n not in data]
-            return found, missing
+        if ids is None:
+            start, end = self._range_args("getMails", first, second)
 
         def body():
-            found, missing = self._run(action, needs_box=True)
+            session = self._ready(needs_box=True)
+            if ids is not None:
+                wanted = [(i, self._uid_of(i)) for i in ids]
+                data = session.fetch(sorted({u for _, u in wanted if u}), items, by_uid=True)
+                found = [data[u] for _, u in wanted if u in data]
+                missing = [i for i, u in wanted if u not in data]
+            else:
+                lo, hi, data = session.fetch_range(start, end, items)
+                found = [data[n] for n in range(lo, hi + 1) if n in data]
+                missing = [float(n) for n in range(lo, hi + 1) if n not in data]
             # Parsed on first use: fetching a thousand messages costs the transfer, not a
             # thousand MIME parses the program may never look at (bench/imap_fetch.py).
             return {"list": [self._lazy_email(d, with_body) for d in found], "notFound": missing}
@@ -774,12 +411,10 @@ class IMAPTransporter(Transporter):
             raise _param("getMIMEAsBlob", f"updateSeen must be a boolean, not {type_name(updateSeen)}")
         section = "BODY[]" if updateSeen else "BODY.PEEK[]"
 
-        def action(conn):
-            if key is None or (not by_uid and key > conn._imap.exists):
-                return b""
-            data = self._fetch(conn, [key], ["UID", section], by_uid).get(key)
+        def body():
+            data = self._ready(needs_box=True).fetch_one(key, ["UID", section], by_uid)
             return bytes(data.get(b"BODY[]") or b"") if data else b""
-        return self._guard(b"", lambda: self._run(action, needs_box=True))
+        return self._guard(b"", body)
 
     def _message_key(self, fname: str, msg) -> tuple[bool, int | None]:
         """(by_uid, key): a number is a sequence number, a text a unique ID (None: cannot exist)."""
@@ -801,16 +436,7 @@ class IMAPTransporter(Transporter):
     def _flag_command(self, fname: str, msgIDs, keywords, add: bool) -> dict:
         ids = self._message_ids(fname, msgIDs)
         flags = self._flags(fname, keywords)
-
-        def action(conn):
-            if not ids:
-                return "No message to process"
-            if add:
-                conn.add_flags(ids, flags, silent=True)
-            else:
-                conn.remove_flags(ids, flags, silent=True)
-            return conn.ok_text()
-        return self._status(action, needs_box=True, writes=True)
+        return self._status(lambda session: session.store_flags(ids, flags, add), needs_box=True, writes=True)
 
     def fn_addFlags(self, rt, msgIDs=UNDEFINED, keywords=UNDEFINED):
         """addFlags(msgIDs; keywords): STORE +FLAGS ($seen... -> \\Seen...; custom keywords as is)."""
@@ -824,31 +450,22 @@ class IMAPTransporter(Transporter):
         """delete(msgIDs | IMAP all): set \\Deleted only (removed by expunge/CLOSE, see the module doc)."""
         return self._flag_command("delete", msgIDs, {"$deleted": True}, True)
 
-    def _transfer(self, fname: str, msgIDs, destinationBox, command: str) -> dict:
+    def _transfer(self, fname: str, msgIDs, destinationBox, move: bool) -> dict:
         ids = self._message_ids(fname, msgIDs)
         box = self._text_arg(fname, "destinationBox", destinationBox)
-
-        def action(conn):
-            if not ids:
-                return "No message to process"
-            getattr(conn, command)(ids, box)
-            return conn.ok_text()
-        return self._status(action, needs_box=True, writes=command == "move")
+        return self._status(lambda session: session.transfer(ids, box, move), needs_box=True, writes=move)
 
     def fn_copy(self, rt, msgIDs=UNDEFINED, destinationBox=UNDEFINED):
         """copy(msgIDs | IMAP all; destinationBox): UID COPY."""
-        return self._transfer("copy", msgIDs, destinationBox, "copy")
+        return self._transfer("copy", msgIDs, destinationBox, False)
 
     def fn_move(self, rt, msgIDs=UNDEFINED, destinationBox=UNDEFINED):
         """move(msgIDs | IMAP all; destinationBox): UID MOVE (RFC 6851; the server must offer MOVE)."""
-        return self._transfer("move", msgIDs, destinationBox, "move")
+        return self._transfer("move", msgIDs, destinationBox, True)
 
     def fn_expunge(self, rt):
         """expunge(): remove the messages flagged \\Deleted from the selected mailbox."""
-        def action(conn):
-            text, _ = conn.expunge()
-            return text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
-        return self._status(action, needs_box=True, writes=True)
+        return self._status(lambda session: session.expunge(), needs_box=True, writes=True)
 
     def fn_append(self, rt, mailObj=UNDEFINED, destinationBox=UNDEFINED, options=UNDEFINED):
         """append(mailObj {; destinationBox {; options}}): APPEND the MIME of the Email object,
@@ -877,14 +494,12 @@ class IMAPTransporter(Transporter):
             rt.report_error(e)
             return self.failure_status(e, with_status=False)
 
-        def action(conn):
-            target = box if box is not None else self._box
+        def call(session):
+            target = box if box is not None else session.box
             if target is None:
-                raise _Failure("", FourDError(code=ERR_STATE, component="IMAP", message=(
-                    "No destination mailbox: pass destinationBox or call .selectBox() first")))
-            conn.append(target, data, flags, when)
-            return conn.ok_text()
-        return self._status(action)
+                raise _state("No destination mailbox: pass destinationBox or call .selectBox() first")
+            return session.append(target, data, flags, when)
+        return self._status(call)
 
 
 # ---------------------------------------------------------------- helpers
@@ -920,11 +535,6 @@ def _flag_text(flags) -> str:
 def _box_info(name: str, st: dict) -> dict:
     return {"name": name, "mailCount": float(st.get(b"MESSAGES", 0)), "mailRecent": float(st.get(b"RECENT", 0)),
             "id": str(st.get(b"UIDVALIDITY", "")), "mailUnseen": float(st.get(b"UNSEEN", 0))}
-
-
-def _same_box(a: str, b: str) -> bool:
-    # INBOX is case-insensitive (RFC 3501 5.1); other names are not
-    return a == b or (a.upper() == "INBOX" and b.upper() == "INBOX")
 
 
 def _parse_iso(v) -> _dt.datetime | None:

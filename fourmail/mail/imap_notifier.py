@@ -26,6 +26,7 @@ import weakref
 
 from ..runtime.errors import FourDError
 from ..runtime.values import ClassInstance
+from .session import SessionFailure
 
 IDLE_RENEW = 25 * 60      # RFC 2177: re-issue IDLE before the server's 29-minute inactivity timeout
 _POLL = 0.2               # how often the watcher looks at the stop request
@@ -70,38 +71,35 @@ class IMAPNotifier(ClassInstance):
     # ------------------------------------------------------------ functions
     def fn_start(self, rt):
         """start(): IDLE in the selected mailbox; needs .selectBox() first."""
-        from .imap import ERR_SERVER, ERR_STATE, _Failure
+        from .imap import ERR_STATE
         t = self._transporter()
         if t is None:
             return self._error_status(ERR_STATE, "This notifier belongs to no IMAP transporter: use "
                                                  "$transporter.notifier", rt)
         if self._started:
             return self._error_status(ERR_STATE, "The notifier is already started", rt)
+        session = t.session
+        if session.box is None:
+            return self._error_status(ERR_STATE, "No mailbox is selected: call .selectBox() before "
+                                                 ".notifier.start()", rt)
         try:
-            conn = t._session()
-            if t._box is None:
-                return self._error_status(ERR_STATE, "No mailbox is selected: call .selectBox() before "
-                                                     ".notifier.start()", rt)
-            if not conn.has_capability("IDLE"):
-                return self._error_status(ERR_SERVER, f"{t.host} does not offer IDLE (RFC 2177)", rt)
-            t._run(lambda c: c.idle())
-        except _Failure as f:
-            return t._failure(f)
-        text = conn._imap.continuation_response
-        text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text or "")
+            text = session.idle()
+        except SessionFailure as f:
+            return t.failure_to_status(f)
         self._stop.clear()
         self._lost = None
-        self._rt, self._count = rt, conn._imap.exists
+        self._rt, self._count = rt, session.message_count
         self._created.clear()
         self._started = True
-        t.log_session(f"IMAP IDLE started in {t._box!r}")
-        self._thread = threading.Thread(target=self._watch, args=(conn,), name="fourmail-imap-idle", daemon=True)
+        session.log_session(f"IMAP IDLE started in {session.box!r}")
+        self._thread = threading.Thread(target=self._watch, args=(session,), name="fourmail-imap-idle",
+                                        daemon=True)
         self._thread.start()
         return {"success": True, "statusText": text or "idling"}
 
     def fn_stop(self, rt):
         """stop(): DONE; the transporter's functions are available again."""
-        from .imap import ERR_NETWORK, ERR_STATE, _Failure
+        from .imap import ERR_NETWORK, ERR_STATE
         t = self._transporter()
         if not self._started:
             if self._lost:
@@ -110,34 +108,29 @@ class IMAPNotifier(ClassInstance):
             return self._error_status(ERR_STATE, "The notifier is not started", rt)
         self._join()
         self._started = False
-        conn = t._conn if t is not None else None
-        if conn is None:
+        if t is None:
             return self._error_status(ERR_NETWORK, "The IMAP session was lost while idle", rt)
         try:
-            text, responses = t._call(conn, lambda c: c.idle_done())   # no NOOP check: still in IDLE
-        except _Failure as f:
-            return t._failure(f)
+            text, responses = t.session.idle_done()
+        except SessionFailure as f:
+            return t.failure_to_status(f)
         self._record(responses)
-        t.log_session("IMAP IDLE stopped")
-        return {"success": True, "statusText": text.decode("utf-8", "replace") if isinstance(text, bytes)
-                else str(text)}
+        t.session.log_session("IMAP IDLE stopped")
+        return {"success": True, "statusText": text}
 
     # ------------------------------------------------------------ the watcher thread
-    def _watch(self, conn) -> None:
+    def _watch(self, session) -> None:
         renew_at = time.monotonic() + IDLE_RENEW
         while not self._stop.is_set():
             try:
-                self._record(conn.idle_check(timeout=_POLL))
+                self._record(session.idle_check(_POLL))
                 if time.monotonic() > renew_at:
-                    self._record(conn.idle_done()[1])
-                    conn.idle()
+                    self._record(session.idle_renew())
                     renew_at = time.monotonic() + IDLE_RENEW
             except Exception as e:      # the session is gone: the notifier stops by itself
                 self._lost = f"IMAP IDLE session lost: {e or type(e).__name__}"
                 self._record([(b"BYE", self._lost.encode())])
-                t = self._transporter()
-                if t is not None:
-                    t._drop()
+                session.drop()
                 self._started = False
                 return
 
@@ -147,14 +140,14 @@ class IMAPNotifier(ClassInstance):
             self._thread.join(10)
             self._thread = None
 
-    def halt(self, conn) -> None:
+    def halt(self, session) -> None:
         """The transporter is released: end the watcher and IDLE (the session is closed right after)."""
         if self._started:
             self._join()
             self._started = False
-            if conn is not None:
+            if session is not None and session.connection is not None:
                 try:
-                    self._record(conn.idle_done()[1])
+                    self._record(session.idle_done(mapped=False)[1])
                 except Exception:
                     pass       # close() then finds the session unusable and just drops it
 

@@ -109,9 +109,14 @@ def check_cafile(path: str) -> None:
 
 
 def resolve(rt, host: str, port: int, protocol: str | None = None) -> Endpoint:
-    """Where to connect for host:port. `protocol` (the transporter's) lets a route pick the
+    """Where to connect for host:port with the run's routes (see resolve_route)."""
+    return resolve_route(getattr(rt, "routes", ()), host, port, protocol)
+
+
+def resolve_route(routes, host: str, port: int, protocol: str | None = None) -> Endpoint:
+    """Where to connect for host:port. `protocol` (the session's) lets a route pick the
     server for a port that does not say which protocol it is (the sandbox's routes do)."""
-    for route in getattr(rt, "routes", ()):
+    for route in routes:
         if route.matches(host, port, protocol):
             tport = route.target_port or port
             return Endpoint(route.target_host, tport, host if route.keep_name else route.target_host, True)
@@ -130,13 +135,18 @@ def _stamp(path: str):
 
 
 def ssl_context(rt):
-    """A verifying client context: system CAs plus the run's extra CA files.
+    """A verifying client context: system CAs plus the run's extra CA files (client_context)."""
+    return client_context(getattr(rt, "cafiles", ()))
+
+
+def client_context(cafiles=()):
+    """A verifying client context: system CAs plus the extra CA files `cafiles`.
 
     Loading the system store takes ~20 ms, as long as an IMAP FETCH of a thousand messages: a
     context is made once per set of CA files (and SSL_CERT_FILE/SSL_CERT_DIR) and shared, since
     nothing changes a context once made. A CA file that changes on disk gets a new one."""
     import ssl
-    files = tuple(str(c) for c in getattr(rt, "cafiles", ()))
+    files = tuple(str(c) for c in cafiles)
     key = (files, tuple(_stamp(f) for f in files), os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
     ctx = _CONTEXTS.get(key)
     if ctx is None:

@@ -1,159 +1,26 @@
-"""4D.POP3Transporter (POP3TransporterClass.md, pop3-new-transporter.md) on top of poplib.
+"""4D.POP3Transporter (POP3TransporterClass.md, pop3-new-transporter.md): the 4D façade of a POP3
+session (pop3_session.py, which speaks the protocol and guards the deletion marks).
 
-POP3 is stateful: one session (opened by the first call) serves every call, message numbers
-belong to that session, and DELE marks are applied by the server only on QUIT. fourmail sends
-QUIT in exactly one place, `close()`, which runs when the transporter is released (`$t:=Null`,
-end of the run). A session that breaks (timeout, dropped connection, garbled answer) is closed
-without QUIT, so its marks are never applied: no mail is deleted by accident.
+This module checks the 4D arguments, turns messages into Email objects and session failures
+into status objects and 4D errors. The session sends QUIT (which applies DELE marks) only when
+the transporter is released (`$t:=Null`, end of the run).
 """
 from __future__ import annotations
 
-import base64
-import hmac
-import poplib
-import socket
-import ssl
-
 from ..runtime.errors import E, FourDError
 from ..runtime.values import UNDEFINED, to_longint, type_name
-from . import network
-from .log import MailLog
+from .pop3_session import POP3Session
+from .session import SessionFailure
 from .transporter import Transporter
 
 POP3_AUTH_MODES = ("APOP", "CRAM-MD5", "LOGIN", "OAUTH2", "PLAIN")
-# "Most secure offered" for POP3: challenge-response first (CRAM-MD5 is HMAC, APOP plain MD5),
-# then the mechanisms that send the password itself; USER/PASS when nothing else is offered.
-POP3_AUTH_PREFERENCE = ("CRAM-MD5", "APOP", "PLAIN", "LOGIN")
-# poplib refuses lines over 2048 bytes; real mail (unwrapped HTML, long headers) has them.
-_MAXLINE = 1 << 20
-_SASL_ROUNDS = 8          # a server that keeps challenging is cut off with "*"
 
 # 4D error codes of the POP3 component (componentSignature "POP3").
 ERR_NETWORK = 1           # no usable answer: connect, TLS, timeout, connection lost
 ERR_SERVER = 2            # refused by the server, or no way to authenticate (mechanism not offered)
 ERR_SESSION = 3           # the call needs the session whose numbers the code holds, and it is gone
-
-
-class _Failure(Exception):
-    """A session step failed: `text` for statusText; `error` set when no server answered."""
-
-    def __init__(self, text: str, error: FourDError | None = None):
-        super().__init__(text)
-        self.text, self.error = text, error
-
-
-def _refusal(e: BaseException) -> str | None:
-    """The server's text if `e` is a plain -ERR answer (the session is still fine), else None.
-    An -ERR with the RFC 3206 [SYS/...] code is a server failure (e.g. Dovecot shutting the
-    session down), not a refusal: the session is over."""
-    if isinstance(e, poplib.error_proto) and e.args and isinstance(e.args[0], bytes) \
-            and e.args[0].startswith(b"-ERR"):
-        text = _answer_text(e.args[0])
-        return None if text.upper().startswith("[SYS/") else text
-    return None
-
-
-def _reason(e: BaseException) -> str:
-    """What went wrong, for a message (poplib carries server lines as bytes)."""
-    if isinstance(e, (socket.timeout, TimeoutError)):
-        return "no answer in time"
-    arg = e.args[0] if len(e.args) == 1 else None
-    if isinstance(arg, bytes):
-        return arg.decode("utf-8", "replace")
-    return str(e) or type(e).__name__
-
-
-def _answer_text(resp: bytes) -> str:
-    """A response line without its +OK/-ERR indicator (that is what `success` says)."""
-    text = resp.decode("utf-8", "replace").strip()
-    for indicator in ("+OK", "-ERR"):
-        if text.upper().startswith(indicator):
-            return text[len(indicator):].strip()
-    return text
-
-
-def _close_socket(conn) -> None:
-    """Close without a word to the server (poplib's close() raises if the socket is already dead)."""
-    if conn is not None:
-        try:
-            conn.close()
-        except OSError:
-            pass
-
-
-class _LoggingMixin:
-    """poplib with the extended log (4DPOP3Log format): every line in and out, secrets redacted,
-    plus the two fixes fourmail needs (long lines; STLS verifying the routed TLS name)."""
-
-    mail_log: MailLog | None = None
-    _quiet = False            # inside a multi-line answer: logged as one block at its end
-
-    def __init__(self, *args, mail_log=None, **kwargs):
-        self.mail_log = mail_log      # before poplib reads the greeting, so it is logged too
-        super().__init__(*args, **kwargs)
-
-    def _putline(self, line):
-        if self.mail_log:
-            self.mail_log.sent(line.decode("utf-8", "replace"))
-        super()._putline(line)
-
-    def _getline(self):
-        line = self.file.readline(_MAXLINE + 1)
-        if len(line) > _MAXLINE:
-            raise poplib.error_proto("line too long")
-        if not line:
-            raise poplib.error_proto("-ERR EOF")
-        octets = len(line)
-        if line[-2:] == b"\r\n":
-            line = line[:-2]
-        elif line[:1] == b"\r":
-            line = line[1:-1]
-        else:
-            line = line[:-1]
-        if self.mail_log and not self._quiet:
-            self.mail_log.received(line.decode("utf-8", "replace"))
-        return line, octets
-
-    def _getlongresp(self):
-        resp = self._getresp()
-        lines, octets = [], 0
-        self._quiet = True
-        try:
-            line, o = self._getline()
-            while line != b".":
-                if line.startswith(b".."):
-                    o -= 1
-                    line = line[1:]
-                octets += o
-                lines.append(line)
-                line, o = self._getline()
-        finally:
-            self._quiet = False
-        if self.mail_log:   # one write for a whole message, not one file open per line
-            self.mail_log.write("\n".join("S < " + ln.decode("utf-8", "replace") for ln in lines) + "\nS < .")
-        return resp, lines, octets
-
-    def starttls(self, context: ssl.SSLContext, tls_name: str):
-        """STLS verifying `tls_name` (poplib's stls() would verify the address connected to)."""
-        resp = self._shortcmd("STLS")
-        self.sock = context.wrap_socket(self.sock, server_hostname=tls_name)
-        self.file = self.sock.makefile("rb")
-        self._tls_established = True
-        return resp
-
-
-class _POP3(_LoggingMixin, poplib.POP3):
-    pass
-
-
-class _POP3_SSL(_LoggingMixin, poplib.POP3_SSL):
-    def __init__(self, host, port, *, tls_name, **kwargs):
-        self.tls_name = tls_name
-        super().__init__(host, port, **kwargs)
-
-    def _create_socket(self, timeout):
-        sock = poplib.POP3._create_socket(self, timeout)
-        return self.context.wrap_socket(sock, server_hostname=self.tls_name)
+_CODES = {SessionFailure.NO_ANSWER: ERR_NETWORK, SessionFailure.UNSUPPORTED: ERR_SERVER,
+          SessionFailure.STATE: ERR_SESSION}
 
 
 class POP3Transporter(Transporter):
@@ -164,225 +31,29 @@ class POP3Transporter(Transporter):
     AUTH_MODES = POP3_AUTH_MODES
 
     def __init__(self, rt, server):
-        self._conn = None
+        self.session: POP3Session | None = None
         super().__init__(rt, server)
-        self._capa: dict = {}
-        self._marked: set[int] = set()      # numbers flagged by delete() in the current session
-        # The code holds message numbers of a session that broke: calls taking a number fail
-        # until a call that starts a fresh numbering (getMailInfoList, getBoxInfo,
-        # checkConnection) opens a new session.
-        self._stale = False
+        self.session = POP3Session(self.host, self.port, **self.session_options())
 
-    # ------------------------------------------------------------ opening a session
-    def _open(self):
-        """Connect, secure (POP3S or STLS), authenticate. Returns (conn, server text); raises _Failure."""
-        ep, implicit = self.begin_session("STLS")
-        conn = None
-        try:
-            context = network.ssl_context(self.rt)
-            if implicit:
-                conn = _POP3_SSL(ep.host, ep.port, tls_name=ep.tls_name, mail_log=self._log,
-                                 timeout=self.connectionTimeOut, context=context)
-            else:
-                conn = _POP3(ep.host, ep.port, mail_log=self._log, timeout=self.connectionTimeOut)
-            capa = self._read_capa(conn)
-            if not implicit:
-                if "STLS" in capa:
-                    conn.starttls(context, ep.tls_name)
-                    self.log_session(f"TLS established ({conn.sock.version()})")
-                    capa = self._read_capa(conn)     # capabilities may change once encrypted
-                elif not self.acceptUnsecureConnection:
-                    raise self._failure(
-                        f"{self.host}:{self.port} does not offer STLS: the connection cannot be encrypted "
-                        "and acceptUnsecureConnection is False")
-                else:
-                    self.log_session("No STLS offered: unencrypted session (acceptUnsecureConnection is True)")
-            text = self._authenticate(conn, capa)
-            self._capa = capa
-            return conn, text
-        except BaseException as e:
-            _close_socket(conn)       # never QUIT here: nothing can be pending yet anyway
-            if isinstance(e, _Failure):
-                raise
-            raise self._open_failure(e, ep) from None
-
-    def _open_failure(self, e: BaseException, ep) -> _Failure:
-        text = _refusal(e)
-        if text is not None:
-            self.log_session(f"Refused by the server: {text}")
-            return _Failure(text)
-        network = self.network_error_text(e, ep)
-        if network is not None:
-            return self._failure(network)
-        if isinstance(e, (poplib.error_proto, ValueError, UnicodeError)):
-            return self._failure(f"POP3 session with {self.host}:{self.port} failed: {_reason(e)}")
-        raise e
-
-    def _failure(self, text: str, code: int = ERR_NETWORK) -> _Failure:
-        self.log_session(text)
-        return _Failure(text, FourDError(code=code, message=text, component="POP3"))
-
-    @staticmethod
-    def _read_capa(conn) -> dict:
-        """CAPA (RFC 2449); a server without it offers nothing optional."""
-        try:
-            _, lines, _ = conn._longcmd("CAPA")
-        except poplib.error_proto as e:
-            if _refusal(e) is not None:
-                return {}
-            raise
-        caps = {}
-        for line in lines:
-            words = line.decode("ascii", "replace").split()
-            if words:
-                caps[words[0].upper()] = [w.upper() for w in words[1:]]
-        return caps
-
-    # ------------------------------------------------------------ authentication
-    def _choose(self, sasl: list[str], apop: bool) -> str | None:
-        return self.choose_auth(sasl + (["APOP"] if apop else []), POP3_AUTH_PREFERENCE, fallback="USER")
-
-    def _authenticate(self, conn, capa: dict) -> str:
-        sasl = capa.get("SASL", [])
-        apop = bool(conn.timestamp.match(conn.welcome))
-        mech = self._choose(sasl, apop)
-        self.log_session(f"Authentication offered: SASL {' '.join(sasl) or '(none)'}"
-                         f"{', APOP' if apop else ''}{', USER' if 'USER' in capa else ''}; selected: {mech}")
-        if mech is None:
-            raise self._failure("A POP3 session needs a user (with a password or accessTokenOAuth2)", ERR_SERVER)
-        user, password = self.user, self._password
-        if mech == "OAUTH2":
-            if not self._token:
-                raise self._failure("authenticationMode OAUTH2 needs accessTokenOAuth2", ERR_SERVER)
-            if "XOAUTH2" not in sasl:
-                raise self._failure(f"{self.host} does not offer OAuth2 authentication (SASL XOAUTH2)", ERR_SERVER)
-            errors = []      # a failed XOAUTH2 explains itself in a JSON challenge (RFC 7628)
-
-            def xoauth2(step, challenge):
-                errors.append(challenge.decode("utf-8", "replace"))
-                return b""
-            try:
-                return self._sasl(conn, "XOAUTH2",
-                                  f"user={user}\x01auth=Bearer {self._token}\x01\x01".encode(), xoauth2)
-            except poplib.error_proto as e:
-                if _refusal(e) is None or not errors:
-                    raise
-                raise _Failure(f"{_refusal(e)} (OAuth2: {errors[-1]})") from None
-        if mech == "APOP":
-            if not apop:
-                raise self._failure(f"{self.host} does not offer APOP (no timestamp in its greeting)", ERR_SERVER)
-            return _answer_text(conn.apop(user, password))
-        if mech == "CRAM-MD5" and mech in sasl:
-            return self._sasl(conn, mech, None, lambda step, challenge: (
-                user + " " + hmac.new(password.encode(), challenge, "md5").hexdigest()).encode())
-        if mech == "PLAIN" and mech in sasl:
-            return self._sasl(conn, mech, None, lambda step, challenge:
-                              f"\0{user}\0{password}".encode() if step == 0 else b"")
-        if mech == "LOGIN" and mech in sasl:
-            return self._sasl(conn, mech, None, lambda step, challenge:
-                              (user, password)[step].encode() if step < 2 else b"")
-        if mech == "USER" or (mech in ("PLAIN", "LOGIN") and not sasl):
-            # No SASL at all: USER/PASS carries the same password the same way PLAIN/LOGIN would.
-            conn.user(user)
-            return _answer_text(conn.pass_(password))
-        raise self._failure(f"{self.host} does not offer AUTH {mech}"
-                            + (f" (offered: {', '.join(sasl)})" if sasl else " (no SASL authentication offered)"),
-                            ERR_SERVER)
-
-    def _sasl(self, conn, mech: str, initial: bytes | None, respond) -> str:
-        """AUTH (RFC 5034): `respond(step, challenge)` answers each "+ base64" challenge. A failed
-        XOAUTH2 first sends its JSON error as a challenge, answered by an empty line, then -ERR."""
-        line = f"AUTH {mech}" + ("" if initial is None else " " + (base64.b64encode(initial).decode() or "="))
-        conn._putcmd(line)
-        log = conn.mail_log
-        if log:
-            log.auth_in_progress = True      # every client line from here on is a secret
-        try:
-            for step in range(_SASL_ROUNDS + 1):
-                resp, _ = conn._getline()
-                if resp.startswith(b"+OK"):
-                    return _answer_text(resp)
-                if not (resp == b"+" or resp.startswith(b"+ ")):
-                    raise poplib.error_proto(resp)
-                if step == _SASL_ROUNDS:
-                    conn._putcmd("*")         # cancel: the server then answers -ERR
-                    continue
-                try:
-                    challenge = base64.b64decode(resp[2:].strip(), validate=True)
-                except ValueError:
-                    conn._putcmd("*")
-                    continue
-                answer = respond(step, challenge)
-                conn._putcmd(base64.b64encode(answer).decode() if answer else "")
-            raise poplib.error_proto(b"-ERR authentication did not end")
-        finally:
-            if log:
-                log.auth_in_progress = False
-
-    # ------------------------------------------------------------ running commands
-    def _session(self, fresh: bool):
-        if self._conn is not None:
-            return self._conn, True
-        if self._stale and not fresh:
-            raise self._failure(
-                f"The POP3 session with {self.host} was lost: its message numbers are no longer valid. "
-                "Call getMailInfoList() or checkConnection() to open a new session", ERR_SESSION)
-        conn, _ = self._open()
-        self._conn, self._stale, self._marked = conn, False, set()
-        return conn, False
-
-    def _run(self, action, fresh: bool = False):
-        """Run `action(conn)` in the session. A -ERR answer is the action's business; anything
-        else that goes wrong loses the session (closed without QUIT) and raises _Failure.
-        `fresh`: the call does not use message numbers, so it may open a new session, and may
-        transparently replace an idle session the server dropped if no deletion was pending."""
-        for attempt in (1, 2):
-            conn, reused = self._session(fresh)
-            try:
-                return action(conn)
-            except (OSError, EOFError, ValueError, UnicodeError, poplib.error_proto) as e:
-                # Anything but a plain -ERR: network error, EOF, timeout, garbled answer.
-                if _refusal(e) is not None:      # a plain -ERR: the session itself is fine
-                    raise _Failure(_refusal(e)) from None
-                reason = (f"no answer within {self.connectionTimeOut} s (connectionTimeOut)"
-                          if isinstance(e, (socket.timeout, TimeoutError)) else _reason(e))
-            pending = len(self._marked)
-            self._drop()
-            if fresh and reused and attempt == 1 and not pending:
-                self.log_session(f"POP3 session lost while idle ({reason}); opening a new one")
-                continue
-            text = f"POP3 session with {self.host} lost: {reason}"
-            if pending:
-                text += f"; {pending} message(s) marked for deletion stay on the server"
-            raise self._failure(text)
-        raise AssertionError("unreachable")
-
-    def _drop(self) -> None:
-        """Forget a broken session: close the socket, never QUIT (marks must not be applied)."""
-        conn, self._conn = self._conn, None
-        self._marked = set()
-        self._stale = True
-        _close_socket(conn)
-
-    @staticmethod
-    def _ask(conn, fn, *args):
-        """(True, answer) or (False, server text) for a command that may be refused with -ERR."""
-        try:
-            return True, fn(*args)
-        except poplib.error_proto as e:
-            text = _refusal(e)
-            if text is None:
-                raise
-            return False, text
+    # ------------------------------------------------------------ failures
+    def error_of(self, f: SessionFailure) -> FourDError | None:
+        """The 4D error of a failure; None for a server's refusal (its text is the status)."""
+        code = _CODES.get(f.kind)
+        if code is None:
+            return None
+        text = f.text
+        if f.kind == SessionFailure.STATE:
+            text += ". Call getMailInfoList() or checkConnection() to open a new session"
+        return FourDError(code=code, message=text, component="POP3")
 
     def _guard(self, empty, body):
         """Functions without a status: a failure is a 4D error (ON ERR CALL sees it), then `empty`."""
         try:
             return body()
-        except _Failure as f:
+        except SessionFailure as f:
             failure = f
-        error = failure.error or FourDError(code=ERR_SERVER, component="POP3",
-                                            message=f"POP3 server {self.host} refused: {failure.text}")
+        error = self.error_of(failure) or FourDError(code=ERR_SERVER, component="POP3",
+                                                     message=f"POP3 server {self.host} refused: {failure.text}")
         self.rt.report_error(error)       # outside the except: the error carries no Python context
         return empty
 
@@ -396,92 +67,58 @@ class POP3Transporter(Transporter):
     # ------------------------------------------------------------ release
     def close(self) -> None:
         """Release: QUIT, which makes the server apply the deletion marks (RFC 1939 UPDATE state)."""
-        conn, self._conn = getattr(self, "_conn", None), None
-        if conn is None:
+        session = getattr(self, "session", None)
+        if session is None:
             return
-        pending = len(self._marked)
-        self._marked = set()
         try:
-            resp = conn.quit()
-            self.log_session(f"POP3 session closed (QUIT): {pending} message(s) deleted — {_answer_text(resp)}")
-        except (OSError, EOFError, poplib.error_proto) as e:
-            _close_socket(conn)
-            text = (f"POP3 session with {self.host} could not be closed properly ({_reason(e)})"
-                    + (f": {pending} message(s) marked for deletion stay on the server" if pending else ""))
-            self.log_session(text)
-            if pending:
-                try:   # released from __del__ or at the end of the run: the stack can only record it
-                    self.rt.record_error(FourDError(code=ERR_NETWORK, message=text, component="POP3"))
-                except Exception:
-                    pass
+            session.close()
+        except SessionFailure as f:
+            try:   # released from __del__ or at the end of the run: the stack can only record it
+                self.rt.record_error(self.error_of(f))
+            except Exception:
+                pass
 
     # ------------------------------------------------------------ functions
     def fn_checkConnection(self, rt):
         """checkConnection(): check the session (NOOP), or open a new one (Transporter.md)."""
+        text, lost = self.session.probe()
+        if text is not None:
+            return {"success": True, "statusText": text}
+        if lost is not None:
+            rt.record_error(self.error_of(lost))
         try:
-            if self._conn is not None:
-                try:
-                    return {"success": True, "statusText": _answer_text(self._conn.noop()) or "OK"}
-                except (OSError, EOFError, poplib.error_proto) as e:
-                    pending = len(self._marked)
-                    self._drop()
-                    self.log_session(f"POP3 session lost ({_reason(e)}); opening a new one")
-                    if pending:
-                        rt.record_error(FourDError(code=ERR_NETWORK, component="POP3", message=(
-                            f"POP3 session with {self.host} lost: {pending} message(s) marked for deletion "
-                            "stay on the server")))
-            conn, text = self._open()
-            self._conn, self._stale, self._marked = conn, False, set()
-            return {"success": True, "statusText": text or "OK"}
-        except _Failure as f:
-            if f.error is not None:
-                return self.failure_status(f.error, with_status=False)
+            return {"success": True, "statusText": self.session.reopen()}
+        except SessionFailure as f:
+            error = self.error_of(f)
+            if error is not None:
+                return self.failure_status(error, with_status=False)
             return {"success": False, "statusText": f.text}
 
     def fn_getBoxInfo(self, rt):
         """getBoxInfo() -> {mailCount, size} (STAT; messages marked for deletion are not counted)."""
         def body():
-            count, size = self._run(lambda conn: conn.stat(), fresh=True)
+            count, size = self.session.stat()
             return {"mailCount": float(count), "size": float(size)}
         return self._guard(None, body)
 
     def fn_getMailInfoList(self, rt):
         """getMailInfoList() -> [{size, number, id}] (LIST + UIDL)."""
-        def action(conn):
-            _, lines, _ = conn.list()
-            ids = {}
-            if "UIDL" in self._capa or not self._capa:
-                ok, answer = self._ask(conn, conn.uidl)
-                for line in answer[1] if ok else []:
-                    num, _, uid = line.decode("utf-8", "replace").partition(" ")
-                    ids[int(num)] = uid.strip()
-            infos = []
-            for line in lines:
-                num, size = line.split()[:2]
-                infos.append({"size": float(int(size)), "number": float(int(num)), "id": ids.get(int(num), "")})
-            return infos
-        return self._guard(None, lambda: self._run(action, fresh=True))
+        return self._guard(None, lambda: [{"size": float(size), "number": float(num), "id": uid}
+                                          for num, size, uid in self.session.mail_list()])
 
     def fn_getMailInfo(self, rt, msgNumber=UNDEFINED):
         """getMailInfo(n) -> {size, id}; Null if n does not exist or is marked for deletion."""
         n = self._number("getMailInfo", msgNumber)
 
-        def action(conn):
-            ok, answer = self._ask(conn, conn.list, n)
-            if not ok:
-                return None
-            size = int(answer.split()[2])
-            uid = ""
-            if "UIDL" in self._capa or not self._capa:
-                ok, answer = self._ask(conn, conn.uidl, n)
-                uid = answer.decode("utf-8", "replace").split()[2] if ok else ""
-            return {"size": float(size), "id": uid}
-        return None if n < 1 else self._guard(None, lambda: self._run(action))
+        def body():
+            info = self.session.mail_info(n)
+            return None if info is None else {"size": float(info[0]), "id": info[1]}
+        return None if n < 1 else self._guard(None, body)
 
     def fn_getMIMEAsBlob(self, rt, msgNumber=UNDEFINED):
         """getMIMEAsBlob(n) -> the message as the server stores it; empty if missing or marked."""
         n = self._number("getMIMEAsBlob", msgNumber)
-        return b"" if n < 1 else self._guard(b"", lambda: self._run(lambda conn: self._retrieve(conn, n)) or b"")
+        return b"" if n < 1 else self._guard(b"", lambda: self.session.retrieve(n) or b"")
 
     def fn_getMail(self, rt, msgNumber=UNDEFINED, headerOnly=UNDEFINED):
         """getMail(n{; headerOnly}) -> Email object; Null if missing or marked for deletion."""
@@ -493,7 +130,7 @@ class POP3Transporter(Transporter):
                              detail=f"headerOnly must be a boolean, not {type_name(headerOnly)}")
         if n < 1:
             return None
-        data = self._guard(None, lambda: self._run(lambda conn: self._retrieve(conn, n, headerOnly)))
+        data = self._guard(None, lambda: self.session.retrieve(n, headerOnly))
         if not data:
             return None
         from .mime import mime_to_email
@@ -503,43 +140,18 @@ class POP3Transporter(Transporter):
                 mail.pop(key, None)
         return mail
 
-    def _retrieve(self, conn, n: int, header_only: bool = False) -> bytes | None:
-        """RETR (or TOP n 0 for the header only, when offered) as CRLF bytes; None on -ERR."""
-        if header_only and "TOP" in self._capa:
-            ok, answer = self._ask(conn, conn.top, n, 0)
-        else:
-            ok, answer = self._ask(conn, conn.retr, n)
-        if not ok:
-            return None
-        lines = answer[1]
-        if header_only:
-            lines = lines[:lines.index(b"")] if b"" in lines else lines
-            return b"\r\n".join(lines) + b"\r\n\r\n"
-        return b"\r\n".join(lines) + b"\r\n"
-
     def fn_delete(self, rt, msgNumber=UNDEFINED):
         """delete(n): DELE marks n; the server deletes it only at QUIT, i.e. when the transporter
         is released. A number that does not exist marks nothing (as getMail returns Null for it)."""
         n = self._number("delete", msgNumber)
-        if n < 1 or (self._conn is not None and n in self._marked):
+        if n < 1 or self.session.is_marked(n):
             return None
-
-        def action(conn):
-            ok, _ = self._ask(conn, conn.dele, n)
-            if ok:
-                self._marked.add(n)
-        self._guard(None, lambda: self._run(action))
+        self._guard(None, lambda: self.session.delete(n))
         return None
 
     def fn_undeleteAll(self, rt):
         """undeleteAll(): RSET removes every deletion mark of the session."""
-        if self._conn is None:
-            return None        # no session: nothing is marked
-
-        def action(conn):
-            conn.rset()
-            self._marked = set()
-        self._guard(None, lambda: self._run(action))
+        self._guard(None, lambda: self.session.undelete_all())
         return None
 
 

@@ -1,5 +1,5 @@
-"""What SMTP, IMAP and POP3 transporters share (Transporter.md): the server object, read-only
-properties, authentication mode choice, TLS policy, status objects, logs, release.
+"""What the SMTP, IMAP and POP3 transporters share (Transporter.md): the server object, read-only
+properties, the settings of their protocol session (session.py), status objects, release.
 """
 from __future__ import annotations
 
@@ -9,10 +9,6 @@ from typing import Any
 from ..runtime.errors import E, FourDError
 from ..runtime.values import LONGINT_MAX, LONGINT_MIN, UNDEFINED, ClassInstance, type_name
 from .log import MailLog, resolve_log_path
-
-# Most secure first: the default when `authenticationMode` is not given (Transporter.md).
-AUTH_PREFERENCE = ("CRAM-MD5", "PLAIN", "LOGIN")
-
 
 def _bad(component: str, detail: str) -> FourDError:
     return FourDError(E.BAD_PARAMETER, name="server", detail=detail, component=component)
@@ -114,53 +110,14 @@ class Transporter(ClassInstance):
     def implicit_tls(self) -> bool:
         return self.port in self.IMPLICIT_TLS_PORTS
 
-    def choose_auth(self, offered: list[str], preference: tuple = AUTH_PREFERENCE,
-                    fallback: str | None = None) -> str | None:
-        """The mechanism to use: the one asked for, else OAUTH2 with a token, else the most
-        secure the server offers (in `preference` order), else `fallback` (by default LOGIN,
-        or what the server offers). None: nothing to authenticate with."""
-        offered = [m.upper() for m in offered]
-        if self.authenticationMode:
-            return self.authenticationMode
-        if self._token:
-            return "OAUTH2"
-        if not self.user:
-            return None
-        for mech in preference:
-            if mech in offered:
-                return mech
-        if fallback is not None:
-            return fallback
-        return "LOGIN" if not offered else offered[0]
-
-    def network_error_text(self, e: BaseException, ep) -> str | None:
-        """What to say when connecting failed below the mail protocol (TLS, timeout, socket);
-        None when `e` is not such a failure."""
-        import socket
-        import ssl
-        if isinstance(e, ssl.SSLCertVerificationError):
-            return f"TLS certificate of {ep.tls_name} rejected: {e.verify_message}"
-        if isinstance(e, ssl.SSLError):
-            return f"TLS failure with {self.host}:{self.port}: {e.reason or e}"
-        if isinstance(e, (socket.timeout, TimeoutError)):
-            return f"No answer from {self.host}:{self.port} within {self.connectionTimeOut} s (connectionTimeOut)"
-        if isinstance(e, OSError):
-            return f"Cannot connect to {self.host}:{self.port}: {e.strerror or e}"
-        return None
-
-    def begin_session(self, upgrade: str):
-        """Where this session connects (mail/network.py) and whether TLS is implicit; logged."""
-        from . import network
-        ep = network.resolve(self.rt, self.host, self.port, self.PROTOCOL)
-        implicit = self.implicit_tls()
-        self.log_session(f"{self.PROTOCOL} connection to {self.host}:{self.port}"
-                         + (f" (via {ep.host}:{ep.port})" if ep.routed else "")
-                         + f", TLS: {'implicit' if implicit else upgrade + ' if offered'}")
-        return ep, implicit
-
-    def log_session(self, text: str) -> None:
-        if self._log:
-            self._log.session(text)
+    def session_options(self) -> dict:
+        """The settings a protocol session (session.py) takes, as plain Python values; the run's
+        routes and CA files are read at each connection (the REPL and the sandbox change them)."""
+        return {"implicit_tls": self.implicit_tls(), "accept_unsecure": self.acceptUnsecureConnection,
+                "user": self.user, "password": self._password, "token": self._token,
+                "auth_mode": self.authenticationMode, "timeout": self.connectionTimeOut,
+                "routes": _RunSetting(self.rt, "routes"), "cafiles": _RunSetting(self.rt, "cafiles"),
+                "log": self._log, "names": SETTING_NAMES}
 
     def failure_status(self, error: FourDError, with_status: bool) -> dict:
         """A status for a failure with no server answer: the error goes in `errors`."""
@@ -182,6 +139,22 @@ class Transporter(ClassInstance):
             self.close()
         except Exception:
             pass
+
+
+# The session settings as 4D names them, for the sessions' messages.
+SETTING_NAMES = {"timeout": "connectionTimeOut", "send_timeout": "sendTimeOut",
+                 "accept_unsecure": "acceptUnsecureConnection", "token": "accessTokenOAuth2",
+                 "auth_mode": "authenticationMode"}
+
+
+class _RunSetting:
+    """A list of the run (rt.routes, rt.cafiles), read when iterated."""
+
+    def __init__(self, rt, name: str):
+        self._rt, self._name = rt, name
+
+    def __iter__(self):
+        return iter(getattr(self._rt, self._name, ()))
 
 
 _open: "weakref.WeakSet[Transporter]" = weakref.WeakSet()
