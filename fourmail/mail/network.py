@@ -108,11 +108,6 @@ def check_cafile(path: str) -> None:
         raise ValueError(f"CA file {path}: {e.strerror or e}") from None
 
 
-def resolve(rt, host: str, port: int, protocol: str | None = None) -> Endpoint:
-    """Where to connect for host:port with the run's routes (see resolve_route)."""
-    return resolve_route(getattr(rt, "routes", ()), host, port, protocol)
-
-
 def resolve_route(routes, host: str, port: int, protocol: str | None = None) -> Endpoint:
     """Where to connect for host:port. `protocol` (the session's) lets a route pick the
     server for a port that does not say which protocol it is (the sandbox's routes do)."""

@@ -2,7 +2,7 @@
 
 The port says which listener: 465 SMTPS, 587 and 25 SMTP+STARTTLS, 993 IMAPS, 143
 IMAP+STARTTLS, 995 POP3S, 110 POP3+STLS. Any other port goes to the STARTTLS listener of the
-protocol the transporter speaks (it passes it to `network.resolve`), which is what a transporter
+protocol the transporter speaks (it passes it to `network.resolve_route`), which is what a transporter
 does on a non-standard port. The TLS name is kept (`keep_name`): the script's
 "smtp.gmail.com" is verified against the sandbox certificate for smtp.gmail.com, signed by the
 sandbox CA that `cafiles` adds.
