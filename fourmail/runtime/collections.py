@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import re
 
-from .compare import compare, same_value
+from .collation import FOURD_COLLATION
+from .compare import compare, same_value, wildcard_match
+from .conversions import store_value, to_text
+from .datetext import parse_date
 from .errors import E, FourDError
 from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time, copy_value, to_longint, type_name
 from .values import check_count, is_object as _is_obj
@@ -26,13 +29,10 @@ CK_COUNT_VALUES = 32
 
 
 def _stored(v):
-    from ..commands.objects import store_value
     return None if v is UNDEFINED else store_value(v)
 
 
-def _key(s: str) -> str:
-    from ..commands.text import text_key
-    return text_key(s)
+_key = FOURD_COLLATION.key     # sort_key and queries are called without the process: 4D's collation
 
 
 def _is_num(v) -> bool:
@@ -228,7 +228,6 @@ def _flat(rt, c, args):
 
 
 def _join(rt, c, args):
-    from ..commands.text import to_text
     sep = _text("join", args[0])
     skip = len(args) > 1 and bool(_int("join", args[1]) & CK_IGNORE_NULL_OR_EMPTY)
     parts = []
@@ -682,7 +681,6 @@ def _candidates(element, path: list[str]) -> list:
 
 def _as_date(v):
     if type(v) is str and _ISO_DATE.match(v):
-        from ..commands.dates import parse_date
         return parse_date(v)
     return v
 
@@ -718,7 +716,6 @@ def _query_order(v, q, op: str) -> bool:
 def _contains_word(v, word) -> bool:
     if type(v) is not str or type(word) is not str:
         return False
-    from .compare import wildcard_match
     w = _key(word)
     return any(wildcard_match(x, w) if "@" in w else x == w for x in re.findall(r"\w+", _key(v)))
 

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import re
 
+from .collation import FOURD_COLLATION
 from .errors import E, FourDError
 from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time, type_name
 
 EPSILON = 1e-6
 
 
-def _key(s: str) -> str:
-    from ..commands.text import text_key
-    return text_key(s)
+# The operators compiled code calls take no process: they compare with 4D's collation, the
+# one every process has (Runtime.collation). Bound once: `=` on texts is a hot path.
+_key = FOURD_COLLATION.key
 
 
 def _incompatible(a, op, b):
