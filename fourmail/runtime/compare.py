@@ -47,6 +47,7 @@ def _is_ref(v) -> bool:
     return t is dict or t is list or t is LazyObject or isinstance(v, ClassInstance)
 
 
+_WORDS = re.compile(r"\w+")
 _pattern_cache: dict[str, re.Pattern | None] = {}
 
 
@@ -61,6 +62,15 @@ def wildcard_match(text: str, pattern: str) -> bool:
             _pattern_cache.clear()
         _pattern_cache[pattern] = rx
     return rx.fullmatch(_key(text)) is not None
+
+
+def keyword_match(text: str, word: str) -> bool:
+    """`%`: is `word` one of the words of `text` (dt_string.md "Keywords"); `@` allowed at the end."""
+    if len(word.split()) != 1:
+        return False
+    words = _WORDS.findall(_key(text))
+    w = _key(word)
+    return any(wildcard_match(x, w) if "@" in w else x == w for x in words)
 
 
 def text_equal(a: str, b: str, wildcard: bool = True) -> bool:

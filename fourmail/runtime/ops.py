@@ -6,10 +6,7 @@ dt_object.md). Fast paths come first: plain reals and texts are the common case.
 """
 from __future__ import annotations
 
-import re
-
-from .compare import equal, greater, greater_equal, less, less_equal, wildcard_match  # noqa: F401
-from .collation import text_key
+from .compare import equal, greater, greater_equal, keyword_match, less, less_equal, wildcard_match  # noqa: F401
 from .conversions import assign_undefined, store_value
 from .errors import E, FourDError
 from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time, is_number, to_longint, truthy, type_name
@@ -20,7 +17,6 @@ _str = str
 _bool = bool
 _inf = float("inf")
 _nan = float("nan")
-_WORDS = re.compile(r"\w+")
 
 
 def _incompatible(left, op, right):
@@ -139,15 +135,6 @@ def negate(a):
     if type(a) is Time:
         return Time(-a.seconds)
     raise FourDError(E.INCOMPATIBLE_TYPES, left="", op="-", right=type_name(a))
-
-
-def keyword_match(text: str, word: str) -> bool:
-    """`%`: is `word` one of the words of `text` (dt_string.md "Keywords"); `@` allowed at the end."""
-    if len(word.split()) != 1:
-        return False
-    words = _WORDS.findall(text_key(text))
-    w = text_key(word)
-    return any(wildcard_match(x, w) if "@" in w else x == w for x in words)
 
 
 # ---------------------------------------------------------------- comparison
