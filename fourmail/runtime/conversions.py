@@ -7,7 +7,6 @@ import math
 
 from .datetext import date_to_text, time_to_text
 from .errors import E, FourDError
-from .jsontext import stringify
 from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time, type_name
 
 # ---------------------------------------------------------------- object properties and collection elements
@@ -91,5 +90,6 @@ def to_text(value) -> str:
     if t is Time:
         return time_to_text(value)
     if t is dict or t is list or t is LazyObject or isinstance(value, ClassInstance):
+        from .jsontext import stringify      # here: a run that never writes JSON does not import json
         return stringify(value)
     raise FourDError(E.BAD_PARAMETER, name="String", detail=f"cannot convert a {type_name(value)} to text")
