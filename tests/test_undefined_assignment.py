@@ -30,8 +30,8 @@ def _source(assign: str) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("assign", ["$o.{p}:=$o.nothing", 'OB SET($o;"{p}";$o.nothing)'],
-                         ids=["assignment", "OB SET"])
+@pytest.mark.parametrize("assign", ["$o.{p}:=$o.nothing", '$o["{p}"]:=$o.nothing', 'OB SET($o;"{p}";$o.nothing)'],
+                         ids=["assignment", "bracket assignment", "OB SET"])
 def test_undefined_clears_an_existing_property_by_its_type(run, assign):
     r = run(_source(assign))
     assert r.error is None, r.error and r.error.describe()
