@@ -17,7 +17,6 @@ from ..runtime.collation import FOURD_COLLATION, fold_char
 from ..runtime.conversions import number_to_text, to_text
 from ..runtime.datetext import date_to_text, time_to_text
 from ..runtime.errors import E, FourDError
-from ..runtime.jsontext import js_number
 from ..runtime.values import UNDEFINED, Date, Time, to_longint, type_name
 
 # ---------------------------------------------------------------- the `*` argument
@@ -70,9 +69,10 @@ def _fold_ascii_case(c: str) -> str:
 def _folder(options: int | None, star: bool, collation=FOURD_COLLATION):
     """Per-character fold function for a comparison mode.
 
-    Default (no option): the collation's (4D's: case- and diacritic-insensitive, linguistic). `*` or sk char codes (1):
-    character codes (with sk case insensitive: only a-z/A-Z fold). Otherwise the sk options of
-    compare-strings.md: 2 case insensitive, 4 diacritic insensitive, 0 strict.
+    Default (no option): the collation's (4D's: case- and diacritic-insensitive, linguistic).
+    `*` or sk char codes (1): character codes (with sk case insensitive: only a-z/A-Z fold).
+    Otherwise the sk options of compare-strings.md: 2 case insensitive, 4 diacritic insensitive,
+    0 strict.
     """
     if star:
         return None
@@ -141,6 +141,7 @@ def _js_radix(x: float, base: int) -> str:
     if math.isnan(x) or math.isinf(x):
         return "NaN"
     if base == 10:
+        from ..runtime.jsontext import js_number     # here: loading the text commands does not import json
         return js_number(float(x))
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     neg = x < 0
