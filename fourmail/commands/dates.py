@@ -63,6 +63,9 @@ def tickcount(rt):
     return _long(int(_time.monotonic() * 60))
 
 
+# ---------------------------------------------------------------- Date and Time
+
+
 def date(rt, expression):
     """Date ( expression ) (date.md)."""
     t = type(expression)
@@ -73,7 +76,6 @@ def date(rt, expression):
     if expression is UNDEFINED or expression is None:
         return Date()
     raise FourDError(E.BAD_PARAMETER, name="Date", detail=f"cannot convert a {type_name(expression)} to a date")
-
 
 
 def time(rt, value):

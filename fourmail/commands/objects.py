@@ -209,7 +209,6 @@ def ob_remove(rt, o, prop):
 # ---------------------------------------------------------------- JSON
 
 
-
 def json_stringify(rt, value, *star):
     """JSON Stringify ( value {; *} ): `*` pretty-prints with tabs (json-stringify.md)."""
     return stringify(value, bool(star))

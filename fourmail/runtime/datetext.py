@@ -11,6 +11,7 @@ import re
 import time as _time
 
 from .values import Date, Time, to_longint
+
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December"]
 _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -20,6 +21,7 @@ SYSTEM_DATE_SHORT, SYSTEM_DATE_ABBREVIATED, SYSTEM_DATE_LONG = 1, 2, 3
 INTERNAL_DATE_SHORT_SPECIAL, INTERNAL_DATE_LONG, INTERNAL_DATE_ABBREVIATED, INTERNAL_DATE_SHORT = 4, 5, 6, 7
 ISO_DATE, ISO_DATE_GMT, DATE_RFC_1123 = 8, 9, 10
 BLANK_IF_NULL = 100
+
 
 def _local_to_utc(d: Date, seconds: int) -> _dt.datetime:
     local = _dt.datetime(d.year, d.month, d.day) + _dt.timedelta(seconds=seconds)
@@ -195,7 +197,7 @@ def time_to_text(t: Time, fmt=None) -> str:
     return f"{sign}{h:02d}:{m:02d}:{s:02d}"
 
 
-# ---------------------------------------------------------------- Date and Time
+# ---------------------------------------------------------------- text to date and time
 
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.\d+)?)?"
                   r"\s*(Z|[+-]\d{2}:?\d{2})?)?\s*$")

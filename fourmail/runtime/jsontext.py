@@ -12,6 +12,7 @@ from decimal import Decimal
 from .errors import E, FourDError
 from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time
 
+
 def js_number(x: float) -> str:
     """A number as JSON/JavaScript writes it: 120, 0.5, 1e+21 (shortest round-trip digits)."""
     if x != x or x in (math.inf, -math.inf):
