@@ -3,11 +3,12 @@ import types
 
 import pytest
 
+from fourmail.runtime.collation import FOURD_COLLATION
 from fourmail.runtime.collections import COLLECTION_FUNCTIONS, call_collection_function
 from fourmail.runtime.errors import FourDError
 from fourmail.runtime.values import UNDEFINED, Date
 
-rt = types.SimpleNamespace(project_dir=None)
+rt = types.SimpleNamespace(project_dir=None, collation=FOURD_COLLATION)
 
 
 def call(c, name, *args):

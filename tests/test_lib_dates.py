@@ -1,4 +1,4 @@
-"""commands/dates.py: date/time commands and the text forms of dates and times."""
+"""commands/dates.py: date/time commands; runtime/datetext.py: the text forms of dates and times."""
 import datetime as dt
 import re
 import time
@@ -7,6 +7,7 @@ import types
 import pytest
 
 from fourmail.commands import dates as D
+from fourmail.runtime import datetext
 from fourmail.runtime.errors import FourDError
 from fourmail.runtime.values import UNDEFINED, Date, Time
 
@@ -39,26 +40,26 @@ def paris(monkeypatch):
     ("yyyy-MM-dd", "2023-11-27"),
 ])
 def test_date_to_text(fmt, expected):
-    assert D.date_to_text(Date(2023, 11, 27), fmt) == expected
+    assert datetext.date_to_text(Date(2023, 11, 27), fmt) == expected
 
 
 def test_internal_date_short_special_keeps_four_digits_outside_the_century_window():
-    assert D.date_to_text(Date(1896, 12, 29), 4) == "12/29/1896"
+    assert datetext.date_to_text(Date(1896, 12, 29), 4) == "12/29/1896"
 
 
 def test_null_date_text():
-    assert D.date_to_text(Date()) == "00/00/00"
-    assert D.date_to_text(Date(), 101) == ""                    # Blank if null date
+    assert datetext.date_to_text(Date()) == "00/00/00"
+    assert datetext.date_to_text(Date(), 101) == ""                    # Blank if null date
 
 
 def test_iso_date_with_added_time():
-    assert D.date_to_text(Date(2010, 9, 13), 8, Time(18 * 3600 + 11 * 60 + 53)) == "2010-09-13T18:11:53"
+    assert datetext.date_to_text(Date(2010, 9, 13), 8, Time(18 * 3600 + 11 * 60 + 53)) == "2010-09-13T18:11:53"
 
 
 def test_gmt_formats_use_the_local_time_zone(paris):
     # string.md: !2023-11-27! in ISO Date GMT gives "2023-11-26T23:00:00Z" in French timezone
-    assert D.date_to_text(Date(2023, 11, 27), 9) == "2023-11-26T23:00:00Z"
-    assert D.date_to_text(Date(2010, 9, 9), 10) == "Wed, 08 Sep 2010 22:00:00 GMT"
+    assert datetext.date_to_text(Date(2023, 11, 27), 9) == "2023-11-26T23:00:00Z"
+    assert datetext.date_to_text(Date(2010, 9, 9), 10) == "Wed, 08 Sep 2010 22:00:00 GMT"
 
 
 @pytest.mark.parametrize("fmt,expected", [
@@ -67,12 +68,12 @@ def test_gmt_formats_use_the_local_time_zone(paris):
     ("hh:mm aa", "05:30 PM"), ("HH'h'mm", "17h30"),
 ])
 def test_time_to_text(fmt, expected):
-    assert D.time_to_text(Time(17 * 3600 + 30 * 60 + 45), fmt) == expected
+    assert datetext.time_to_text(Time(17 * 3600 + 30 * 60 + 45), fmt) == expected
 
 
 def test_time_to_text_blank_if_null():
-    assert D.time_to_text(Time(0), 101) == ""
-    assert D.time_to_text(Time(3723), 4) == "1 hour 2 minutes"
+    assert datetext.time_to_text(Time(0), 101) == ""
+    assert datetext.time_to_text(Time(3723), 4) == "1 hour 2 minutes"
 
 
 # ---------------------------------------------------------------- current date and time

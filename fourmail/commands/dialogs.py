@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..runtime.conversions import to_text
 from ..runtime.errors import E, FourDError
 from ..runtime.values import UNDEFINED
 from ..secret_names import MASK, is_secret_prompt
-from .text import to_text
 
 _YES = {"", "y", "yes", "ok", "1", "true", "o", "oui"}
 

@@ -2,59 +2,33 @@
 
 Storage rules (new-object.md, ob-set.md, ob-get.md): numbers are stored as reals, times as a
 number of seconds (Real); dates keep the Date type (the "date type" setting, default for
-projects). JSON Stringify writes dates as "YYYY-MM-DD" and JSON Parse reads such strings back
-as dates (json-stringify.md, dt_date.md note).
+projects): runtime/conversions.py. JSON Stringify writes dates as "YYYY-MM-DD"
+(runtime/jsontext.py) and JSON Parse reads such strings back as dates (json-stringify.md,
+dt_date.md note).
 """
 from __future__ import annotations
 
 import json
 import math
 import re
-from decimal import Decimal
 
+from ..runtime.conversions import assign_undefined, store_value, to_text
+from ..runtime.datetext import parse_date, parse_time
 from ..runtime.errors import E, FourDError
+from ..runtime.jsontext import stringify
 from ..runtime.values import UNDEFINED, ClassInstance, Date, LazyObject, Time, copy_value, to_longint, type_name
 from ..runtime.values import is_object as _is_object
+from .text import num
 
 # Field and Variable Types constants (value-type.md)
 IS_REAL, IS_TEXT, IS_PICTURE, IS_DATE, IS_UNDEFINED, IS_BOOLEAN = 1, 2, 3, 4, 5, 6
 IS_LONGINT, IS_TIME, IS_VARIANT, IS_POINTER, IS_BLOB, IS_OBJECT, IS_COLLECTION, IS_NULL = 9, 11, 12, 23, 30, 38, 42, 255
 
 
-def store_value(v):
-    """The value an object property or collection element keeps for `v`."""
-    t = type(v)
-    if t is int:
-        return float(v)
-    if t is Time:
-        return float(v.seconds)
-    if t is bytearray:
-        return bytes(v)
-    return v
-
-
 def _prop_name(cmd: str, name) -> str:
     if type(name) is not str:
         raise FourDError(E.BAD_PARAMETER, name=cmd, detail=f"a property name must be a Text, got {type_name(name)}")
     return name
-
-
-def cleared_value(old):
-    """What an existing property becomes when Undefined is assigned to it (dt_null_undefined.md)."""
-    t = type(old)
-    if t is str:
-        return ""
-    if t is float or t is int:
-        return 0.0
-    if t is bool:
-        return False
-    if t is Date:
-        return Date()
-    if t is Time:
-        return 0.0
-    if old is None or old is UNDEFINED:
-        return old
-    return None
 
 
 # ---------------------------------------------------------------- New object / New collection
@@ -144,7 +118,6 @@ def ob_is_defined(rt, o, *prop):
 
 def convert_to_type(v, vtype: int):
     """A value converted to a Field and Variable Types constant (ob-get.md *type*)."""
-    from .text import num, to_text
     if vtype in (IS_REAL, IS_LONGINT):
         if v is None or v is UNDEFINED:
             n = 0.0
@@ -163,7 +136,6 @@ def convert_to_type(v, vtype: int):
         from .language import bool_
         return bool_(None, v)
     if vtype == IS_DATE:
-        from .dates import parse_date
         if type(v) is Date:
             return v
         return parse_date(v) if type(v) is str else Date()
@@ -171,7 +143,6 @@ def convert_to_type(v, vtype: int):
         if type(v) is Time:
             return v
         if type(v) is str:
-            from .dates import parse_time
             return parse_time(v)
         return Time(v) if type(v) in (float, int) else Time(0)
     if vtype == IS_OBJECT:
@@ -218,8 +189,7 @@ def ob_set(rt, o, *pairs):
         if isinstance(obj, ClassInstance):
             obj.set_property(rt, name, v)
         elif v is UNDEFINED:
-            if name in obj:
-                obj[name] = cleared_value(obj[name])
+            assign_undefined(obj, name)
         else:
             obj[name] = store_value(v)
     return obj
@@ -239,75 +209,6 @@ def ob_remove(rt, o, prop):
 # ---------------------------------------------------------------- JSON
 
 
-def js_number(x: float) -> str:
-    """A number as JSON/JavaScript writes it: 120, 0.5, 1e+21 (shortest round-trip digits)."""
-    if x != x or x in (math.inf, -math.inf):
-        return "null"
-    if x == int(x) and abs(x) < 1e21:
-        return str(int(x))
-    r = repr(float(x))
-    if "e" in r:
-        mant, _, exp = r.partition("e")
-        e = int(exp)
-        if -7 < e < 21:
-            return format(Decimal(r), "f") if e < 0 else r
-        return f"{mant}e{'+' if e > 0 else '-'}{abs(e)}"
-    return r
-
-
-def _escape(s: str) -> str:
-    return json.dumps(s, ensure_ascii=False)
-
-
-def _to_json(v, pretty: bool, indent: int, seen: set) -> str | None:
-    """JSON text of a value, None when the value is Undefined (omitted from objects)."""
-    t = type(v)
-    if t is str:
-        return _escape(v)
-    if t is bool:
-        return "true" if v else "false"
-    if t is float or t is int:
-        return js_number(float(v))
-    if v is None:
-        return "null"
-    if v is UNDEFINED:
-        return None
-    if t is Date:
-        return _escape(v.iso())
-    if t is Time:
-        return js_number(float(v.seconds))
-    if t is bytes or t is bytearray:
-        return _escape("[object Blob]")
-    if t is dict or t is list or t is LazyObject or isinstance(v, ClassInstance):
-        if id(v) in seen:
-            raise FourDError(E.BAD_PARAMETER, name="JSON Stringify", detail="the value contains a circular reference")
-        seen.add(id(v))
-        try:
-            nl = "\n" + "\t" * (indent + 1) if pretty else ""
-            end = "\n" + "\t" * indent if pretty else ""
-            if t is list:
-                items = [_to_json(x, pretty, indent + 1, seen) for x in v]
-                items = ["null" if x is None else x for x in items]
-                return "[" + ",".join(nl + x for x in items) + (end if items else "") + "]"
-            pairs = v.items() if isinstance(v, dict) else v._properties().items()
-            sep = ": " if pretty else ":"
-            items = []
-            for k, x in pairs:
-                j = _to_json(x, pretty, indent + 1, seen)
-                if j is not None:
-                    items.append(nl + _escape(str(k)) + sep + j)
-            return "{" + ",".join(items) + (end if items else "") + "}"
-        finally:
-            seen.discard(id(v))
-    return _escape(str(v))
-
-
-def stringify(value, pretty: bool = False) -> str:
-    """JSON Stringify of a 4D value; "" for Undefined."""
-    out = _to_json(value, pretty, 0, set())
-    return "" if out is None else out
-
-
 def json_stringify(rt, value, *star):
     """JSON Stringify ( value {; *} ): `*` pretty-prints with tabs (json-stringify.md)."""
     return stringify(value, bool(star))
@@ -325,7 +226,6 @@ def _from_json(v):
     if t is int:
         return float(v)
     if t is str and _ISO_DATE.match(v):
-        from .dates import parse_date
         d = parse_date(v)
         return d if not d.is_null() else v
     return v
@@ -349,7 +249,6 @@ def json_parse(rt, text, *args):
     if args and type(args[0]) in (float, int):
         vtype = to_longint(args[0])
         if vtype == IS_DATE and type(value) is str:
-            from .dates import parse_date
             return parse_date(value)
         return convert_to_type(value, vtype)
     return value

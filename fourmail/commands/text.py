@@ -1,24 +1,23 @@
 """Text commands: String, Num, Length, Position, Replace string, Split string...
 
-4D compares text case-insensitively and diacritic-insensitively by default (dt_string.md
-"String comparisons", position.md), so the comparison key `text_key` and the folding used by
-Position / Replace string live here; runtime/compare.py imports them.
+Position, Replace string and Compare strings compare as `=` does by default: with the process's
+collation (`rt.collation`, runtime/collation.py); their options select other folds.
 
 Strings are handled as Python code points (4D counts UTF-16 units: characters outside the
 BMP count 2 in 4D and 1 here).
 """
 from __future__ import annotations
 
-import functools
 import math
 import os
-import re
 import time
-import unicodedata
 from decimal import ROUND_HALF_UP, Context, Decimal
 
+from ..runtime.collation import FOURD_COLLATION, fold_char
+from ..runtime.conversions import number_to_text, to_text
+from ..runtime.datetext import date_to_text, time_to_text
 from ..runtime.errors import E, FourDError
-from ..runtime.values import UNDEFINED, ClassInstance, Date, LazyObject, Time, to_longint, type_name
+from ..runtime.values import UNDEFINED, Date, Time, to_longint, type_name
 
 # ---------------------------------------------------------------- the `*` argument
 
@@ -63,67 +62,26 @@ def _int(cmd: str, v) -> int:
 
 # ---------------------------------------------------------------- folding (comparison keys)
 
-# Letters written with several characters that 4D matches linguistically (position.md: æ = ae, ß = ss).
-_LIGATURES = {"æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ẞ": "SS", "ﬁ": "fi", "ﬂ": "fl",
-              "ĳ": "ij", "Ĳ": "IJ"}
-# Letters whose diacritic is not a combining mark in Unicode.
-_BASE_LETTERS = {"ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ħ": "h", "Ħ": "H",
-                 "ı": "i", "ŧ": "t", "Ŧ": "T"}
-_CTRL = re.compile("[\x00-\x08\x0e-\x1f]")
-
-
-def _ignorable(c: str) -> bool:
-    # C0 controls are ignored, except TAB, LF, VT, FF, CR (position.md)
-    o = ord(c)
-    return o < 9 or 0x0E <= o < 0x20
-
-
-@functools.lru_cache(maxsize=8192)
-def _fold_char(c: str, case: bool, diacritics: bool, linguistic: bool) -> str:
-    if linguistic:
-        if _ignorable(c):
-            return ""
-        if c in _LIGATURES:
-            c = _LIGATURES[c]
-    if case:
-        c = c.casefold()
-    if diacritics:
-        out = []
-        for ch in c:
-            ch = _BASE_LETTERS.get(ch, ch)
-            out.extend(x for x in unicodedata.normalize("NFD", ch) if not unicodedata.combining(x))
-        c = "".join(out)
-    return c
-
-
-def text_key(s: str) -> str:
-    """Comparison key: equal keys mean equal texts for 4D `=` (case- and diacritic-insensitive)."""
-    if s.isascii():
-        if _CTRL.search(s):
-            s = _CTRL.sub("", s)
-        return s.lower()
-    return "".join(_fold_char(c, True, True, True) for c in s)
-
-
 def _fold_ascii_case(c: str) -> str:
     return c.lower() if "A" <= c <= "Z" else c
 
 
-def _folder(options: int | None, star: bool):
+def _folder(options: int | None, star: bool, collation=FOURD_COLLATION):
     """Per-character fold function for a comparison mode.
 
-    Default (no option): case- and diacritic-insensitive, linguistic. `*` or sk char codes (1):
-    character codes (with sk case insensitive: only a-z/A-Z fold). Otherwise the sk options of
-    compare-strings.md: 2 case insensitive, 4 diacritic insensitive, 0 strict.
+    Default (no option): the collation's (4D's: case- and diacritic-insensitive, linguistic).
+    `*` or sk char codes (1): character codes (with sk case insensitive: only a-z/A-Z fold).
+    Otherwise the sk options of compare-strings.md: 2 case insensitive, 4 diacritic insensitive,
+    0 strict.
     """
     if star:
         return None
     if options is None:
-        return lambda c: _fold_char(c, True, True, True)
+        return collation.char_key
     if options & 1:
         return _fold_ascii_case if options & 2 else None
     case, diac = bool(options & 2), bool(options & 4)
-    return lambda c: _fold_char(c, case, diac, True)
+    return lambda c: fold_char(c, case, diac, True)
 
 
 def _fold_with_map(s: str, fold) -> tuple[str, list[int]]:
@@ -164,56 +122,18 @@ def _find(find: str, s: str, start: int, fold, whole_word: bool = False) -> tupl
         j += 1
 
 
-def position_ex(find: str, s: str, start: int = 1, star: bool = False, options: int | None = None) -> tuple[int, int]:
+def position_ex(find: str, s: str, start: int = 1, star: bool = False, options: int | None = None,
+                collation=FOURD_COLLATION) -> tuple[int, int]:
     """Position and lengthFound (position.md); (0, 0) when not found."""
     if start < 1:
         start = 1
     if not find or start > len(s):
         return 0, 0
-    i, n = _find(find, s, start - 1, _folder(options, star), bool(options and options & 32))
+    i, n = _find(find, s, start - 1, _folder(options, star, collation), bool(options and options & 32))
     return (i + 1, n) if i >= 0 else (0, 0)
 
 
 # ---------------------------------------------------------------- String
-
-
-def _num_to_text(x) -> str:
-    """Default number format: 13 significant digits, no trailing zeros (string.md)."""
-    if type(x) is int:
-        return str(x)
-    if math.isnan(x):
-        return ""
-    if math.isinf(x):
-        return "INF" if x > 0 else "-INF"
-    s = format(x, ".13g")
-    if s == "-0":
-        s = "0"
-    return s
-
-
-def to_text(value) -> str:
-    """String(value) with one argument (string.md)."""
-    t = type(value)
-    if t is str:
-        return value
-    if t is float or t is int:
-        return _num_to_text(value)
-    if t is bool:
-        return "True" if value else "False"
-    if value is UNDEFINED:
-        return ""
-    if value is None:
-        return "null"
-    if t is Date:
-        from .dates import date_to_text
-        return date_to_text(value)
-    if t is Time:
-        from .dates import time_to_text
-        return time_to_text(value)
-    if t is dict or t is list or t is LazyObject or isinstance(value, ClassInstance):
-        from .objects import stringify
-        return stringify(value)
-    raise FourDError(E.BAD_PARAMETER, name="String", detail=f"cannot convert a {type_name(value)} to text")
 
 
 def _js_radix(x: float, base: int) -> str:
@@ -221,7 +141,7 @@ def _js_radix(x: float, base: int) -> str:
     if math.isnan(x) or math.isinf(x):
         return "NaN"
     if base == 10:
-        from .objects import js_number
+        from ..runtime.jsontext import js_number     # here: loading the text commands does not import json
         return js_number(float(x))
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     neg = x < 0
@@ -301,11 +221,11 @@ def format_number(x, fmt: str) -> str:
     """String(number; format) with a display format (string.md "Numeric Expressions")."""
     x = float(x)
     if not math.isfinite(x) or fmt == "" or fmt.startswith("|"):
-        return _num_to_text(x)                        # custom styles are not available outside 4D
+        return number_to_text(x)                        # custom styles are not available outside 4D
     if fmt.startswith("&"):
         code = fmt[1:]
         if code.lower() == "xml":
-            return _num_to_text(x)                    # always "." as decimal separator
+            return number_to_text(x)                    # always "." as decimal separator
         if code in ("x", "$"):
             n = to_longint(x) & 0xFFFFFFFF
             h = format(n, "X")
@@ -316,7 +236,7 @@ def format_number(x, fmt: str) -> str:
             m = format(x, f".{int(code)}e")
             mant, _, e = m.partition("e")
             return f"{mant}e{int(e):+d}"
-        return _num_to_text(x)
+        return number_to_text(x)
     sections = fmt.split(";")
     pos = sections[0]
     neg = sections[1] if len(sections) > 1 and sections[1] != "" else None
@@ -347,13 +267,11 @@ def string(rt, expression, *args):
             raise FourDError(E.BAD_PARAMETER, name="String", detail="the base must be between 2 and 36")
         return _js_radix(float(expression), base)
     if t is Date:
-        from .dates import date_to_text
         add_time = args[1] if len(args) > 1 else None
         if add_time is not None and type(add_time) is not Time:
             add_time = Time(_int("String", add_time))
         return date_to_text(expression, fmt if type(fmt) is str else _int("String", fmt), add_time)
     if t is Time:
-        from .dates import time_to_text
         return time_to_text(expression, fmt if type(fmt) is str else _int("String", fmt))
     return to_text(expression)                       # text, booleans, null, undefined: format ignored
 
@@ -430,7 +348,7 @@ def length(rt, s):
 
 
 def _strip_accents(s: str) -> str:
-    return "".join(_fold_char(c, False, True, False) for c in s)
+    return "".join(fold_char(c, False, True, False) for c in s)
 
 
 def uppercase(rt, s, *star):
@@ -466,7 +384,7 @@ def position(rt, find, s, *args):
     find, s = _text("Position", find), _text("Position", s)
     start = _int("Position", rest[0]) if rest else 1
     options = _int("Position", rest[2]) if len(rest) > 2 else None
-    return position_ex(find, s, start, star, options)[0]
+    return position_ex(find, s, start, star, options, rt.collation)[0]
 
 
 def replace_string(rt, source, old, new, *args):
@@ -476,7 +394,7 @@ def replace_string(rt, source, old, new, *args):
     how_many = _int("Replace string", rest[0]) if rest else None
     if not old:
         return source
-    fold = _folder(None, star)
+    fold = _folder(None, star, rt.collation)
     out, i, done = [], 0, 0
     while how_many is None or done < how_many:
         j, n = _find(old, source, i, fold)
@@ -552,6 +470,7 @@ def compare_strings(rt, a, b, options=None):
     """Compare strings: -1/0/1, like `<` by default (compare-strings.md)."""
     a, b = _text("Compare strings", a), _text("Compare strings", b)
     opt = None if options is None else _int("Compare strings", options)
+    text_key = rt.collation.key
     if opt is None or (not opt & 1 and opt & 2 and opt & 4):
         ka, kb = text_key(a), text_key(b)
     elif opt & 1:
@@ -566,7 +485,7 @@ def compare_strings(rt, a, b, options=None):
 
 
 def _strip_case(s: str) -> str:
-    return "".join(_fold_char(c, True, False, True) for c in s)
+    return "".join(fold_char(c, True, False, True) for c in s)
 
 
 def generate_uuid(rt, *args):

@@ -44,7 +44,7 @@ def format_value(value, name: str | None = None) -> str:
     if t is bool:
         return "True" if value else "False"
     if t is float or t is int:
-        from ..commands.text import to_text
+        from ..runtime.conversions import to_text
         return to_text(value)
     if t is Date:
         return f"!{value.iso()}!" if not value.is_null() else "!00-00-00!"
@@ -92,12 +92,12 @@ def _json(v, level: int, seen: set) -> str | None:
     if t is bool:
         return "true" if v else "false"
     if t is float or t is int:
-        from ..commands.objects import js_number
+        from ..runtime.jsontext import js_number
         return js_number(float(v))
     if t is Date:
         return json.dumps(v.iso())
     if t is Time:
-        from ..commands.objects import js_number
+        from ..runtime.jsontext import js_number
         return js_number(float(v.seconds))
     if t is bytes or t is bytearray:
         return json.dumps(f"[Blob {len(v)} bytes]")

@@ -10,9 +10,13 @@ reference (.indexOf() description).
 """
 from __future__ import annotations
 
+import functools
 import re
 
-from .compare import compare, same_value
+from .collation import FOURD_COLLATION
+from .compare import compare, keyword_match, same_value
+from .conversions import store_value, to_text
+from .datetext import parse_date
 from .errors import E, FourDError
 from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time, copy_value, to_longint, type_name
 from .values import check_count, is_object as _is_obj
@@ -26,13 +30,9 @@ CK_COUNT_VALUES = 32
 
 
 def _stored(v):
-    from ..commands.objects import store_value
     return None if v is UNDEFINED else store_value(v)
 
 
-def _key(s: str) -> str:
-    from ..commands.text import text_key
-    return text_key(s)
 
 
 def _is_num(v) -> bool:
@@ -78,15 +78,16 @@ def _set_path(obj: dict, path: str, value) -> None:
     obj[names[-1]] = value
 
 
-def sort_key(v, diacritical: bool = False):
-    """Ascending order of mixed values (.sort(): null, booleans, strings, numbers, objects, collections, dates)."""
+def sort_key(v, diacritical: bool = False, key=FOURD_COLLATION.key):
+    """Ascending order of mixed values (.sort(): null, booleans, strings, numbers, objects, collections, dates);
+    texts in the order of the collation whose `key` is given (the process's: see _sort_key)."""
     t = type(v)
     if v is None or v is UNDEFINED:
         return (0, 0)
     if t is bool:
         return (1, int(v))
     if t is str:
-        return (2, (_key(v), v.swapcase()) if diacritical else _key(v))
+        return (2, (key(v), v.swapcase()) if diacritical else key(v))
     if t is float or t is int:
         return (3, v)
     if t is Time:
@@ -228,7 +229,6 @@ def _flat(rt, c, args):
 
 
 def _join(rt, c, args):
-    from ..commands.text import to_text
     sep = _text("join", args[0])
     skip = len(args) > 1 and bool(_int("join", args[1]) & CK_IGNORE_NULL_OR_EMPTY)
     parts = []
@@ -320,20 +320,25 @@ def _average(rt, c, args):
     return sum(nums) / len(nums) if nums else UNDEFINED
 
 
-def _extreme(fn: str, c, args, last: bool):
+def _sort_key(rt, diacritical: bool = False):
+    """sort_key with the process's collation, bound once for a whole sort."""
+    return functools.partial(sort_key, diacritical=diacritical, key=rt.collation.key)
+
+
+def _extreme(rt, fn: str, c, args, last: bool):
     vals = [v for v in _values(fn, c, args) if v is not None and v is not UNDEFINED]
     if not vals:
         return UNDEFINED
-    ordered = sorted(vals, key=sort_key)
+    ordered = sorted(vals, key=_sort_key(rt))
     return ordered[-1] if last else ordered[0]
 
 
 def _min(rt, c, args):
-    return _extreme("min", c, args, False)
+    return _extreme(rt, "min", c, args, False)
 
 
 def _max(rt, c, args):
-    return _extreme("max", c, args, True)
+    return _extreme(rt, "max", c, args, True)
 
 
 def _distinct(rt, c, args):
@@ -347,12 +352,13 @@ def _distinct(rt, c, args):
     vals = [get_path(v, path) for v in c] if path is not None else list(c)
     seen: dict = {}
     order: list = []
+    key = rt.collation.key
     for v in vals:
         if v is None or v is UNDEFINED:
             continue                                 # Null values are not returned
         t = type(v)
         if t is str:
-            k = ("s", v if diacritical else _key(v))
+            k = ("s", v if diacritical else key(v))
         elif t is float or t is int:
             k = ("n", float(v))
         elif t is Date:
@@ -366,7 +372,8 @@ def _distinct(rt, c, args):
         else:
             seen[k] = [v, 1]
             order.append(k)
-    items = sorted((seen[k] for k in order), key=lambda e: sort_key(e[0], diacritical))
+    order_key = _sort_key(rt, diacritical)
+    items = sorted((seen[k] for k in order), key=lambda e: order_key(e[0]))
     if options & CK_COUNT_VALUES:
         return [{"value": v, "count": float(n)} for v, n in items]
     return [v for v, _ in items]
@@ -400,14 +407,14 @@ def _extract(rt, c, args):
     return out
 
 
-def _deep_equal(a, b, diacritical: bool) -> bool:
+def _deep_equal(a, b, diacritical: bool, key) -> bool:
     ta, tb = type(a), type(b)
     if ta is list and tb is list:
-        return len(a) == len(b) and all(_deep_equal(x, y, diacritical) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_deep_equal(x, y, diacritical, key) for x, y in zip(a, b))
     if (ta is dict or ta is LazyObject) and (tb is dict or tb is LazyObject):
-        return a.keys() == b.keys() and all(_deep_equal(a[k], b[k], diacritical) for k in a)
+        return a.keys() == b.keys() and all(_deep_equal(a[k], b[k], diacritical, key) for k in a)
     if ta is str and tb is str:
-        return a == b if diacritical else _key(a) == _key(b)
+        return a == b if diacritical else key(a) == key(b)
     if a is None or b is None or a is UNDEFINED or b is UNDEFINED:
         return a is b                                # Null is not equal to Undefined (.equal())
     return same_value(a, b, wildcard=False)
@@ -418,7 +425,7 @@ def _equal(rt, c, args):
     if type(other) is not list:
         return False
     diacritical = len(args) > 1 and bool(_int("equal", args[1]) & CK_DIACRITICAL)
-    return _deep_equal(c, other, diacritical)
+    return _deep_equal(c, other, diacritical, rt.collation.key)
 
 
 # ---------------------------------------------------------------- sorting
@@ -427,7 +434,7 @@ def _equal(rt, c, args):
 def _sort(rt, c, args):
     if args:
         raise FourDError(E.NOT_IMPLEMENTED, name="collection.sort()", detail="sorting with a formula is not supported")
-    c[:] = sorted(c, key=sort_key)
+    c[:] = sorted(c, key=_sort_key(rt))
     return c
 
 
@@ -454,14 +461,15 @@ def _criteria(fn: str, arg) -> list[tuple[str, bool]]:
 
 
 def _order_by(rt, c, args):
+    order_key = _sort_key(rt)
     if not args:
-        return sorted(c, key=sort_key)
+        return sorted(c, key=order_key)
     arg = args[0]
     if _is_num(arg):
-        return sorted(c, key=sort_key, reverse=to_longint(arg) == CK_DESCENDING)
+        return sorted(c, key=order_key, reverse=to_longint(arg) == CK_DESCENDING)
     out = list(c)
     for path, desc in reversed(_criteria("orderBy", arg)):
-        out.sort(key=lambda v, p=path: sort_key(get_path(v, p)), reverse=desc)
+        out.sort(key=lambda v, p=path: order_key(get_path(v, p)), reverse=desc)
     return out
 
 
@@ -682,7 +690,6 @@ def _candidates(element, path: list[str]) -> list:
 
 def _as_date(v):
     if type(v) is str and _ISO_DATE.match(v):
-        from ..commands.dates import parse_date
         return parse_date(v)
     return v
 
@@ -718,9 +725,7 @@ def _query_order(v, q, op: str) -> bool:
 def _contains_word(v, word) -> bool:
     if type(v) is not str or type(word) is not str:
         return False
-    from .compare import wildcard_match
-    w = _key(word)
-    return any(wildcard_match(x, w) if "@" in w else x == w for x in re.findall(r"\w+", _key(v)))
+    return keyword_match(v, word)
 
 
 def _query_args(fn: str, args) -> _Query:

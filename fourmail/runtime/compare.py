@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import re
 
+from .collation import FOURD_COLLATION
 from .errors import E, FourDError
 from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time, type_name
 
 EPSILON = 1e-6
 
 
-def _key(s: str) -> str:
-    from ..commands.text import text_key
-    return text_key(s)
+# The operators compiled code calls take no process: they compare with 4D's collation, the
+# one every process has (Runtime.collation). Bound once: `=` on texts is a hot path.
+_key = FOURD_COLLATION.key
 
 
 def _incompatible(a, op, b):
@@ -46,6 +47,7 @@ def _is_ref(v) -> bool:
     return t is dict or t is list or t is LazyObject or isinstance(v, ClassInstance)
 
 
+_WORDS = re.compile(r"\w+")
 _pattern_cache: dict[str, re.Pattern | None] = {}
 
 
@@ -60,6 +62,15 @@ def wildcard_match(text: str, pattern: str) -> bool:
             _pattern_cache.clear()
         _pattern_cache[pattern] = rx
     return rx.fullmatch(_key(text)) is not None
+
+
+def keyword_match(text: str, word: str) -> bool:
+    """`%`: is `word` one of the words of `text` (dt_string.md "Keywords"); `@` allowed at the end."""
+    if len(word.split()) != 1:
+        return False
+    words = _WORDS.findall(_key(text))
+    w = _key(word)
+    return any(wildcard_match(x, w) if "@" in w else x == w for x in words)
 
 
 def text_equal(a: str, b: str, wildcard: bool = True) -> bool:

@@ -6,7 +6,8 @@ dt_object.md). Fast paths come first: plain reals and texts are the common case.
 """
 from __future__ import annotations
 
-from .compare import equal, greater, greater_equal, less, less_equal, wildcard_match  # noqa: F401
+from .compare import equal, greater, greater_equal, keyword_match, less, less_equal, wildcard_match  # noqa: F401
+from .conversions import assign_undefined, store_value
 from .errors import E, FourDError
 from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time, is_number, to_longint, truthy, type_name
 
@@ -136,17 +137,6 @@ def negate(a):
     raise FourDError(E.INCOMPATIBLE_TYPES, left="", op="-", right=type_name(a))
 
 
-def keyword_match(text: str, word: str) -> bool:
-    """`%`: is `word` one of the words of `text` (dt_string.md "Keywords"); `@` allowed at the end."""
-    import re
-    from ..commands.text import text_key
-    if len(word.split()) != 1:
-        return False
-    words = re.findall(r"\w+", text_key(text))
-    w = text_key(word)
-    return any(wildcard_match(x, w) if "@" in w else x == w for x in words)
-
-
 # ---------------------------------------------------------------- comparison
 def eq(a, b):
     ta = type(a)
@@ -217,15 +207,7 @@ def test(v):
 
 
 # ---------------------------------------------------------------- objects and collections
-def stored(v):
-    """Numbers stored in objects and collections are reals (new-object.md), times are stored as
-    their number of seconds (ob-set.md)."""
-    t = type(v)
-    if t is _int:
-        return _float(v)
-    if t is Time:
-        return _float(v.seconds)
-    return v
+stored = store_value       # what `$o.p:=v`, `$c[i]:=v` and object/collection literals keep
 
 
 def get_member(o, name):
@@ -248,23 +230,13 @@ def get_member_declared(o, name):
     return get_member(o, name)
 
 
-_RESET = {str: "", float: 0.0, int: 0.0, bool: False}
-
-
 def set_member(rt, o, name, value):
     t = type(o)
     if t is dict or t is LazyObject:
         if value is UNDEFINED:
-            # dt_null_undefined.md: an existing property is reset to its type's empty value,
-            # a missing one is left missing.
-            if name in o:
-                old = o[name]
-                if old is None or old is UNDEFINED:
-                    return
-                o[name] = _RESET.get(type(old), None if type(old) in (dict, list, LazyObject) or isinstance(old, ClassInstance)
-                                     else (Time(0) if type(old) is Time else ""))
+            assign_undefined(o, name)
             return
-        o[name] = stored(value)
+        o[name] = store_value(value)
         return
     if isinstance(o, ClassInstance):
         o.set_property(rt, name, value)
@@ -316,7 +288,7 @@ def set_index(rt, o, index, value):
             raise FourDError(E.INDEX_OUT_OF_RANGE, index=i)
         if i >= len(o):
             o.extend([None] * (i + 1 - len(o)))   # assigning past the end null-fills (new-collection.md)
-        o[i] = stored(value)
+        o[i] = store_value(value)
         return
     if t is dict or t is LazyObject or isinstance(o, ClassInstance):
         if type(index) is not _str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable, TextIO
 
 from . import types as T
+from .collation import FOURD_COLLATION, Collation
 from .errors import AbortExecution, E, FourDError, internal_error
 from .values import UNDEFINED, ClassInstance
 from ..source_files import read_source
@@ -33,10 +34,14 @@ class Frame:
 
 class Runtime:
     def __init__(self, *, project_dir: Path | None = None, out: TextIO | None = None, err: TextIO | None = None,
-                 answers: list[str] | None = None, interactive: bool | None = None, logs_dir: Path | None = None):
+                 answers: list[str] | None = None, interactive: bool | None = None, logs_dir: Path | None = None,
+                 collation: Collation = FOURD_COLLATION):
         self.project_dir = Path(project_dir or Path.cwd()).resolve()
         self.logs_dir = Path(logs_dir) if logs_dir else self.project_dir / "Logs"
         self.out = out or sys.stdout
+        # How this process compares texts (commands, collection functions); the operators compiled
+        # code calls have no process and use 4D's (runtime/compare.py).
+        self.collation = collation
         self.err = err or sys.stderr
         self.answers = list(answers or [])
         self.interactive = sys.stdin.isatty() if interactive is None else interactive
