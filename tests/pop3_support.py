@@ -123,15 +123,24 @@ def dovecot_log(server) -> str:
     return path.read_text(errors="replace") if path.exists() else ""
 
 
-def pop3_logins(server, user: str, since: int = 0) -> list[str]:
+def _log_lines(server, pattern: str, since: int, expect: int) -> list[str]:
+    """The lines of Dovecot's log (after byte offset `since`) matching pattern. Dovecot writes its
+    log through a separate process, a moment after it answered the client: wait up to 10 s for
+    `expect` lines rather than race them."""
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [line for line in dovecot_log(server)[since:].splitlines() if re.search(pattern, line)]
+        if len(lines) >= expect or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.05)
+
+
+def pop3_logins(server, user: str, since: int = 0, expect: int = 0) -> list[str]:
     """Dovecot's own record of the POP3 logins of user (after byte offset `since` of its log):
     e.g. "method=CRAM-MD5, ..., TLS" — proof of what really happened on the wire."""
-    return [line for line in dovecot_log(server)[since:].splitlines()
-            if re.search(rf"pop3-login: Info: Login: user=<{re.escape(user)}>", line)]
+    return _log_lines(server, rf"pop3-login: Info: Login: user=<{re.escape(user)}>", since, expect)
 
 
-def pop3_disconnects(server, user: str, since: int = 0) -> list[str]:
+def pop3_disconnects(server, user: str, since: int = 0, expect: int = 0) -> list[str]:
     """Dovecot's end-of-session lines for user: "Logged out ... retr=N/bytes, del=N/M"."""
-    return [line for line in dovecot_log(server)[since:].splitlines()
-            if re.search(rf"pop3\({re.escape(user)}\).*Disconnected", line)]
-
+    return _log_lines(server, rf"pop3\({re.escape(user)}\).*Disconnected", since, expect)

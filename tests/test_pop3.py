@@ -84,7 +84,7 @@ def test_authentication_modes(acct, mode, port):
     expected = mode or "CRAM-MD5"               # by default: the most secure one offered
     assert f"selected: {expected}" in log
     # Dovecot's own log says which mechanism really logged in, and that it was over TLS.
-    login, = pop3_logins(acct.server, USER, since)
+    login, = pop3_logins(acct.server, USER, since, expect=1)
     assert f"method={'XOAUTH2' if mode == 'OAUTH2' else expected}," in login and ", TLS," in login
     _assert_no_secret(log, acct.pw, token)
     redacted = {"APOP": f"C > APOP {USER} ********", "OAUTH2": "C > AUTH XOAUTH2 ********"}.get(mode, "C > ********")
@@ -145,7 +145,7 @@ def test_server_without_tls_is_refused_unless_accepted(acct):
     r = acct.run('$server.host:="notls.test"\n$server.port:=110\n$server.acceptUnsecureConnection:=True\n'
                  '$t:=POP3 New transporter($server)\nALERT(JSON Stringify($t.checkConnection()))')
     assert alerts(r)[0]["success"] is True
-    login, = pop3_logins(acct.server, USER, since)
+    login, = pop3_logins(acct.server, USER, since, expect=1)
     assert "TLS" not in login.split("session=")[0] and "lip=127.0.0.2" in login
 
 

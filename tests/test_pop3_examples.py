@@ -54,11 +54,11 @@ def doc(pop3mail, tmp_path):
             assert r.error is None, r.error.describe()
             return r.variables
 
-        def logins(self, user):
-            return pop3_logins(realmail, user, self.since)
+        def logins(self, user, expect=0):
+            return pop3_logins(realmail, user, self.since, expect)
 
         def sessions(self, user):
-            return pop3_disconnects(realmail, user, self.since)
+            return pop3_disconnects(realmail, user, self.since, expect=1)
     yield Doc()
     assert box_hashes(realmail, DOC_USER) == Doc.before          # no example deletes anything
     fill(realmail, DOC_USER, [])
@@ -67,7 +67,7 @@ def doc(pop3mail, tmp_path):
 def test_class_01_check_connection_with_the_password_asked(doc):
     ok = doc.cli("POP3TransporterClass__01", ASK_PASSWORD)
     assert ok.returncode == 0 and ok.stdout.splitlines()[-1] == "POP3 connection check successful!"
-    login, = doc.logins(ASK_USER)
+    login, = doc.logins(ASK_USER, expect=1)
     assert "method=CRAM-MD5" in login and ", TLS," in login        # default port 995, most secure mode
     wrong = doc.cli("POP3TransporterClass__01", "not-the-password")
     assert wrong.returncode == 0 and wrong.stdout.splitlines()[-1] == "Error: [AUTH] Authentication failed."
@@ -131,6 +131,6 @@ def test_command_01_check_connection_with_a_log_file(doc):
     assert "C > AUTH CRAM-MD5" in events and "C > ********" in events and "C > QUIT" in events
     assert any(e.startswith("S < +OK Logged in") for e in events)
     assert DOC_PASSWORD not in log
-    login, = doc.logins(DOC_USER)
+    login, = doc.logins(DOC_USER, expect=1)
     assert "method=CRAM-MD5" in login
     json.dumps(events)          # the log is plain text: every line decodes

@@ -50,14 +50,7 @@ def box(pop3mail, tmp_path):
             return run4d(realmail, prefix + source, project_dir=tmp_path, **kw)
 
         def disconnects(self, sessions: int = 1):
-            # Dovecot logs a session's end just after it answers QUIT (or sees the drop): wait
-            # for the line rather than race it
-            deadline = time.monotonic() + 10
-            lines = pop3_disconnects(realmail, USER, self.since)
-            while len(lines) < sessions and time.monotonic() < deadline:
-                time.sleep(0.05)
-                lines = pop3_disconnects(realmail, USER, self.since)
-            return lines
+            return pop3_disconnects(realmail, USER, self.since, expect=sessions)
     yield Box()
     fill(realmail, USER, [])
 
