@@ -213,14 +213,10 @@ class IMAPSession(MailSession):
         offered = [c.decode("ascii", "replace")[5:] for c in conn.capabilities() if c.startswith(b"AUTH=")]
         mech = self.choose_auth(offered)
         self.log_session(f"Authentication offered: {' '.join(offered) or '(none)'}; selected: {mech}")
+        self.check_credentials(mech, "An IMAP session")
         unsupported = SessionFailure.UNSUPPORTED
-        if mech is None:
-            raise self.failure(f"An IMAP session needs a user (with a password or {self.names['token']})",
-                               unsupported)
         user, password = self.user, self._password
         if mech == "OAUTH2":
-            if not self._token:
-                raise self.failure(f"{self.names['auth_mode']} OAUTH2 needs {self.names['token']}", unsupported)
             token = self._token
             if "XOAUTH2" in offered:
                 sasl, first = "XOAUTH2", f"user={user}\x01auth=Bearer {token}\x01\x01"

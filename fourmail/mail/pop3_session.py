@@ -235,13 +235,9 @@ class POP3Session(MailSession):
         mech = self._choose(sasl, apop)
         self.log_session(f"Authentication offered: SASL {' '.join(sasl) or '(none)'}"
                          f"{', APOP' if apop else ''}{', USER' if 'USER' in capa else ''}; selected: {mech}")
-        if mech is None:
-            raise self.failure(f"A POP3 session needs a user (with a password or {self.names['token']})",
-                               UNSUPPORTED)
+        self.check_credentials(mech, "A POP3 session")
         user, password = self.user, self._password
         if mech == "OAUTH2":
-            if not self._token:
-                raise self.failure(f"{self.names['auth_mode']} OAUTH2 needs {self.names['token']}", UNSUPPORTED)
             if "XOAUTH2" not in sasl:
                 raise self.failure(f"{self.host} does not offer OAuth2 authentication (SASL XOAUTH2)", UNSUPPORTED)
             errors = []      # a failed XOAUTH2 explains itself in a JSON challenge (RFC 7628)

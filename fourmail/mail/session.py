@@ -107,6 +107,16 @@ class MailSession:
             return fallback
         return "LOGIN" if not offered else offered[0]
 
+    def check_credentials(self, mech: str | None, session_name: str) -> None:
+        """Refuse, before any credential goes out, a sign-in choose_auth found nothing for (no
+        user) or an OAUTH2 one with no token. `session_name`: "An IMAP session"."""
+        if mech is None:
+            raise self.failure(f"{session_name} needs a user (with a password or {self.names['token']})",
+                               SessionFailure.UNSUPPORTED)
+        if mech == "OAUTH2" and not self._token:
+            raise self.failure(f"{self.names['auth_mode']} OAUTH2 needs {self.names['token']}",
+                               SessionFailure.UNSUPPORTED)
+
     # ------------------------------------------------------------ failures and log
     def failure(self, text: str, kind: str = SessionFailure.NO_ANSWER,
                 network_error: BaseException | None = None) -> SessionFailure:
