@@ -77,3 +77,18 @@ def test_messages_name_the_settings_as_the_facade_says(realmail):
         with pytest.raises(SessionFailure) as refused:
             session.check()
         assert refused.value.no_answer and expected in refused.value.text
+
+
+@pytest.mark.parametrize("session_class, port, name, connect", [
+    (IMAPSession, "imaps", "An IMAP session", IMAPSession.check),
+    (POP3Session, "pop3s", "A POP3 session", POP3Session.stat)])
+def test_a_sign_in_with_nothing_to_sign_in_with_is_refused_before_any_credential(realmail, session_class, port, name,
+                                                                                  connect):
+    no_user = session_class(realmail.host, getattr(realmail, port), **_options(realmail, user="", password=""))
+    with pytest.raises(SessionFailure) as nothing:
+        connect(no_user)
+    assert nothing.value.kind == SessionFailure.UNSUPPORTED and str(nothing.value).startswith(f"{name} needs a user")
+    no_token = session_class(realmail.host, getattr(realmail, port), **_options(realmail, auth_mode="OAUTH2"))
+    with pytest.raises(SessionFailure) as tokenless:
+        connect(no_token)
+    assert tokenless.value.kind == SessionFailure.UNSUPPORTED and "OAUTH2 needs" in str(tokenless.value)
