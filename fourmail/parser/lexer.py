@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from . import words as _words
 from .errors import FourDSyntaxError
 
 
@@ -35,16 +36,8 @@ class Token(str):
     def __repr__(self) -> str:
         return f"Token({self.type!r}, {str(self)!r})"
 
-KEYWORDS = {
-    ("if",): "IF", ("else",): "ELSE", ("end", "if"): "END_IF", ("case", "of"): "CASE_OF",
-    ("end", "case"): "END_CASE", ("for",): "FOR", ("for", "each"): "FOR_EACH", ("end", "for"): "END_FOR",
-    ("end", "for", "each"): "END_FOR_EACH", ("while",): "WHILE", ("end", "while"): "END_WHILE",
-    ("repeat",): "REPEAT", ("until",): "UNTIL", ("try",): "TRY", ("catch",): "CATCH", ("end", "try"): "END_TRY",
-    ("return",): "RETURN", ("break",): "BREAK", ("continue",): "CONTINUE", ("var",): "VAR",
-    # class files (classes: Classes/NAME.4dm)
-    ("class", "constructor"): "CLASS_CONSTRUCTOR", ("class", "extends"): "CLASS_EXTENDS",
-    ("function",): "FUNCTION", ("property",): "PROPERTY", ("this",): "THIS", ("super",): "SUPER",
-}
+# The keywords' word tuples -> token types (words.py is their table).
+KEYWORDS = {_words.words_of(w.token): w.token for w in _words.KEYWORDS if w.token not in _words.PATTERN_TOKENS}
 
 # After these keywords `:` announces a type (`var $x : Text`, `Function f($a : Text) : Text`);
 # after NAMING ones a word is a member name (`Function send`, `property a; b`).
@@ -57,8 +50,7 @@ def names_go_on(ttype: str, prev: str | None) -> bool:
     return (ttype == "_SEMI" or ttype == "_COMMA") and prev in ("MEMBER", "PROPERTY")
 
 
-TYPE_NAMES = {"text", "date", "time", "boolean", "integer", "longint", "real", "number", "pointer", "picture",
-              "blob", "collection", "variant", "object"}
+TYPE_NAMES = _words.TYPE_NAMES
 
 PUNCT = [  # longest first
     (":=", "ASSIGN"), ("+=", "COMPOUND_OP"), ("-=", "COMPOUND_OP"), ("*=", "COMPOUND_OP"), ("/=", "COMPOUND_OP"),
@@ -71,6 +63,7 @@ PUNCT = [  # longest first
 ]
 
 _WORD = r"[^\W\d][\w]*"
+_DECLARE = re.escape(_words.BY_TOKEN["DECLARE"].spelling)
 _SCAN = re.compile(r"""
   (?P<nl>\r?\n)
 | (?P<ws>[ \t\f\u00a0\ufeff]+)
@@ -84,7 +77,7 @@ _SCAN = re.compile(r"""
 | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
 | (?P<date>![0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}!)
 | (?P<time>\?[0-9]{1,3}:[0-9]{1,2}(?::[0-9]{1,2})?\?)
-| (?P<declare>\#declare(?![\w$]))
+| (?P<declare>""" + _DECLARE + r"""(?![\w$]))
 | (?P<local>\$[\w]*)
 | (?P<ipvar><>[^\W\d][\w]*)
 | (?P<word>[^\W\d][\w]*)
@@ -297,8 +290,8 @@ def _declaration_type(text: str, pos: int, line: int, line_start: int) -> tuple[
     if wm and wm.group().casefold() in TYPE_NAMES:
         return Token("TYPE_NAME", wm.group(), start, line, column), wm.end()
     if wm:
-        raise FourDSyntaxError(f"unknown type {wm.group()!r} (expected Text, Integer, Real, Boolean, Date, Time, "
-                               "Object, Collection, Blob, Variant, Pointer, Picture or a class like 4D.File)",
+        listed = ", ".join(t.spelling for t in _words.TYPES if t.listed)
+        raise FourDSyntaxError(f"unknown type {wm.group()!r} (expected {listed} or a class like 4D.File)",
                                line, column)
     raise FourDSyntaxError("a type name was expected after ':'", line, column)
 
