@@ -1,7 +1,7 @@
 """A pygments lexer for 4D, registered as a pygments plugin (`pygmentize -l 4d file.4dm`).
 
-It does not keep regexes of its own: it runs fourmail's tolerant scan (fourmail/parser/scan.py),
-which applies the parser's tokenizer rules and the one command registry, so a command or
+It does not keep regexes of its own: it runs the parser's tokenizer in its tolerant mode
+(fourmail/parser/scan.py), with its rules and the one command registry, so a command or
 constant added to `fourmail/commands/table.py` is highlighted as soon as it exists. Every
 character gets a token, comments and blanks included; half-typed code (the REPL highlights as
 you type) gives String for an open literal and Comment for an open comment, never Error. Only
