@@ -42,8 +42,8 @@ KEYWORDS = {_words.words_of(w.token): w.token for w in _words.KEYWORDS if w.toke
 
 # After these keywords `:` announces a type (`var $x : Text`, `Function f($a : Text) : Text`);
 # after NAMING ones a word is a member name (`Function send`, `property a; b`).
-DECLARING = frozenset({"VAR", "FUNCTION", "PROPERTY", "CLASS_CONSTRUCTOR"})
-NAMING = frozenset({"FUNCTION", "PROPERTY"})
+DECLARING = frozenset(w.token for w in _words.KEYWORDS if w.declares)
+NAMING = frozenset(w.token for w in _words.KEYWORDS if w.names)
 
 
 def names_go_on(ttype: str, prev: str | None) -> bool:

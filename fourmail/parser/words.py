@@ -25,6 +25,8 @@ class Word(NamedTuple):
     kind: str = STATEMENT      # STATEMENT, DECLARATION or VALUE
     head: bool = False         # OPENER: its line goes on after the word (`If (...)`, `For each (...)`)
     clause: bool = False       # CLOSER: also a clause of another statement (`For each (...) Until (...)`)
+    declares: bool = False     # a `:` after it (on its line) announces a type: `var $x : Text`
+    names: bool = False        # the word after it is a member name: `Function send`, `property a; b`
 
 
 KEYWORDS: tuple[Word, ...] = (
@@ -47,13 +49,13 @@ KEYWORDS: tuple[Word, ...] = (
     Word("return", "RETURN", "control-flow"),
     Word("break", "BREAK", "looping"),
     Word("continue", "CONTINUE", "looping"),
-    Word("var", "VAR", "variables", kind=DECLARATION),
-    Word("#DECLARE", "DECLARE", "variables", kind=DECLARATION),
+    Word("var", "VAR", "variables", kind=DECLARATION, declares=True),
+    Word("#DECLARE", "DECLARE", "variables", kind=DECLARATION, declares=True),
     # class files (Classes/NAME.4dm)
-    Word("Class constructor", "CLASS_CONSTRUCTOR", "quick-tour", kind=DECLARATION),
+    Word("Class constructor", "CLASS_CONSTRUCTOR", "quick-tour", kind=DECLARATION, declares=True),
     Word("Class extends", "CLASS_EXTENDS", "quick-tour", kind=DECLARATION),
-    Word("Function", "FUNCTION", "quick-tour", kind=DECLARATION),
-    Word("property", "PROPERTY", "quick-tour", kind=DECLARATION),
+    Word("Function", "FUNCTION", "quick-tour", kind=DECLARATION, declares=True, names=True),
+    Word("property", "PROPERTY", "quick-tour", kind=DECLARATION, declares=True, names=True),
     Word("This", "THIS", "quick-tour", kind=VALUE),
     Word("Super", "SUPER", "quick-tour", kind=VALUE),
 )
