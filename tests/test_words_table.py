@@ -99,3 +99,23 @@ def test_declarations_complete_every_type_and_builtin_class(repl):
     assert "4D.IMAPNotifier" in got
     for t in words.TYPES:
         parse(f"var $x : {t.spelling}\n")
+
+
+# Each block with a `continue` in its body (Case of / Try also in their Else / Catch part).
+BLOCKS_WITH_CONTINUE = {
+    "IF": "If (True)\ncontinue\nEnd if", "IF/ELSE": "If (False)\nElse\ncontinue\nEnd if",
+    "CASE_OF": "Case of\n: (True)\ncontinue\nEnd case", "CASE_OF/ELSE": "Case of\n: (False)\nElse\ncontinue\nEnd case",
+    "TRY": "Try\ncontinue\nEnd try", "TRY/CATCH": "Try\nCatch\ncontinue\nEnd try",
+    "FOR": "For ($j;1;2)\ncontinue\nEnd for", "FOR_EACH": "For each ($x;[1])\ncontinue\nEnd for each",
+    "WHILE": "While (False)\ncontinue\nEnd while", "REPEAT": "Repeat\ncontinue\nUntil (True)",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BLOCKS_WITH_CONTINUE))
+def test_a_loop_finds_the_continue_of_any_block_but_not_of_an_inner_loop(kind):
+    from fourmail.compiler.codegen import _has_continue
+    assert {k.split("/")[0] for k in BLOCKS_WITH_CONTINUE} == words.OPENERS
+    loop = parse(f"For ($i;1;2)\n{BLOCKS_WITH_CONTINUE[kind]}\nEnd for\n").body[0]
+    block = loop.body[0]
+    assert _has_continue(loop.body) == (not block.is_loop)
+    assert _has_continue(list(block.bodies())[-1])
