@@ -51,9 +51,9 @@ def split_class(program: A.Program, name: str, filename: str, source: str) -> Cl
         elif isinstance(stmt, A.PropertyDecl):       # class level, wherever it is written
             cls.properties.append(stmt)
         elif current is None:
-            fail(f"code outside a function: a class file holds `{spelled('CLASS_EXTENDS')}`, `{spelled('PROPERTY')}`, "
-                 f"`{spelled('CLASS_CONSTRUCTOR')}` and `{spelled('FUNCTION')}` declarations, each followed by its code",
-                 stmt)
+            fail(f"code outside a function: a class file holds `{spelled('CLASS_EXTENDS')}`, "
+                 f"`{spelled('PROPERTY')}`, `{spelled('CLASS_CONSTRUCTOR')}` and `{spelled('FUNCTION')}` "
+                 "declarations, each followed by its code", stmt)
         else:
             current[1].append(stmt)
     for header, body in members:
