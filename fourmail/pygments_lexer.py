@@ -1,7 +1,7 @@
 """A pygments lexer for 4D, registered as a pygments plugin (`pygmentize -l 4d file.4dm`).
 
-It does not keep regexes of its own: it runs fourmail's tolerant scan (fourmail/parser/scan.py),
-which applies the parser's tokenizer rules and the one command registry, so a command or
+It does not keep regexes of its own: it runs the parser's tokenizer in its tolerant mode
+(fourmail/parser/scan.py), with its rules and the one command registry, so a command or
 constant added to `fourmail/commands/table.py` is highlighted as soon as it exists. Every
 character gets a token, comments and blanks included; half-typed code (the REPL highlights as
 you type) gives String for an open literal and Comment for an open comment, never Error. Only
@@ -15,16 +15,15 @@ from pygments.lexer import Lexer
 from pygments.token import (Comment, Error, Keyword, Name, Number, Operator, Punctuation, String, Text,
                             Whitespace)
 
+from .parser import words
+
 __all__ = ["FourDLexer"]
 
-_KEYWORDS = {"IF", "ELSE", "END_IF", "CASE_OF", "END_CASE", "FOR", "FOR_EACH", "END_FOR", "END_FOR_EACH",
-             "WHILE", "END_WHILE", "REPEAT", "UNTIL", "TRY", "CATCH", "END_TRY", "RETURN", "BREAK", "CONTINUE"}
+# How each kind of keyword (parser/words.py) is shown.
+KEYWORD_TOKENS = {words.STATEMENT: Keyword, words.DECLARATION: Keyword.Declaration, words.VALUE: Name.Builtin.Pseudo}
 
 _TOKENS = {
-    "VAR": Keyword.Declaration, "DECLARE": Keyword.Declaration,
-    "CLASS_CONSTRUCTOR": Keyword.Declaration, "CLASS_EXTENDS": Keyword.Declaration,
-    "FUNCTION": Keyword.Declaration, "PROPERTY": Keyword.Declaration,
-    "THIS": Name.Builtin.Pseudo, "SUPER": Name.Builtin.Pseudo,
+    **{w.token: KEYWORD_TOKENS[w.kind] for w in words.KEYWORDS},
     "TYPE_NAME": Keyword.Type, "CLASS_PATH": Name.Class, "CLASS_STORE": Name.Namespace,
     "COMMAND": Name.Builtin, "CONSTANT": Name.Constant,
     "LOCAL": Name.Variable, "NAME": Name.Variable.Global, "MEMBER": Name.Attribute,
@@ -41,8 +40,6 @@ _ESCAPE = re.compile(r'\\(?:\r?\n[ \t]*|.)')
 
 
 def _token_type(kind: str):
-    if kind in _KEYWORDS:
-        return Keyword
     t = _TOKENS.get(kind)
     if t is not None:
         return t

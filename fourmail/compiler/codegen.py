@@ -749,18 +749,9 @@ def _has_continue(body) -> bool:
         n = stack.pop()
         if isinstance(n, A.Continue):
             return True
-        if isinstance(n, (A.While, A.Repeat, A.For, A.ForEach)):
-            continue
-        if isinstance(n, A.If):
-            stack.extend(n.then)
-            stack.extend(n.orelse or ())
-        elif isinstance(n, A.CaseOf):
-            for _, b in n.branches:
-                stack.extend(b)
-            stack.extend(n.orelse or ())
-        elif isinstance(n, A.TryBlock):
-            stack.extend(n.body)
-            stack.extend(n.handler or ())
+        if not n.is_loop:
+            for inner in n.bodies():
+                stack.extend(inner)
     return False
 
 

@@ -12,6 +12,15 @@ class Node:
 
     __slots__ = ("line", "col")
     _fields: tuple[str, ...] = ()
+    _bodies: tuple[str, ...] = ()   # block statements: the fields that hold lists of statements
+    is_loop = False                 # `break` / `continue` inside belong to this statement
+
+    def bodies(self):
+        """The statement lists of a block statement (none for other nodes)."""
+        for f in self._bodies:
+            body = getattr(self, f)
+            if body:
+                yield body
 
     def __init__(self, line: int, col: int, *values):
         self.line, self.col = line, col
@@ -134,30 +143,43 @@ class Declare(Node):
 
 class If(Node):
     __slots__ = _fields = ('condition', 'then', 'orelse')
+    _bodies = ('then', 'orelse')
 
 
 class CaseOf(Node):
+    # branches: [(condition, statements)]
     __slots__ = _fields = ('branches', 'orelse')
+
+    def bodies(self):
+        for _, body in self.branches:
+            yield body
+        if self.orelse:
+            yield self.orelse
 
 
 class For(Node):
     __slots__ = _fields = ('counter', 'start', 'end', 'step', 'body')
+    _bodies, is_loop = ('body',), True
 
 
 class ForEach(Node):
     __slots__ = _fields = ('item', 'source', 'begin', 'end', 'until', 'while_', 'body')
+    _bodies, is_loop = ('body',), True
 
 
 class While(Node):
     __slots__ = _fields = ('condition', 'body')
+    _bodies, is_loop = ('body',), True
 
 
 class Repeat(Node):
     __slots__ = _fields = ('body', 'until')
+    _bodies, is_loop = ('body',), True
 
 
 class TryBlock(Node):
     __slots__ = _fields = ('body', 'handler')
+    _bodies = ('body', 'handler')
 
 
 class Return(Node):

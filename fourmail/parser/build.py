@@ -6,6 +6,7 @@ import re
 from . import ast as A
 from .errors import FourDSyntaxError
 from .lexer import Token
+from .words import spelled
 from ..runtime.values import Date, Time
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"'}
@@ -173,14 +174,14 @@ class AstBuilder:
         body = items[-2] if isinstance(items[-2], list) else next(x for x in items if isinstance(x, list))
         counter = exprs[0]
         if not isinstance(counter, (A.LocalVar, A.ProcessVar)):
-            raise FourDSyntaxError("the For counter must be a variable", counter.line, counter.col)
+            raise FourDSyntaxError(f"the {spelled('FOR')} counter must be a variable", counter.line, counter.col)
         return A.For(*_pos(items), counter, exprs[1], exprs[2], exprs[3] if len(exprs) > 3 else None, body)
 
     def until_condition(self, items):
-        return ("until", items[1])
+        return ("UNTIL", items[1])
 
     def while_condition(self, items):
-        return ("while", items[1])
+        return ("WHILE", items[1])
 
     def for_each_loop(self, items):
         exprs = [x for x in items if isinstance(x, A.Node)]
@@ -188,11 +189,11 @@ class AstBuilder:
         body = next(x for x in items if isinstance(x, list))
         item = exprs[0]
         if not isinstance(item, _ASSIGNABLE):
-            raise FourDSyntaxError("the For each item must be a variable", item.line, item.col)
+            raise FourDSyntaxError(f"the {spelled('FOR_EACH')} item must be a variable", item.line, item.col)
         return A.ForEach(*_pos(items), item, exprs[1], exprs[2] if len(exprs) > 2 else None,
                          exprs[3] if len(exprs) > 3 else None,
-                         cond[1] if cond and cond[0] == "until" else None,
-                         cond[1] if cond and cond[0] == "while" else None, body)
+                         cond[1] if cond and cond[0] == "UNTIL" else None,
+                         cond[1] if cond and cond[0] == "WHILE" else None, body)
 
     def while_loop(self, items):
         return A.While(*_pos(items), items[1], items[2])

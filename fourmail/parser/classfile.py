@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import ast as A
+from .words import spelled
 from .errors import FourDSyntaxError
 
 
@@ -45,13 +46,14 @@ def split_class(program: A.Program, name: str, filename: str, source: str) -> Cl
             members.append(current)
         elif isinstance(stmt, A.ClassExtends):
             if members or cls.extends or cls.properties:
-                fail("`Class extends` must be the first line of the class", stmt)
+                fail(f"`{spelled('CLASS_EXTENDS')}` must be the first line of the class", stmt)
             cls.extends = stmt.name
         elif isinstance(stmt, A.PropertyDecl):       # class level, wherever it is written
             cls.properties.append(stmt)
         elif current is None:
-            fail("code outside a function: a class file holds `Class extends`, `property`, "
-                 "`Class constructor` and `Function` declarations, each followed by its code", stmt)
+            fail(f"code outside a function: a class file holds `{spelled('CLASS_EXTENDS')}`, "
+                 f"`{spelled('PROPERTY')}`, `{spelled('CLASS_CONSTRUCTOR')}` and `{spelled('FUNCTION')}` "
+                 "declarations, each followed by its code", stmt)
         else:
             current[1].append(stmt)
     for header, body in members:
@@ -60,7 +62,7 @@ def split_class(program: A.Program, name: str, filename: str, source: str) -> Cl
         program_ = A.Program(header.line, header.col, body, declare)
         if isinstance(header, A.ClassConstructor):
             if cls.constructor is not None:
-                fail("a class has one `Class constructor`", header)
+                fail(f"a class has one `{spelled('CLASS_CONSTRUCTOR')}`", header)
             cls.constructor = ClassMember("constructor", program_)
         else:
             if header.name in cls.functions:

@@ -14,15 +14,16 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from . import words
 from .scan import Piece, ScanState, lines_of, scan
 
 COMPLETE, INCOMPLETE, INVALID = "complete", "incomplete", "invalid"
 
-_BLOCK_OPENERS = {"IF", "CASE_OF", "FOR", "FOR_EACH", "WHILE", "REPEAT", "TRY"}
-_BLOCK_CLOSERS = {"END_IF", "END_CASE", "END_FOR", "END_FOR_EACH", "END_WHILE", "UNTIL", "END_TRY"}
-_MIDDLE = {"ELSE", "CATCH"}
 _SKIP = {"WS", "COMMENT", "BCOMMENT", "CONT", "JOIN_NL"}
-_DEDENT_LINE = re.compile(r"[ \t]*(?:else\b|catch\b|end[ \t]+\w|until\b|:[ \t]*\()", re.I)
+# A line that starts with a middle or a closer (Else, End if, Until...) or a Case branch `:(`.
+_DEDENT_LINE = re.compile(
+    r"[ \t]*(?:(?:" + "|".join(words.spelling_pattern(t) for t in sorted(words.MIDDLES | words.CLOSERS))
+    + r")\b|" + re.escape(words.CASE_BRANCH) + r"[ \t]*\()", re.I)
 
 
 class Completeness(NamedTuple):
@@ -94,11 +95,18 @@ def is_dedent_line(line: str) -> bool:
     return bool(_DEDENT_LINE.match(line))
 
 
-def _levels(pieces: list[Piece]) -> tuple[int, int]:
-    stack: list[list] = []          # [block kind, a Case branch seen]
+def open_blocks(text: str) -> list[str]:
+    """The openers (IF, FOR_EACH...) of the blocks still open at the end of `text`, outermost first."""
+    stack: list[list] = []
+    _levels(list(scan(text if text.endswith("\n") else text + "\n")), stack)
+    return [kind for kind, _ in stack]
+
+
+def _levels(pieces: list[Piece], stack: list[list] | None = None) -> tuple[int, int]:
+    stack = [] if stack is None else stack      # [block kind, a Case branch seen]
 
     def depth(frames) -> int:
-        return sum(2 if (k == "CASE_OF" and branch) else 1 for k, branch in frames)
+        return sum(2 if (k == words.CASE_BRANCH_OPENER and branch) else 1 for k, branch in frames)
 
     lines = lines_of(pieces)
     if lines and not lines[-1]:
@@ -112,15 +120,16 @@ def _levels(pieces: list[Piece]) -> tuple[int, int]:
             level = depth(stack)
             continue
         first = sig[0].kind
-        if first in _BLOCK_OPENERS:
+        if first in words.OPENERS:
             level = depth(stack)
             stack.append([first, False])
-        elif first in _BLOCK_CLOSERS:
-            if stack and (first != "UNTIL" or stack[-1][0] == "REPEAT"):
+        elif first in words.CLOSERS:
+            # a closer that is also a clause elsewhere (Until) closes only its own block
+            if stack and (not words.BY_TOKEN[first].clause or stack[-1][0] in words.BY_TOKEN[first].pairs):
                 stack.pop()
             level = depth(stack)
-        elif first in _MIDDLE or (first == "_COLON" and stack and stack[-1][0] == "CASE_OF"):
-            if stack and stack[-1][0] == "CASE_OF":
+        elif first in words.MIDDLES or (first == "_COLON" and stack and stack[-1][0] == words.CASE_BRANCH_OPENER):
+            if stack and stack[-1][0] == words.CASE_BRANCH_OPENER:
                 level = depth(stack[:-1]) + 1
                 stack[-1][1] = True
             else:
@@ -132,4 +141,4 @@ def _levels(pieces: list[Piece]) -> tuple[int, int]:
 
 
 __all__ = ["COMPLETE", "INCOMPLETE", "INVALID", "Completeness", "check_complete", "prepare", "indent_levels",
-           "is_dedent_line"]
+           "is_dedent_line", "open_blocks"]

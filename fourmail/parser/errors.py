@@ -1,6 +1,8 @@
 """Syntax errors: `file:line:col: message`, the source line and a caret under the culprit."""
 from __future__ import annotations
 
+from . import words
+
 # Friendly names for the grammar's terminals, used in "expected ..." messages.
 TERMINAL_NAMES = {
     "_NL": "end of line", "$END": "end of file", "_LPAR": "'('", "_RPAR": "')'", "_SEMI": "';'",
@@ -9,10 +11,11 @@ TERMINAL_NAMES = {
     "BINOP": "an operator", "MINUS": "'-'", "PLUS": "'+'", "STAR": "'*'", "LOCAL": "a local variable",
     "NAME": "a name", "MEMBER": "a property name", "STRING": "a text literal", "NUMBER": "a number",
     "COMMAND": "a command", "CONSTANT": "a constant", "TYPE_NAME": "a type name", "CLASS_PATH": "a class",
-    "END_IF": "End if", "END_CASE": "End case", "END_FOR": "End for", "END_FOR_EACH": "End for each",
-    "END_WHILE": "End while", "UNTIL": "Until", "END_TRY": "End try", "ELSE": "Else", "CATCH": "Catch",
     "LCHAR": "'[['", "RCHAR": "']]'",
+    **{w.token: w.spelling for w in words.KEYWORDS},
 }
+# A statement line that opens a block and goes on after its keyword (`If (...)`, `While (...)`).
+_HEAD_WORDS = tuple(sorted({words.words_of(t)[0] for t in words.HEAD_OPENERS}))
 
 
 class FourDSyntaxError(Exception):
@@ -75,7 +78,7 @@ def from_unexpected(exc, filename: str, source: str) -> FourDSyntaxError:
         msg = f"unexpected {_describe_token(tok)}: expected end of line"
         line_text = source.splitlines()[line - 1] if line - 1 < len(source.splitlines()) else ""
         head = line_text[: col - 1].strip().lower()
-        if head.startswith(("if", "while", "for", "case")) and head.endswith(")"):
+        if head.startswith(_HEAD_WORDS) and head.endswith(")"):
             msg += " (4D allows one statement per line: put it on the next line)"
         elif str(tok) == ")":
             msg = "unexpected ')': unbalanced parentheses"
@@ -83,9 +86,21 @@ def from_unexpected(exc, filename: str, source: str) -> FourDSyntaxError:
         what = "end of line" if tok.type == "_NL" else "end of file"
         msg = f"unexpected {what}{_expected(expected)}"
         if tok.type == "$END":
-            blocks = [n for n in expected if n.startswith("END_") or n == "UNTIL"]
+            blocks = [n for n in expected if n in words.CLOSERS]
             if blocks:
-                msg = f"unexpected end of file: missing {TERMINAL_NAMES.get(sorted(blocks)[0])}"
+                msg = f"unexpected end of file: missing {TERMINAL_NAMES.get(_missing_closer(source, blocks))}"
     else:
         msg = f"unexpected {_describe_token(tok)}{_expected(expected)}"
     return FourDSyntaxError(msg, line, col, filename, source)
+
+
+def _missing_closer(source: str, closers: list[str]) -> str:
+    """The closer of the innermost block left open (the parser's tables merge the states after a
+    block's statements, so they expect every closer there)."""
+    from .complete import open_blocks
+    opened = open_blocks(source)
+    if opened:
+        for closer in closers:
+            if opened[-1] in words.BY_TOKEN[closer].pairs:
+                return closer
+    return sorted(closers)[0]

@@ -7,12 +7,14 @@
 - in `var $x : Text` the word after `:` is a type, even when it is also a command (`Date`);
 - `\\` at the end of a line continues the statement, elsewhere it is integer division;
 - `[[ ]]` (character reference) must not swallow the closing brackets of `$a[$b[1]]`.
-So the tokens are made here, by hand, in one pass; grammar/4d.lark declares them.
+So the tokens are made here, by hand, in one pass; grammar/4d.lark declares them. The same pass,
+in tolerant mode, gives the REPL and the highlighter a token for every character (scan.py).
 """
 from __future__ import annotations
 
 import re
 
+from . import words as _words
 from .errors import FourDSyntaxError
 
 
@@ -35,21 +37,13 @@ class Token(str):
     def __repr__(self) -> str:
         return f"Token({self.type!r}, {str(self)!r})"
 
-KEYWORDS = {
-    ("if",): "IF", ("else",): "ELSE", ("end", "if"): "END_IF", ("case", "of"): "CASE_OF",
-    ("end", "case"): "END_CASE", ("for",): "FOR", ("for", "each"): "FOR_EACH", ("end", "for"): "END_FOR",
-    ("end", "for", "each"): "END_FOR_EACH", ("while",): "WHILE", ("end", "while"): "END_WHILE",
-    ("repeat",): "REPEAT", ("until",): "UNTIL", ("try",): "TRY", ("catch",): "CATCH", ("end", "try"): "END_TRY",
-    ("return",): "RETURN", ("break",): "BREAK", ("continue",): "CONTINUE", ("var",): "VAR",
-    # class files (classes: Classes/NAME.4dm)
-    ("class", "constructor"): "CLASS_CONSTRUCTOR", ("class", "extends"): "CLASS_EXTENDS",
-    ("function",): "FUNCTION", ("property",): "PROPERTY", ("this",): "THIS", ("super",): "SUPER",
-}
+# The keywords' word tuples -> token types (words.py is their table).
+KEYWORDS = {_words.words_of(w.token): w.token for w in _words.KEYWORDS if w.token not in _words.PATTERN_TOKENS}
 
 # After these keywords `:` announces a type (`var $x : Text`, `Function f($a : Text) : Text`);
 # after NAMING ones a word is a member name (`Function send`, `property a; b`).
-DECLARING = frozenset({"VAR", "FUNCTION", "PROPERTY", "CLASS_CONSTRUCTOR"})
-NAMING = frozenset({"FUNCTION", "PROPERTY"})
+DECLARING = frozenset(w.token for w in _words.KEYWORDS if w.declares)
+NAMING = frozenset(w.token for w in _words.KEYWORDS if w.names)
 
 
 def names_go_on(ttype: str, prev: str | None) -> bool:
@@ -57,8 +51,7 @@ def names_go_on(ttype: str, prev: str | None) -> bool:
     return (ttype == "_SEMI" or ttype == "_COMMA") and prev in ("MEMBER", "PROPERTY")
 
 
-TYPE_NAMES = {"text", "date", "time", "boolean", "integer", "longint", "real", "number", "pointer", "picture",
-              "blob", "collection", "variant", "object"}
+TYPE_NAMES = _words.TYPE_NAMES
 
 PUNCT = [  # longest first
     (":=", "ASSIGN"), ("+=", "COMPOUND_OP"), ("-=", "COMPOUND_OP"), ("*=", "COMPOUND_OP"), ("/=", "COMPOUND_OP"),
@@ -71,6 +64,7 @@ PUNCT = [  # longest first
 ]
 
 _WORD = r"[^\W\d][\w]*"
+_DECLARE = re.escape(_words.BY_TOKEN["DECLARE"].spelling)
 _SCAN = re.compile(r"""
   (?P<nl>\r?\n)
 | (?P<ws>[ \t\f\u00a0\ufeff]+)
@@ -84,7 +78,7 @@ _SCAN = re.compile(r"""
 | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
 | (?P<date>![0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}!)
 | (?P<time>\?[0-9]{1,3}:[0-9]{1,2}(?::[0-9]{1,2})?\?)
-| (?P<declare>\#declare(?![\w$]))
+| (?P<declare>""" + _DECLARE + r"""(?![\w$]))
 | (?P<local>\$[\w]*)
 | (?P<ipvar><>[^\W\d][\w]*)
 | (?P<word>[^\W\d][\w]*)
@@ -154,108 +148,176 @@ def base_names() -> NameTable:
 extra_names: NameTable | None = None
 
 
-def tokenize(text: str, names: NameTable):
+class ScanState:
+    """What a tolerant tokenize left open where the text stops."""
+
+    def __init__(self):
+        self.brackets: list[str] = []
+        self.open_string = False     # the text ends inside a text literal
+
+
+_OPENERS = frozenset({"_LPAR", "_LSQB", "_LBRACE", "LCHAR"})
+_CLOSERS = frozenset({"_RPAR", "_RSQB", "_RBRACE", "RCHAR"})
+_KEY_COLON = re.compile(r"[ \t]*:(?!=)")
+_OPEN_STRING = re.compile(r'"(?:[^"\\\r\n]|\\(?:\r?\n[ \t]*|.)|\\$)*(?P<close>)')
+# With join=True a bare line break inside a text literal continues it (the REPL's rule).
+_JOIN_STRING = re.compile(r'"(?:[^"\\\r\n]|\\(?:\r?\n[ \t]*|.)|\\$|\r?\n)*(?P<close>"?)')
+_BARE_NEWLINE = re.compile(r"(?<![\\\r])\r?\n")
+
+
+def tokenize(text: str, names: NameTable, tolerant: bool = False, join: bool = False,
+             state: ScanState | None = None):
+    """The tokens of `text`. Strict (the parser's): blanks and comments are dropped and a lexical
+    error raises FourDSyntaxError. Tolerant (the REPL's and the highlighter's): every character
+    is in exactly one token, nothing raises, and these types are added:
+
+        WS          blanks                     COMMENT     // to the end of the line
+        BCOMMENT    /* ... */ (nested)         CONT        `\\` + line break
+        OPEN_STRING a text literal not closed  OPEN_COMMENT a /* comment not closed
+        ERROR       a character 4D does not have
+        JOIN_NL     (with join=True) a line break inside an open bracket or text literal: the
+                    statement goes on; `state` tells what is open at the end.
+    """
     pos, line, line_start = 0, 1, 0
     n = len(text)
     prev = None               # type of the previous significant token
-    brackets: list[str] = []  # open ( [ [[ {
+    brackets: list[str] = state.brackets if state is not None else []   # open ( [ [[ {
     in_declaration = False    # inside `var ...` or `#DECLARE ...`: `:` announces a type
     naming = False            # after `Function` / `property` (and its `;`): a word is a member name
+    extra = extra_names
     scan, tok = _SCAN.match, Token
-
-    def col():
-        return pos - line_start + 1
 
     while pos < n:
         m = scan(text, pos)
         if m is None:
             p = _PUNCT_RE.match(text, pos)
             if p is None:
-                raise FourDSyntaxError(f"unexpected character {text[pos]!r}", line, col())
+                if not tolerant:
+                    raise _error(f"unexpected character {text[pos]!r}", text, pos)
+                yield tok("ERROR", text[pos], pos, line, pos - line_start + 1, line, pos - line_start + 2, pos + 1)
+                pos += 1
+                continue
             s = p.group()
             ttype = _PUNCT_TYPE[s]
             if s == "[" and text.startswith("[[", pos) and prev in _EXPR_END:
                 s, ttype = "[[", "LCHAR"
             elif s == "]" and text.startswith("]]", pos) and brackets and brackets[-1] == "[[":
                 s, ttype = "]]", "RCHAR"
-            if ttype in ("_LPAR", "_LSQB", "_LBRACE", "LCHAR"):
+            if ttype in _OPENERS:
                 brackets.append(s)
-            elif ttype in ("_RPAR", "_RSQB", "_RBRACE", "RCHAR") and brackets:
+            elif ttype in _CLOSERS and brackets:
                 brackets.pop()
             if ttype == "ASSIGN":
                 in_declaration = False
             naming = naming and names_go_on(ttype, prev)
-            yield tok(ttype, s, pos, line, col(), line, col() + len(s), pos + len(s))
+            column = pos - line_start + 1
+            yield tok(ttype, s, pos, line, column, line, column + len(s), pos + len(s))
             prev = ttype
             pos += len(s)
             if ttype == "_COLON" and in_declaration:
-                type_token, pos = _declaration_type(text, pos, line, line_start)
-                yield type_token
-                prev = type_token.type
+                for t in _declaration_type(text, pos, line, line_start, tolerant):
+                    yield t
+                    pos = t.end_pos
+                    if t.type != "WS":
+                        prev = t.type
             continue
         kind = m.lastgroup
         s = m.group()
-        if kind == "ws" or kind == "cont":
-            if kind == "cont":   # `\` + line break: the statement goes on
-                nl = text.index("\n", pos)
-                pos = nl + 1
-                line += 1
-                line_start = pos
-            else:
-                pos = m.end()
+        end = m.end()
+        if kind == "ws":
+            if tolerant:
+                yield tok("WS", s, pos, line, pos - line_start + 1, line, end - line_start + 1, end)
+            pos = end
             continue
         if kind == "nl":
-            yield tok("_NL", s, pos, line, col(), line, col() + 1, m.end())
-            pos = m.end()
+            column = pos - line_start + 1
+            if join and brackets:
+                yield tok("JOIN_NL", s, pos, line, column, line, column + 1, end)
+            else:
+                yield tok("_NL", s, pos, line, column, line, column + 1, end)
+                prev = "_NL"
+                in_declaration = naming = False
+                brackets.clear()
+            pos = end
             line += 1
             line_start = pos
-            prev = "_NL"
-            in_declaration = naming = False
-            brackets.clear()
+            continue
+        if kind == "cont":     # `\`, blanks and the line break: the statement goes on
+            end = text.index("\n", pos) + 1
+            if tolerant:
+                yield tok("CONT", text[pos:end], pos, line, pos - line_start + 1, line + 1, 1, end)
+            pos = end
+            line += 1
+            line_start = pos
             continue
         if kind == "lcomment":
-            pos = m.end()
+            if tolerant:
+                yield tok("COMMENT", s, pos, line, pos - line_start + 1, line, end - line_start + 1, end)
+            pos = end
             continue
         if kind == "bcomment":
-            pos, line, line_start = _skip_block_comment(text, pos, line, line_start)
+            end = block_comment_end(text, pos)
+            if end is None:
+                if not tolerant:
+                    raise _error("unterminated comment (missing */)", text, pos)
+                yield _spanning(tok, "OPEN_COMMENT", text, pos, n, line, line_start)
+                break
+            if tolerant:
+                yield _spanning(tok, "BCOMMENT", text, pos, end, line, line_start)
+            breaks = text.count("\n", pos, end)
+            if breaks:
+                line, line_start = line + breaks, text.rindex("\n", pos, end) + 1
+            pos = end
             continue
         if kind == "badstring":
-            raise FourDSyntaxError('unterminated text literal (missing closing ")', line, col())
-        start_col = col()
+            if not tolerant:
+                raise _error('unterminated text literal (missing closing ")', text, pos)
+            sm = (_JOIN_STRING if join else _OPEN_STRING).match(text, pos)
+            end = sm.end()
+            closed = bool(sm.group("close"))
+            yield from _open_string(tok, text, pos, end, closed, join, line, line_start)
+            if state is not None:
+                state.open_string = not closed and end >= n
+            breaks = text.count("\n", pos, end)
+            if breaks:
+                line, line_start = line + breaks, text.rindex("\n", pos, end) + 1
+            pos, prev = end, "STRING"
+            continue
+        start_col = pos - line_start + 1
         if prev == "_DOT" and kind in ("word", "store", "local"):
             ttype, end = "MEMBER", _MEMBER_RE.match(text, pos).end()   # `$c.length`: a property
             s = text[pos:end]
         elif naming and kind in ("word", "store"):
-            ttype, end = "MEMBER", m.end()                              # `Function send(...)`
-            if prev == "FUNCTION" and s.casefold() in ("get", "set") and _NEXT_WORD.match(text, end):
-                raise FourDSyntaxError("computed properties (Function get / Function set) are not "
-                                       "supported by fourmail", line, col())
+            ttype = "MEMBER"                                            # `Function send(...)`
+            if prev == "FUNCTION" and not tolerant and s.casefold() in ("get", "set") and \
+                    _NEXT_WORD.match(text, end):
+                raise _error("computed properties (Function get / Function set) are not "
+                             "supported by fourmail", text, pos)
         elif prev == "CLASS_EXTENDS" and kind == "word":
-            ttype, end = "NAME", m.end()                                # `Class extends Rectangle`
+            ttype = "NAME"                                              # `Class extends Rectangle`
         elif kind == "word" or kind == "store":
             if kind == "store":
-                ttype, end = "CLASS_STORE", m.end()
-            elif brackets and brackets[-1] == "{" and prev in ("_LBRACE", "_SEMI") and \
-                    re.match(r"[ \t]*:(?!=)", text[m.end():m.end() + 8]):
-                ttype, end = "MEMBER", m.end()     # {name: value}
+                ttype = "CLASS_STORE"
+            elif brackets and brackets[-1] == "{" and prev in ("_LBRACE", "_SEMI") and _KEY_COLON.match(text, end):
+                ttype = "MEMBER"     # {name: value}
             else:
-                ttype, end = resolve_word(text, pos, s, names, extra_names)
-            s = text[pos:end]
+                ttype, end = resolve_word(text, pos, s, names, extra)
+                s = text[pos:end]
             in_declaration = in_declaration or ttype in DECLARING
             naming = ttype in NAMING
         elif kind == "local":
-            ttype, end = "LOCAL", m.end()
+            ttype = "LOCAL"
         elif kind == "ipvar":
-            ttype, end = "NAME", m.end()
+            ttype = "NAME"
         elif kind == "declare":
-            ttype, end = "DECLARE", m.end()
+            ttype = "DECLARE"
             in_declaration = True
+        elif kind == "hex":
+            ttype = "HEX_NUMBER"
         else:
-            ttype, end = kind.upper(), m.end()
-            if kind == "hex":
-                ttype = "HEX_NUMBER"
-            if prev == "_DOT" and kind == "number":
-                raise FourDSyntaxError("a property name cannot start with a digit (use [\"...\"])", line, start_col)
+            ttype = kind.upper()
+            if prev == "_DOT" and kind == "number" and not tolerant:
+                raise _error("a property name cannot start with a digit (use [\"...\"])", text, pos)
         newlines = s.count("\n")
         yield tok(ttype, s, pos, line, start_col, line + newlines, start_col + len(s), end)
         if newlines:       # a text literal continued over lines
@@ -263,6 +325,41 @@ def tokenize(text: str, names: NameTable):
             line_start = pos + s.rindex("\n") + 1
         pos = end
         prev = ttype
+
+
+def _error(message: str, text: str, pos: int) -> FourDSyntaxError:
+    """A lexical error at `pos` (its line and column are counted only when one happens)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    return FourDSyntaxError(message, text.count("\n", 0, pos) + 1, pos - line_start + 1)
+
+
+def _spanning(tok, ttype: str, text: str, start: int, end: int, line: int, line_start: int) -> Token:
+    """A token that may run over several lines (a comment, a text literal)."""
+    breaks = text.count("\n", start, end)
+    end_col = end - (text.rindex("\n", start, end) + 1 if breaks else line_start) + 1
+    return tok(ttype, text[start:end], start, line, start - line_start + 1, line + breaks, end_col, end)
+
+
+def _open_string(tok, text: str, start: int, end: int, closed: bool, join: bool, line: int, line_start: int):
+    """A text literal the tolerant scan met unclosed, or (join) spread over lines in the REPL:
+    STRING / OPEN_STRING parts, with JOIN_NL where a bare line break continues it."""
+    last = "STRING" if closed else "OPEN_STRING"
+    if not join:
+        yield _spanning(tok, last, text, start, end, line, line_start)
+        return
+    pos = start
+    for m in _BARE_NEWLINE.finditer(text, start, end):
+        a, b = m.start(), m.end()
+        if a > pos:
+            t = _spanning(tok, "STRING", text, pos, a, line, line_start)
+            yield t
+            line = t.end_line
+            if t.end_line != t.line:
+                line_start = text.rindex("\n", pos, a) + 1
+        yield tok("JOIN_NL", text[a:b], a, line, a - line_start + 1, line, a - line_start + 2, b)
+        pos, line, line_start = b, line + 1, b
+    if pos < end:
+        yield _spanning(tok, last, text, pos, end, line, line_start)
 
 
 _BLANKS = re.compile(r"[ \t]*")
@@ -286,21 +383,30 @@ def resolve_word(text: str, pos: int, word: str, names: NameTable, extra: NameTa
     return ttype, end
 
 
-def _declaration_type(text: str, pos: int, line: int, line_start: int) -> tuple[Token, int]:
-    """After `:` in a declaration: a basic type name or a class path (4D.File, cs.Person)."""
+def _declaration_type(text: str, pos: int, line: int, line_start: int, tolerant: bool) -> list[Token]:
+    """After `:` in a declaration: a basic type name or a class path (4D.File, cs.Person), with
+    the blanks before it when tolerant. Strict, anything else raises; tolerant, a word that is
+    no type is a NAME and no word, nothing."""
+    out = []
     start = _BLANKS.match(text, pos).end()
+    if tolerant and start > pos:
+        out.append(Token("WS", text[pos:start], pos, line, pos - line_start + 1, line, start - line_start + 1, start))
     column = start - line_start + 1
     cm = _CLASS_PATH_RE.match(text, start)
+    wm = None if cm else _WORD_RE.match(text, start)
     if cm:
-        return Token("CLASS_PATH", re.sub(r"\s", "", cm.group()), start, line, column), cm.end()
-    wm = _WORD_RE.match(text, start)
-    if wm and wm.group().casefold() in TYPE_NAMES:
-        return Token("TYPE_NAME", wm.group(), start, line, column), wm.end()
-    if wm:
-        raise FourDSyntaxError(f"unknown type {wm.group()!r} (expected Text, Integer, Real, Boolean, Date, Time, "
-                               "Object, Collection, Blob, Variant, Pointer, Picture or a class like 4D.File)",
-                               line, column)
-    raise FourDSyntaxError("a type name was expected after ':'", line, column)
+        value = cm.group() if tolerant else re.sub(r"\s", "", cm.group())
+        out.append(Token("CLASS_PATH", value, start, line, column, line, column + len(cm.group()), cm.end()))
+    elif wm and (tolerant or wm.group().casefold() in TYPE_NAMES):
+        ttype = "TYPE_NAME" if wm.group().casefold() in TYPE_NAMES else "NAME"
+        out.append(Token(ttype, wm.group(), start, line, column, line, column + len(wm.group()), wm.end()))
+    elif not tolerant:
+        if wm:
+            listed = ", ".join(t.spelling for t in _words.TYPES if t.listed)
+            raise FourDSyntaxError(f"unknown type {wm.group()!r} (expected {listed} or a class like 4D.File)",
+                                   line, column)
+        raise FourDSyntaxError("a type name was expected after ':'", line, column)
+    return out
 
 
 def block_comment_end(text: str, pos: int) -> int | None:
@@ -319,13 +425,3 @@ def block_comment_end(text: str, pos: int) -> int | None:
         else:
             i += 1
     return None
-
-
-def _skip_block_comment(text: str, pos: int, line: int, line_start: int):
-    """Skip a /* ... */ comment: (end, line, line start) after it."""
-    end = block_comment_end(text, pos)
-    if end is not None:
-        breaks = text.count("\n", pos, end)
-        return end, line + breaks, (text.rindex("\n", pos, end) + 1 if breaks else line_start)
-    start_line, start_col = line, pos - line_start + 1
-    raise FourDSyntaxError("unterminated comment (missing */)", start_line, start_col)

@@ -17,14 +17,10 @@ from typing import Iterable
 
 from prompt_toolkit.completion import Completer, Completion
 
+from ..parser import words
 from ..runtime.values import UNDEFINED, ClassInstance, type_name
 
-KEYWORDS = ["If", "Else", "End if", "Case of", "End case", "For", "For each", "End for", "End for each", "While",
-            "End while", "Repeat", "Until", "Try", "Catch", "End try", "return", "break", "continue", "var",
-            "#DECLARE", "This", "Super", "Function", "property", "Class constructor", "Class extends"]
-TYPES = ["Text", "Integer", "Real", "Boolean", "Date", "Time", "Object", "Collection", "Blob", "Variant", "Pointer",
-         "Picture", "4D.SMTPTransporter", "4D.IMAPTransporter", "4D.POP3Transporter", "4D.File", "4D.Folder",
-         "4D.MailAttachment"]
+KEYWORDS = [w.spelling for w in words.KEYWORDS]
 REPL_COMMANDS = {":help": "show the reference of a command, class, function or property",
                  ":sandbox": "on|off: route mail connections to the embedded sandbox",
                  ":vars": "list the variables of the session", ":quit": "leave the REPL"}
@@ -56,7 +52,7 @@ class FourDCompleter(Completer):
         m = _VAR_TYPE_CTX.search(line)
         if m:
             part = m.group(1)
-            for t in TYPES:
+            for t in words.listed_types():
                 if t.casefold().startswith(part.casefold()):
                     yield Completion(t, -len(part), display_meta="type")
             return

@@ -20,16 +20,14 @@ _REF_ANY = re.compile(r"<!--\s*(?:REF\s+#?(\S+?)|END\s+REF)\s*-->")
 _INCLUDE = re.compile(r"<!--\s*INCLUDE\s+#?(\S+?)\s*-->")
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 
-# Language keywords -> the concept page that explains them.
-_KEYWORD_PAGES = {
-    "if": "branching", "else": "branching", "end if": "branching", "case of": "branching", "end case": "branching",
-    "for": "looping", "for each": "looping", "end for": "looping", "end for each": "looping", "while": "looping",
-    "end while": "looping", "repeat": "looping", "until": "looping", "break": "looping", "continue": "looping",
-    "try": "error-handling", "catch": "error-handling", "end try": "error-handling", "return": "control-flow",
-    "var": "variables", "#declare": "variables", "null": "null-undefined", "undefined": "null-undefined",
-    "class constructor": "quick-tour", "class extends": "quick-tour", "function": "quick-tour",
-    "property": "quick-tour", "this": "quick-tour", "super": "quick-tour",
-}
+# Words that are not keywords but have a concept page (keywords have theirs in parser/words.py).
+_VALUE_PAGES = {"null": "null-undefined", "undefined": "null-undefined"}
+
+
+def _keyword_pages() -> dict[str, str]:
+    """Language words -> the concept page that explains them."""
+    from ..parser import words
+    return {**{w.spelling.casefold(): w.help for w in words.KEYWORDS}, **_VALUE_PAGES}
 
 
 class Entry(NamedTuple):
@@ -139,7 +137,7 @@ class HelpIndex:
             else:
                 self._add(Entry("concept", title, "", "", "", to_plain(text)), title, meta.get("id", ""),
                           path.stem)
-        for word, page in _KEYWORD_PAGES.items():
+        for word, page in _keyword_pages().items():
             for e in self.entries.get(page, []):
                 if e.kind == "concept":
                     self.entries.setdefault(word, []).append(e)
