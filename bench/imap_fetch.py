@@ -119,15 +119,15 @@ def _timed_conversion():
 
 def run_fourmail(env: dict, read_all: bool = False) -> float:
     from fourmail.mail.network import parse_route
-    from fourmail.runtime.session import Runtime
+    from fourmail.program import compile_source, new_runtime
     user, password = env["REALMAIL_USERS"].split()[0].split(":", 1)
     with tempfile.TemporaryDirectory() as d:
         src = SCRIPT.format(host="imap.bench.test", port=993, user=user, password=password, box=BOX, n=N)
         src += READ_ALL if read_all else ""
-        rt = Runtime(project_dir=Path(d), interactive=False)
+        rt = new_runtime(project_dir=Path(d), interactive=False)
         rt.routes = [parse_route(f"imap.bench.test=127.0.0.1:{env['REALMAIL_IMAPS_PORT']}")]
         rt.cafiles = [env["REALMAIL_CA"]]
-        method = rt.compile_source(src, "bench.4dm", "bench")
+        method = compile_source(rt, src, "bench.4dm", "bench")
         CONVERSION[0] = 0.0
         t0 = time.perf_counter()
         rt.run(method)

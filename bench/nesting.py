@@ -40,10 +40,10 @@ PROGRAMS = {
 
 
 def timed(source: str) -> float:
-    from fourmail.runtime.session import Runtime
+    from fourmail.program import compile_source, new_runtime
     t0 = time.perf_counter()
-    rt = Runtime(project_dir=ROOT, out=io.StringIO(), interactive=False)
-    rt.run(rt.compile_source(source, "bench.4dm", "bench"))
+    rt = new_runtime(project_dir=ROOT, out=io.StringIO(), interactive=False)
+    rt.run(compile_source(rt, source, "bench.4dm", "bench"))
     return time.perf_counter() - t0
 
 

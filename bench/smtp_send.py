@@ -61,9 +61,9 @@ def run_fourmail(port: int) -> float:
     with tempfile.TemporaryDirectory() as d:
         f = Path(d) / "bench.4dm"
         f.write_text(SCRIPT.replace("{port}", str(port)).replace("{n}", str(N)))
-        from fourmail.runtime.session import Runtime
-        rt = Runtime(project_dir=Path(d), interactive=False)
-        method = rt.compile_source(f.read_text(), str(f), "bench")
+        from fourmail.program import compile_source, new_runtime
+        rt = new_runtime(project_dir=Path(d), interactive=False)
+        method = compile_source(rt, f.read_text(), str(f), "bench")
         t0 = time.perf_counter()
         rt.run(method)
         elapsed = time.perf_counter() - t0

@@ -79,17 +79,6 @@ def cmd_parse(args) -> int:
     return EXIT_USAGE if unusable else EXIT_OK if failed == 0 else EXIT_ERROR
 
 
-def report_error(err, filename: str, rt, stream) -> None:
-    """An uncaught 4D error, the way 4D's error dialog states it: code, message, where."""
-    where = f"{filename}:{err.line}" if err.line and (err.method in (None, rt.main_name)) else \
-        (f"{err.method}:{err.line}" if err.line else filename)
-    stream.write(f"{where}: error {err.code} ({err.component}): {err.message}\n")
-    text = rt.line_text(err.method, err.line)
-    if text:
-        from .parser.errors import printable_line
-        stream.write(f"    {printable_line(text, 0)[0]}\n")
-
-
 def check_mail_options(args) -> None:
     """Routes, CA files and the logs folder, checked before anything runs: a bad one is a
     UsageError now, not a connection to the real host or a log silently dropped later."""
@@ -123,13 +112,13 @@ def _check_writable_folder(path: str, option: str) -> None:
 
 def cmd_run(args) -> int:
     from .mail.network import parse_route
-    from .runtime.session import Runtime
+    from .program import new_runtime
 
     path = Path(args.file)
     source = _read(args.file)
     check_mail_options(args)
-    rt = Runtime(project_dir=path.resolve().parent, answers=args.answer, out=_Stdout(sys.stdout),
-                 logs_dir=Path(args.logs).resolve() if args.logs else None)
+    rt = new_runtime(project_dir=path.resolve().parent, answers=args.answer, out=_Stdout(sys.stdout),
+                     logs_dir=Path(args.logs).resolve() if args.logs else None)
     rt.main_name = path.stem
     routes = [parse_route(r) for r in args.route]
     sandbox = None
@@ -156,42 +145,15 @@ def _start_sandbox(args, quiet: bool):
         raise UsageError(f"sandbox: {e}") from None
 
 
+_EXIT = {"ok": EXIT_OK, "syntax": EXIT_SYNTAX, "error": EXIT_ERROR, "aborted": EXIT_ERROR,
+         "internal": EXIT_ERROR, "interrupted": EXIT_INTERRUPTED}
+
+
 def _run(args, rt, path: Path, source: str) -> int:
-    from .compiler.codegen import CompileError
-    from .parser import FourDSyntaxError
-    from .runtime.errors import AbortExecution, FourDError
-    try:
-        method = rt.compile_source(source, args.file, path.stem)
-    except FourDSyntaxError as e:
-        print(e.format(), file=sys.stderr)
-        return EXIT_SYNTAX
-    except CompileError as e:
-        err = FourDSyntaxError(e.message, e.line, e.col, args.file, source)
-        print(err.format(), file=sys.stderr)
-        return EXIT_SYNTAX
-    try:
-        try:
-            rt.run(method)
-        finally:
-            rt.shutdown()
-    except FourDError as e:
-        rt.out.flush()
-        report_error(e, args.file, rt, sys.stderr)
-        return EXIT_ERROR
-    except AbortExecution as e:
-        if e.error is not None:
-            report_error(e.error, args.file, rt, sys.stderr)
-        return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("\ninterrupted (error 1006: user interruption)", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except Exception as e:   # a fourmail bug: say so briefly, never dump a traceback
-        if os.environ.get("FOURMAIL_DEBUG"):
-            raise
-        print(f"{args.file}: internal error in fourmail: {type(e).__name__}: {e} "
-              f"(set FOURMAIL_DEBUG=1 for details)", file=sys.stderr)
-        return EXIT_ERROR
-    return EXIT_OK
+    from .program import report, run_source
+    outcome = run_source(rt, source, args.file, path.stem)
+    report(outcome, rt, args.file, sys.stderr)
+    return _EXIT[outcome.kind]
 
 
 def cmd_sandbox(args) -> int:

@@ -28,23 +28,19 @@ def run4d(source: str, *, answers=None, project_dir=None, filename="test.4dm", r
     `routes` ("HOST[:PORT]=TARGET[:PORT]") and `cafiles` are the CLI's --route and --cafile.
     With keep_variables the locals live in a dict (Result.variables) a test can read."""
     from fourmail.mail.network import parse_route
-    from fourmail.runtime.errors import FourDError
-    from fourmail.runtime.session import Runtime
+    from fourmail.program import new_runtime, run_source
     out = io.StringIO()
-    rt = Runtime(project_dir=project_dir or REPO, out=out, answers=answers, interactive=False, logs_dir=logs_dir)
+    rt = new_runtime(project_dir=project_dir or REPO, out=out, answers=answers, interactive=False,
+                     logs_dir=logs_dir)
     rt.routes = [parse_route(r) for r in routes]
     rt.cafiles = [str(c) for c in cafiles]
-    method = rt.compile_source(source, filename, Path(filename).stem, locals_mode="dict" if keep_variables else "fast")
     rt.main_name = Path(filename).stem
     variables: dict = {}
-    error = None
-    try:
-        try:
-            rt.run(method, locals_dict=variables if keep_variables else None)
-        finally:
-            rt.shutdown()
-    except FourDError as e:
-        error = e
+    outcome = run_source(rt, source, filename, locals_mode="dict" if keep_variables else "fast",
+                         locals_dict=variables if keep_variables else None)
+    if outcome.kind not in ("ok", "error"):      # a syntax error, an abort, a fourmail bug: the test's failure
+        raise outcome.error
+    error = outcome.error
     return Result(out.getvalue(), error, rt, variables)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from fourmail.runtime.collation import FOURD_COLLATION, Collation, text_key
-from fourmail.runtime.session import Runtime
+from fourmail.program import compile_source, new_runtime
 
 SOURCE = '''ALERT(String(Position("É";"un café")))
 ALERT(Replace string("Café CAFE";"cafe";"tea"))
@@ -19,8 +19,8 @@ ALERT(String(New collection("b";"A").max()))'''   # orderBy(1): ck descending
 
 def run(collation=None):
     out = io.StringIO()
-    rt = Runtime(out=out, interactive=False, **({"collation": collation} if collation else {}))
-    rt.run(rt.compile_source(SOURCE, "collation.4dm", "collation"))
+    rt = new_runtime(out=out, interactive=False, **({"collation": collation} if collation else {}))
+    rt.run(compile_source(rt, SOURCE, "collation.4dm", "collation"))
     return rt, out.getvalue().splitlines()
 
 

@@ -21,7 +21,7 @@ from conftest import REPO, alerts
 from sandbox_util import sandbox  # noqa: F401  (fixture)
 from fourmail.commands.registry import lookup_command
 from fourmail.runtime.errors import FourDError
-from fourmail.runtime.session import Runtime
+from fourmail.program import compile_source, new_runtime
 
 
 def error_of(run, source: str):
@@ -188,9 +188,9 @@ def _run_broken(debug: bool, monkeypatch):
     else:
         monkeypatch.delenv("FOURMAIL_DEBUG", raising=False)
     out, err = io.StringIO(), io.StringIO()
-    rt = Runtime(project_dir=REPO, out=out, err=err, interactive=False)
-    method = rt.compile_source('Try\n$n:=Length("abc")\nCatch\nALERT(String(Last errors[0].errCode))\nEnd try\n',
-                               "t.4dm", "t")
+    rt = new_runtime(project_dir=REPO, out=out, err=err, interactive=False)
+    method = compile_source(rt, 'Try\n$n:=Length("abc")\nCatch\nALERT(String(Last errors[0].errCode))\nEnd try\n',
+                            "t.4dm", "t")
     rt.run(method)
     return out.getvalue(), err.getvalue()
 
@@ -239,11 +239,11 @@ def test_the_suite_fails_a_test_during_which_an_internal_error_happens(tmp_path)
 
 # ---------------------------------------------------------------- generated programs
 def _run_program(source: str, project: Path, sandbox=None) -> None:
-    rt = Runtime(project_dir=project, out=io.StringIO(), err=io.StringIO(), interactive=False)
+    rt = new_runtime(project_dir=project, out=io.StringIO(), err=io.StringIO(), interactive=False)
     if sandbox is not None:
         from fourmail.sandbox.routing import apply
         apply(rt, sandbox)
-    method = rt.compile_source(source, "fuzz.4dm", "fuzz")
+    method = compile_source(rt, source, "fuzz.4dm", "fuzz")
     rt.main_name = "fuzz"
     try:
         rt.run(method)

@@ -14,7 +14,7 @@ import pytest
 
 from fourmail.mail.mime import mime_to_email
 from fourmail.runtime.errors import FourDError
-from fourmail.runtime.session import Runtime
+from fourmail.program import compile_source, new_runtime
 from fourmail.runtime.values import LazyObject
 
 from mailservers import make_message
@@ -130,10 +130,10 @@ FOURD_USES = [
 
 def run_with(source: str, mail) -> tuple[str, str | None]:
     out = io.StringIO()
-    rt = Runtime(project_dir=REPO, out=out, interactive=False)
+    rt = new_runtime(project_dir=REPO, out=out, interactive=False)
     if callable(mail):
         mail = mail(rt)
-    method = rt.compile_source(source, "lazy.4dm", "lazy")
+    method = compile_source(rt, source, "lazy.4dm", "lazy")
     try:
         rt.run(method, [mail])
         error = None

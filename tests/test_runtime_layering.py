@@ -1,5 +1,8 @@
-"""fourmail/runtime/ is the language's core: it imports nothing from fourmail/commands/
-(the commands are built on the runtime, never the other way round)."""
+"""The layers of fourmail, checked on the imports:
+- fourmail/runtime/ is the language's core: it imports nothing from fourmail/commands/ (the
+  commands are built on the runtime, never the other way round), nor from fourmail/parser/ or
+  fourmail/compiler/ (loading and compiling source is the front end's job, fourmail/program.py);
+- fourmail/repl/ does not import fourmail.cli (both are front ends over fourmail/program.py)."""
 from __future__ import annotations
 
 import ast
@@ -7,41 +10,60 @@ from pathlib import Path
 
 import fourmail
 
-RUNTIME = Path(fourmail.__file__).parent / "runtime"
+PACKAGE = Path(fourmail.__file__).parent
 
 
-def _commands_imports(path: Path) -> list[str]:
-    """`file:line module` of every import of fourmail.commands in a runtime module, at any depth
-    (imports inside functions included)."""
+def _imports(path: Path, package: str) -> list[tuple[int, str]]:
+    """(line, absolute module name) of every import in the module `path` of `package`, at any
+    depth (imports inside functions included); `from X import y` counts as X.y too."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.ImportFrom):
-            names = [node.module or ""]
-            if node.level == 1 and not node.module:            # from . import commands
-                names = [a.name for a in node.names]
-            if node.level == 2:                                # from ..commands[.x] import y / from .. import commands
-                names = [f"fourmail.{node.module}"] if node.module else [f"fourmail.{a.name}" for a in node.names]
-            elif node.level > 2:
-                names = []
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[:len(parts) - node.level + 1])
+                module = f"{base}.{node.module}" if node.module else base
+            else:
+                module = node.module or ""
+            found += [(node.lineno, module)] + [(node.lineno, f"{module}.{a.name}") for a in node.names]
         elif isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        else:
-            continue
-        found += [f"{path.name}:{node.lineno} {n}" for n in names
-                  if n == "fourmail.commands" or n.startswith("fourmail.commands.")]
+            found += [(node.lineno, a.name) for a in node.names]
     return found
 
 
+def _forbidden(folder: Path, package: str, forbidden: tuple[str, ...]) -> list[str]:
+    """`file:line module` of each import, in the modules under `folder`, of a forbidden module."""
+    files = sorted(folder.rglob("*.py"))
+    assert files
+    return sorted({f"{f.name}:{line} {name}" for f in files for line, name in _imports(f, package)
+                   if any(name == m or name.startswith(m + ".") for m in forbidden)})
+
+
 def test_runtime_imports_nothing_from_commands():
-    files = sorted(RUNTIME.rglob("*.py"))
-    assert len(files) > 5
-    assert [hit for f in files for hit in _commands_imports(f)] == []
+    assert len(list((PACKAGE / "runtime").rglob("*.py"))) > 5
+    assert _forbidden(PACKAGE / "runtime", "fourmail.runtime", ("fourmail.commands",)) == []
 
 
-def test_the_check_sees_the_ways_of_importing_commands(tmp_path):
-    f = tmp_path / "m.py"
-    f.write_text("from ..commands.text import x\nfrom .. import commands\nimport fourmail.commands.objects\n"
-                 "def g():\n    from fourmail.commands import dates\n"
-                 "from ..mail import mime\nfrom .values import Date\n")
-    assert [h.split(" ", 1)[1] for h in _commands_imports(f)] == [
-        "fourmail.commands.text", "fourmail.commands", "fourmail.commands.objects", "fourmail.commands"]
+def test_runtime_neither_parses_nor_compiles():
+    assert _forbidden(PACKAGE / "runtime", "fourmail.runtime", ("fourmail.parser", "fourmail.compiler")) == []
+
+
+def test_repl_does_not_import_the_cli():
+    assert _forbidden(PACKAGE / "repl", "fourmail.repl", ("fourmail.cli",)) == []
+
+
+def test_the_check_sees_the_ways_of_importing(tmp_path):
+    (tmp_path / "m.py").write_text(
+        "from ..commands.text import x\nfrom .. import commands\nimport fourmail.commands.objects\n"
+        "def g():\n    from fourmail.commands import dates\n"
+        "from ..mail import mime\nfrom .values import Date\n"
+        "def h():\n    from ..parser import parse\n    from ..compiler.codegen import compile_method\n"
+        "from .. import cli\nfrom fourmail.cli import main\n")
+    assert _forbidden(tmp_path, "fourmail.runtime", ("fourmail.commands",)) == [
+        "m.py:1 fourmail.commands.text", "m.py:1 fourmail.commands.text.x", "m.py:2 fourmail.commands",
+        "m.py:3 fourmail.commands.objects", "m.py:5 fourmail.commands", "m.py:5 fourmail.commands.dates"]
+    assert _forbidden(tmp_path, "fourmail.runtime", ("fourmail.parser", "fourmail.compiler")) == [
+        "m.py:10 fourmail.compiler.codegen", "m.py:10 fourmail.compiler.codegen.compile_method",
+        "m.py:9 fourmail.parser", "m.py:9 fourmail.parser.parse"]
+    assert _forbidden(tmp_path, "fourmail.repl", ("fourmail.cli",)) == [
+        "m.py:11 fourmail.cli", "m.py:12 fourmail.cli", "m.py:12 fourmail.cli.main"]

@@ -76,10 +76,10 @@ def make_history():
 
 class ReplSession:
     def __init__(self, project_dir: Path | None = None, out=None, err=None):
-        from ..runtime.session import Runtime
+        from ..program import new_runtime
         self.out = out or sys.stdout
         self.err = err or sys.stderr
-        self.rt = Runtime(project_dir=project_dir or Path.cwd(), out=self.out, err=self.err, interactive=True)
+        self.rt = new_runtime(project_dir=project_dir or Path.cwd(), out=self.out, err=self.err, interactive=True)
         self.rt.main_name = METHOD
         self.rt.ask = self.ask
         self.locals: dict = {}
@@ -106,47 +106,21 @@ class ReplSession:
         if stripped.startswith(":") and not stripped.startswith(":("):
             self.command(stripped)
             return
-        from ..compiler.codegen import CompileError, compile_method
-        from ..parser import FourDSyntaxError, parse
-        from ..runtime.errors import AbortExecution, FourDError
-        from ..cli import report_error
+        from ..program import report, run_source
         source = prepare(text)
-        try:
-            program = parse(source, FILENAME)
-        except FourDSyntaxError as e:
-            e.source = source
-            self.err.write(e.format() + "\n")
+        shown = None
+
+        def show_last_value(program):
+            nonlocal shown
+            shown = self._show_last_value(program)
+        outcome = run_source(self.rt, source, FILENAME, METHOD, locals_mode="dict", locals_dict=self.locals,
+                             known_types=self.known_types, edit=show_last_value, shutdown=False)
+        if outcome.kind != "syntax":
+            self._learn_spellings(source)
+        if outcome.kind != "ok":
+            report(outcome, self.rt, FILENAME, self.err, session=True)
             return
-        shown = self._show_last_value(program)
-        try:
-            method = compile_method(program, METHOD, FILENAME, source, self.rt.method_exists, "dict",
-                                    self.known_types)
-        except CompileError as e:
-            self.err.write(FourDSyntaxError(e.message, e.line, e.col, FILENAME, source).format() + "\n")
-            return
-        self.rt.sources[METHOD] = source
-        self._learn_spellings(source)
-        try:
-            result = self.rt.run(method, locals_dict=self.locals)
-        except FourDError as e:
-            self.out.flush()
-            report_error(e, FILENAME, self.rt, self.err)
-            return
-        except AbortExecution as e:
-            if e.error is not None:
-                report_error(e.error, FILENAME, self.rt, self.err)
-            else:
-                self.err.write("aborted\n")
-            return
-        except KeyboardInterrupt:
-            self.err.write("interrupted (error 1006: user interruption)\n")
-            return
-        except Exception as e:     # a fourmail bug: say so, keep the session
-            if os.environ.get("FOURMAIL_DEBUG"):
-                raise
-            self.err.write(f"internal error in fourmail: {type(e).__name__}: {e} "
-                           f"(set FOURMAIL_DEBUG=1 for details)\n")
-            return
+        result = outcome.value
         if shown is not None:
             from ..runtime.values import UNDEFINED
             name, quiet_if_undefined = shown

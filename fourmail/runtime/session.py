@@ -14,7 +14,6 @@ from . import types as T
 from .collation import FOURD_COLLATION, Collation
 from .errors import AbortExecution, E, FourDError, internal_error
 from .values import UNDEFINED, ClassInstance
-from ..source_files import read_source
 
 # System variables (variables.md "System Variables") and their types.
 SYSTEM_VARIABLES = {"ok": "Integer", "document": "Text", "error": "Integer", "error method": "Text",
@@ -35,7 +34,7 @@ class Frame:
 class Runtime:
     def __init__(self, *, project_dir: Path | None = None, out: TextIO | None = None, err: TextIO | None = None,
                  answers: list[str] | None = None, interactive: bool | None = None, logs_dir: Path | None = None,
-                 collation: Collation = FOURD_COLLATION):
+                 collation: Collation = FOURD_COLLATION, loader: Any = None):
         self.project_dir = Path(project_dir or Path.cwd()).resolve()
         self.logs_dir = Path(logs_dir) if logs_dir else self.project_dir / "Logs"
         self.out = out or sys.stdout
@@ -58,6 +57,9 @@ class Runtime:
         self._methods: dict[str, Any] = {}
         self._method_files: dict[str, Path] | None = None
         self.sources: dict[str, str] = {}
+        # Compiling is the front end's job (fourmail/program.py): the loader gives the project
+        # methods (`load_method(rt, path)`) and user classes (`read_class(rt, path)`) a run names.
+        self.loader = loader
         from .classes import ClassStore4D, ClassStoreCS
         self.class_store_4d = ClassStore4D()
         self.class_store_cs = ClassStoreCS(self)
@@ -234,22 +236,14 @@ class Runtime:
             path = self.method_files().get(key)
             if path is None:
                 raise FourDError(E.UNKNOWN_METHOD, name=name)
-            from ..compiler.codegen import CompileError
-            from ..parser.errors import FourDSyntaxError
-            try:
-                method = self.compile_source(read_source(path), str(path), path.stem)
-            except (FourDSyntaxError, CompileError) as e:
-                # A 4D error at the call (catchable, as a class file's), not fourmail's bug.
-                raise FourDError(E.METHOD_FILE, name=path.stem, detail=f"{path.name}:{e.line}:{e.col}: {e.message}")
+            method = self.source_loader().load_method(self, path)
             self._methods[key] = method
         return method
 
-    def compile_source(self, source: str, filename: str, name: str, locals_mode: str = "fast"):
-        from ..parser import parse
-        from ..compiler.codegen import compile_method
-        program = parse(source, filename)
-        self.sources[name] = source
-        return compile_method(program, name, filename, source, self.method_exists, locals_mode)
+    def source_loader(self):
+        if self.loader is None:
+            raise RuntimeError("this Runtime was made without a loader: it cannot load methods or classes")
+        return self.loader
 
     def call_method(self, name: str, args: list, line: int = 0) -> Any:
         return self._invoke(self.load_method(name), args)

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..parser import ast as A
 from .errors import E, FourDError
 from .values import UNDEFINED, ClassInstance
-from ..source_files import read_source
 
 _MAX_DEPTH = 32                 # `Class extends` chains longer than this are a cycle
 
@@ -166,37 +164,7 @@ class ClassStoreCS(ClassInstance):
         return cls
 
     def _compile(self, path: Path) -> UserClass:
-        from ..compiler.codegen import CompileError, compile_method
-        from ..parser import parse
-        from ..parser.classfile import split_class
-        from ..parser.errors import FourDSyntaxError
-        name, source = path.stem, read_source(path)
-        try:
-            definition = split_class(parse(source, str(path)), name, str(path), source)
-            superclass = self.load(definition.extends) if definition.extends else None
-
-            def compiled(member_name: str, program: A.Program):
-                method = compile_method(program, f"{name}.{member_name}", str(path), source, self.rt.method_exists)
-                self.rt.sources[method.name] = source
-                return method
-            constructor = (compiled("constructor", definition.constructor.program)
-                           if definition.constructor else None)
-            functions = {fn: compiled(fn, m.program) for fn, m in definition.functions.items()}
-            initializer = _initializer(definition.properties)
-            initializer = compiled("property", initializer) if initializer else None
-        except (FourDSyntaxError, CompileError) as e:
-            raise FourDError(E.CLASS_FILE, name=f"cs.{name}", detail=f"{path.name}:{e.line}:{e.col}: {e.message}")
-        return UserClass(name, superclass, constructor, functions, initializer)
-
-
-def _initializer(properties: list[A.PropertyDecl]) -> A.Program | None:
-    """`property count : Integer := 0`: the assignments `This.count:=0`, run before the constructor."""
-    body = []
-    for p in properties:
-        if p.init is not None:
-            for n in p.names:
-                this = A.ThisRef(p.line, p.col)
-                body.append(A.Assign(p.line, p.col, A.Member(p.line, p.col, this, n), p.init))
-    if not body:
-        return None
-    return A.Program(body[0].line, 1, body, None)
+        source = self.rt.source_loader().read_class(self.rt, path)
+        superclass = self.load(source.extends) if source.extends else None
+        constructor, functions, initializer = source.compile()
+        return UserClass(path.stem, superclass, constructor, functions, initializer)

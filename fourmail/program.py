@@ -1,0 +1,195 @@
+"""The front end: 4D source text to a compiled method, its run on a Runtime, and the report of
+how it ended. The CLI (`fourmail run`), the REPL and the tests all go this one way.
+
+The runtime compiles nothing itself: it is given a SourceLoader (`new_runtime`) and asks it for
+the project methods and user classes a running program names.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+from .runtime.errors import E, AbortExecution, FourDError
+from .runtime.session import Runtime
+from .source_files import read_source
+
+
+# ---------------------------------------------------------------- compiling
+def compile_program(rt: Runtime, program, source: str, filename: str, name: str, *,
+                    locals_mode: str = "fast", known_types: dict[str, str] | None = None):
+    """A parsed program as the method `name` of `rt`; a compile error is a FourDSyntaxError."""
+    from .compiler.codegen import CompileError, compile_method
+    from .parser import FourDSyntaxError
+    try:
+        method = compile_method(program, name, filename, source, rt.method_exists, locals_mode, known_types)
+    except CompileError as e:
+        raise FourDSyntaxError(e.message, e.line, e.col, filename, source) from e
+    rt.sources[name] = source         # for the line an error report quotes
+    return method
+
+
+def compile_source(rt: Runtime, source: str, filename: str, name: str | None = None, *,
+                   locals_mode: str = "fast", known_types: dict[str, str] | None = None,
+                   edit: Callable[[Any], None] | None = None):
+    """Parse and compile `source` (`edit` may change the parsed program first); FourDSyntaxError."""
+    from .parser import parse
+    program = parse(source, filename)
+    if edit is not None:
+        edit(program)
+    return compile_program(rt, program, source, filename, name or Path(filename).stem,
+                           locals_mode=locals_mode, known_types=known_types)
+
+
+class SourceLoader:
+    """What a Runtime loads project methods and user classes with. A file that does not compile
+    is a 4D error at the call, catchable: 73 for a method, 72 for a class."""
+
+    def load_method(self, rt: Runtime, path: Path):
+        from .parser import FourDSyntaxError
+        try:
+            return compile_source(rt, read_source(path), str(path), path.stem)
+        except FourDSyntaxError as e:
+            raise FourDError(E.METHOD_FILE, name=path.stem, detail=_where(path, e)) from None
+
+    def read_class(self, rt: Runtime, path: Path) -> "ClassSource":
+        from .parser import FourDSyntaxError, parse
+        from .parser.classfile import split_class
+        name, source = path.stem, read_source(path)
+        try:
+            definition = split_class(parse(source, str(path)), name, str(path), source)
+        except FourDSyntaxError as e:
+            raise _class_error(path, e) from None
+        return ClassSource(rt, path, source, definition)
+
+
+class ClassSource:
+    """A class file, parsed: `extends` names its parent (loaded before the members compile)."""
+
+    def __init__(self, rt: Runtime, path: Path, source: str, definition):
+        self.rt, self.path, self.source, self.definition = rt, path, source, definition
+
+    @property
+    def extends(self) -> str | None:
+        return self.definition.extends
+
+    def compile(self):
+        """(constructor or None, {function name: method}, property initializer or None)."""
+        from .parser import FourDSyntaxError
+        d, name = self.definition, self.path.stem
+
+        def compiled(member: str, program):
+            return compile_program(self.rt, program, self.source, str(self.path), f"{name}.{member}")
+        try:
+            constructor = compiled("constructor", d.constructor.program) if d.constructor else None
+            functions = {fn: compiled(fn, m.program) for fn, m in d.functions.items()}
+            initializer = _initializer(d.properties)
+            initializer = compiled("property", initializer) if initializer else None
+        except FourDSyntaxError as e:
+            raise _class_error(self.path, e) from None
+        return constructor, functions, initializer
+
+
+def _where(path: Path, e) -> str:
+    return f"{path.name}:{e.line}:{e.col}: {e.message}"
+
+
+def _class_error(path: Path, e) -> FourDError:
+    return FourDError(E.CLASS_FILE, name=f"cs.{path.stem}", detail=_where(path, e))
+
+
+def _initializer(properties):
+    """`property count : Integer := 0`: the assignments `This.count:=0`, run before the constructor."""
+    from .parser import ast as A
+    body = []
+    for p in properties:
+        if p.init is not None:
+            for n in p.names:
+                this = A.ThisRef(p.line, p.col)
+                body.append(A.Assign(p.line, p.col, A.Member(p.line, p.col, this, n), p.init))
+    if not body:
+        return None
+    return A.Program(body[0].line, 1, body, None)
+
+
+def new_runtime(**options) -> Runtime:
+    """A Runtime (same options) that loads its project methods and classes from source."""
+    return Runtime(loader=SourceLoader(), **options)
+
+
+# ---------------------------------------------------------------- running and reporting
+class Outcome:
+    """How a run ended. kind: "ok" (value is the method's result), "syntax" (a FourDSyntaxError),
+    "error" (an uncaught FourDError), "aborted" (AbortExecution), "interrupted" (Ctrl-C),
+    "internal" (a Python exception: a bug in fourmail)."""
+
+    def __init__(self, kind: str, value: Any = None, error: BaseException | None = None):
+        self.kind, self.value, self.error = kind, value, error
+
+
+def run_method(rt: Runtime, method, *, locals_dict: dict | None = None, shutdown: bool = True) -> Outcome:
+    """Run a compiled main method; with `shutdown`, release what it left open (transporters)."""
+    try:
+        try:
+            value = rt.run(method, locals_dict=locals_dict)
+        finally:
+            if shutdown:
+                rt.shutdown()
+    except FourDError as e:
+        rt.out.flush()              # what the script wrote comes before the report of its error
+        return Outcome("error", error=e)
+    except AbortExecution as e:
+        return Outcome("aborted", error=e)
+    except KeyboardInterrupt as e:
+        return Outcome("interrupted", error=e)
+    except Exception as e:
+        if os.environ.get("FOURMAIL_DEBUG"):
+            raise
+        return Outcome("internal", error=e)
+    return Outcome("ok", value)
+
+
+def run_source(rt: Runtime, source: str, filename: str, name: str | None = None, *,
+               locals_mode: str = "fast", locals_dict: dict | None = None,
+               known_types: dict[str, str] | None = None, edit: Callable[[Any], None] | None = None,
+               shutdown: bool = True) -> Outcome:
+    """Compile and run `source` as the main method `name` (the file's stem by default)."""
+    from .parser import FourDSyntaxError
+    try:
+        method = compile_source(rt, source, filename, name, locals_mode=locals_mode,
+                                known_types=known_types, edit=edit)
+    except FourDSyntaxError as e:
+        return Outcome("syntax", error=e)
+    return run_method(rt, method, locals_dict=locals_dict, shutdown=shutdown)
+
+
+def report(outcome: Outcome, rt: Runtime, filename: str, stream, *, session: bool = False) -> None:
+    """Write how a run failed, one statement of it (nothing for "ok"). `session`: an input of the
+    REPL, which goes on after it (no file name to give, an abort without error still said)."""
+    e = outcome.error
+    if outcome.kind == "syntax":
+        stream.write(e.format() + "\n")
+    elif outcome.kind == "error":
+        report_error(e, filename, rt, stream)
+    elif outcome.kind == "aborted":
+        if e.error is not None:
+            report_error(e.error, filename, rt, stream)
+        elif session:
+            stream.write("aborted\n")
+    elif outcome.kind == "interrupted":
+        # On the command line ^C was echoed where the output stood: start a line of its own.
+        stream.write(("" if session else "\n") + "interrupted (error 1006: user interruption)\n")
+    elif outcome.kind == "internal":
+        stream.write(("" if session else f"{filename}: ") + f"internal error in fourmail: {type(e).__name__}: "
+                     f"{e} (set FOURMAIL_DEBUG=1 for details)\n")
+
+
+def report_error(err: FourDError, filename: str, rt: Runtime, stream) -> None:
+    """An uncaught 4D error, the way 4D's error dialog states it: code, message, where."""
+    where = f"{filename}:{err.line}" if err.line and (err.method in (None, rt.main_name)) else \
+        (f"{err.method}:{err.line}" if err.line else filename)
+    stream.write(f"{where}: error {err.code} ({err.component}): {err.message}\n")
+    text = rt.line_text(err.method, err.line)
+    if text:
+        from .parser.errors import printable_line
+        stream.write(f"    {printable_line(text, 0)[0]}\n")
