@@ -1,7 +1,7 @@
 """The sandbox's IMAP server on big mailboxes: each command's time at 1,000 and 10,000 messages.
 
 A sandbox on a temporary store; one INBOX filled with 1,000 messages, another with 10,000
-(`fill_mailbox` in fourmail/sandbox/imap_maildir.py: one lock and one uid list write for all).
+(`Store.fill` in fourmail/sandbox/store.py: one lock and one uid list write for all).
 Over one imaplib session each: SELECT, STATUS, UID SEARCH ALL, FETCH 1:* (FLAGS), STORE 1:*
 +FLAGS, NOOP, each the best of three runs. Prints the times and the ratio of the 10,000-message
 time to the 1,000-message time: about 10 is linear (pymap alone was quadratic: about 100).
@@ -25,7 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fourmail.sandbox.demo import seed  # noqa: E402
-from fourmail.sandbox.imap_maildir import fill_mailbox  # noqa: E402
 from fourmail.sandbox.server import Sandbox  # noqa: E402
 from fourmail.sandbox.store import Store  # noqa: E402
 
@@ -67,7 +66,7 @@ class Bystander(threading.Thread):
 
 def measure(sb: Sandbox, store: Store, n: int) -> dict[str, float]:
     account = f"bench-{n}@example.com"
-    asyncio.run(fill_mailbox(store, account, n))
+    asyncio.run(store.fill(account, n))
     e = sb.endpoint("imap")
     m = imaplib.IMAP4(e.host, e.port, timeout=600)
     m.login(account, "pw")

@@ -23,7 +23,6 @@ import argparse
 import asyncio
 import hashlib
 import imaplib
-import os
 import poplib
 import random
 import re
@@ -120,16 +119,10 @@ class Server:
 
 
 def fill(store: Path, account: str, count: int) -> None:
-    """A large INBOX, written through the store as delivery would, before the server starts."""
+    """A large INBOX, written through the store before the server starts."""
     from fourmail.sandbox.demo import seed
     from fourmail.sandbox.store import Store
-    st = Store(store, seed=seed)
-    path = st.ensure_account(account)
-    for n in range(count):
-        st.write_message(path, f"From: filler@{DOMAIN}\r\nTo: {account}\r\nSubject: filler {n}\r\n"
-                               f"Message-ID: <filler.{n}@{DOMAIN}>\r\n\r\nfiller message {n}\r\n".encode(),
-                         flags="S" if n % 3 else "", recent=False)
-    asyncio.run(st.messages(account))          # gives every file its UID, in one write
+    asyncio.run(Store(store, seed=seed).fill(account, count))
 
 
 # ---------------------------------------------------------------- phase 1: mixed load

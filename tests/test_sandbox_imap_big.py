@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from fourmail.sandbox.demo import seed
-from fourmail.sandbox.imap_maildir import fill_mailbox
 from fourmail.sandbox.store import Store
 from sandbox_util import ep, fresh, message, pop3s, sandbox, smtps  # noqa: F401
 
@@ -33,7 +32,7 @@ def login(sb, user) -> imaplib.IMAP4:
 
 def big(sb, n) -> str:
     user = fresh("big")
-    asyncio.run(fill_mailbox(store_of(sb), user, n))
+    asyncio.run(store_of(sb).fill(user, n))
     return user
 
 

@@ -48,7 +48,7 @@ from datetime import datetime
 from mailbox import MaildirMessage
 from pathlib import Path
 
-from .store import FolderLock, Store, UidList as StoreUidList, _new_key, crlf, write_file
+from .store import crlf, write_file
 
 _patched = False
 
@@ -430,20 +430,3 @@ def patch() -> None:
         setattr(MailboxData, name, then_changed(getattr(MailboxData, name)))
     _patched = True
 
-
-async def fill_mailbox(store: Store, account: str, n: int, folder: str = "INBOX") -> None:
-    """Add `n` small messages to a folder at once (benchmarks, tests): one lock and one
-    `dovecot-uidlist` write for all of them. A third are new (unseen, in new/), a third seen,
-    a third flagged; as delivered mail they are visible to IMAP and POP3 alike."""
-    path = store.folder_path(store.ensure_account(account), folder)
-    async with FolderLock(path):
-        ul = StoreUidList.read(path)
-        for i in range(n):
-            key = _new_key()
-            sub, name = [("new", key), ("cur", f"{key}:2,S"), ("cur", f"{key}:2,F")][i % 3]
-            data = (f"From: sender{i % 17}@example.com\nTo: {account}\nSubject: message {i}\n"
-                    f"Message-ID: <{key}@fourmail>\n\nThis is message {i}.\n").encode()
-            with open(path / sub / name, "wb") as f:       # no fsync: a benchmark's mailbox
-                f.write(data)
-            ul.add(key)
-        ul.write(path)
