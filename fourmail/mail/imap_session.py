@@ -177,11 +177,8 @@ class IMAPSession(MailSession):
                 if conn.has_capability("STARTTLS"):
                     conn.starttls(context)
                     self.log_session(f"TLS established ({conn.socket().version()})")
-                elif not self.accept_unsecure:
-                    raise self.failure(
-                        f"{self.host}:{self.port} does not offer STARTTLS: the connection cannot be encrypted "
-                        f"and {self.names['accept_unsecure']} is False")
                 else:
+                    self.check_unencrypted("STARTTLS")
                     self.log_session("No STARTTLS offered: unencrypted session "
                                      f"({self.names['accept_unsecure']} is True)")
             self._authenticate(conn)

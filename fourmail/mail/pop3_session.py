@@ -180,11 +180,8 @@ class POP3Session(MailSession):
                     conn.starttls(context, ep.tls_name)
                     self.log_session(f"TLS established ({conn.sock.version()})")
                     capa = self._read_capa(conn)     # capabilities may change once encrypted
-                elif not self.accept_unsecure:
-                    raise self.failure(
-                        f"{self.host}:{self.port} does not offer STLS: the connection cannot be encrypted "
-                        f"and {self.names['accept_unsecure']} is False")
                 else:
+                    self.check_unencrypted("STLS")
                     self.log_session("No STLS offered: unencrypted session "
                                      f"({self.names['accept_unsecure']} is True)")
             text = self._authenticate(conn, capa)

@@ -107,6 +107,13 @@ class MailSession:
             return fallback
         return "LOGIN" if not offered else offered[0]
 
+    def check_unencrypted(self, upgrade: str) -> None:
+        """The server offers no `upgrade` (STARTTLS, STLS): refuse the session before any
+        credential or mail goes out, unless it accepts an unencrypted connection."""
+        if not self.accept_unsecure:
+            raise self.failure(f"{self.host}:{self.port} does not offer {upgrade}: the connection cannot be "
+                               f"encrypted and {self.names['accept_unsecure']} is False")
+
     def check_credentials(self, mech: str | None, session_name: str) -> None:
         """Refuse, before any credential goes out, a sign-in choose_auth found nothing for (no
         user) or an OAUTH2 one with no token. `session_name`: "An IMAP session"."""

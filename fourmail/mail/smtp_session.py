@@ -115,10 +115,8 @@ class SMTPSession(MailSession):
                     if conn.has_extn("starttls"):
                         conn.starttls(context=context)
                         conn.ehlo()
-                    elif not self.accept_unsecure:
-                        raise self.failure(
-                            f"{self.host}:{self.port} does not offer STARTTLS: the connection cannot be encrypted "
-                            f"and {self.names['accept_unsecure']} is False")
+                    else:
+                        self.check_unencrypted("STARTTLS")
                 self._authenticate(conn)
                 return conn
             except BaseException:
