@@ -57,18 +57,30 @@ def _read(path: str) -> str:
         raise UsageError(e.message) from None
 
 
+def _language(args, path: str | None = None):
+    """The source language: `--language`, else the one whose files end like `path`, else 4D."""
+    from . import lang
+    if getattr(args, "language", None):
+        try:
+            return lang.get(args.language)
+        except KeyError as e:
+            raise UsageError(f"--language: {e.args[0]}") from None
+    return (lang.for_path(path) if path else None) or lang.get()
+
+
 def cmd_parse(args) -> int:
-    from .parser import FourDSyntaxError, parse
-    from .parser.classfile import split_class
+    from .lang.errors import SourceSyntaxError
     passed = failed = unusable = 0
     for f in args.files:
         try:
             source = _read(f)
-            program = parse(source, f)
+            language = _language(args, f)
             if Path(f).parent.name == "Classes":        # a class file: its members too
-                split_class(program, Path(f).stem, f, source)
+                language.parse_class(source, Path(f).stem, f)
+            else:
+                language.parse(source, f)
             passed += 1
-        except FourDSyntaxError as e:
+        except SourceSyntaxError as e:
             failed += 1
             print(str(e))
         except UsageError as e:
@@ -117,7 +129,7 @@ def cmd_run(args) -> int:
     path = Path(args.file)
     source = _read(args.file)
     check_mail_options(args)
-    rt = new_runtime(project_dir=path.resolve().parent, answers=args.answer, out=_Stdout(sys.stdout),
+    rt = new_runtime(_language(args, args.file), project_dir=path.resolve().parent, answers=args.answer, out=_Stdout(sys.stdout),
                      logs_dir=Path(args.logs).resolve() if args.logs else None)
     rt.main_name = path.stem
     routes = [parse_route(r) for r in args.route]
@@ -197,7 +209,7 @@ def cmd_repl(args) -> int:
         raise UsageError("the REPL needs a terminal; to run a file: fourmail run FILE.4dm")
     check_mail_options(args)
     from .repl.session import run_repl
-    return run_repl()
+    return run_repl(language=_language(args))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -212,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command")
     r = sub.add_parser("run", help="run a .4dm file")
     r.add_argument("file")
+    _language_option(r)
     r.add_argument("--answer", action="append", default=[], metavar="TEXT",
                    help="answer the next Request/CONFIRM/Select document dialog (repeatable, in order)")
     r.add_argument("--logs", metavar="DIR", help="folder for transporter log files (default: Logs/ beside the file)")
@@ -229,11 +242,19 @@ def build_parser() -> argparse.ArgumentParser:
                     help="listen on N+587, N+465, N+143, N+993, N+110, N+995 (default 20000; 0: any free ports)")
     sb.set_defaults(func=cmd_sandbox)
     rp = sub.add_parser("repl", help="an interactive 4D session (also: fourmail with no arguments)")
+    _language_option(rp)
     rp.set_defaults(func=cmd_repl)
     ps = sub.add_parser("parse", help="check that .4dm files parse; ends with 'N passed, M failed'")
     ps.add_argument("files", nargs="+")
+    _language_option(ps)
     ps.set_defaults(func=cmd_parse)
     return p
+
+
+def _language_option(p) -> None:
+    from . import lang
+    p.add_argument("--language", metavar="NAME", help=f"the source language ({', '.join(lang.names())}; "
+                   "default: from the file's extension, else 4d)")
 
 
 def _sandbox_options(p) -> None:

@@ -1,8 +1,8 @@
-"""The front end: 4D source text to a compiled method, its run on a Runtime, and the report of
-how it ended. The CLI (`fourmail run`), the REPL and the tests all go this one way.
+"""The front end: source text in a language (lang/) to a compiled method, its run on a Runtime,
+and the report of how it ended. The CLI (`fourmail run`), the REPL and the tests all go this way.
 
-The runtime compiles nothing itself: it is given a SourceLoader (`new_runtime`) and asks it for
-the project methods and user classes a running program names.
+The runtime compiles nothing itself: it is given a SourceLoader (`new_runtime`), which knows the
+language, and asks it for the project methods and user classes a running program names.
 """
 from __future__ import annotations
 
@@ -10,21 +10,29 @@ import os
 from pathlib import Path
 from typing import Any, Callable
 
+from . import lang
+from .lang.errors import SourceSyntaxError
 from .runtime.errors import E, AbortExecution, FourDError
 from .runtime.session import Runtime
 from .source_files import read_source
 
 
 # ---------------------------------------------------------------- compiling
+def language_of(rt: Runtime) -> lang.Language:
+    """The language `rt` loads its source in (4D for a Runtime made without a SourceLoader)."""
+    loader = rt.loader
+    return loader.language if isinstance(loader, SourceLoader) else lang.get()
+
+
 def compile_program(rt: Runtime, program, source: str, filename: str, name: str, *,
                     locals_mode: str = "fast", known_types: dict[str, str] | None = None):
-    """A parsed program as the method `name` of `rt`; a compile error is a FourDSyntaxError."""
+    """A parsed program as the method `name` of `rt`; a compile error is a SourceSyntaxError."""
     from .compiler.codegen import CompileError, compile_method
-    from .parser import FourDSyntaxError
+    language_of(rt).check_body(program, filename, source)
     try:
         method = compile_method(program, name, filename, source, rt.method_exists, locals_mode, known_types)
     except CompileError as e:
-        raise FourDSyntaxError(e.message, e.line, e.col, filename, source) from e
+        raise SourceSyntaxError(e.message, e.line, e.col, filename, source) from e
     rt.sources[name] = source         # for the line an error report quotes
     return method
 
@@ -32,9 +40,8 @@ def compile_program(rt: Runtime, program, source: str, filename: str, name: str,
 def compile_source(rt: Runtime, source: str, filename: str, name: str | None = None, *,
                    locals_mode: str = "fast", known_types: dict[str, str] | None = None,
                    edit: Callable[[Any], None] | None = None):
-    """Parse and compile `source` (`edit` may change the parsed program first); FourDSyntaxError."""
-    from .parser import parse
-    program = parse(source, filename)
+    """Parse and compile `source` (`edit` may change the parsed program first); SourceSyntaxError."""
+    program = language_of(rt).parse(source, filename)
     if edit is not None:
         edit(program)
     return compile_program(rt, program, source, filename, name or Path(filename).stem,
@@ -42,23 +49,23 @@ def compile_source(rt: Runtime, source: str, filename: str, name: str | None = N
 
 
 class SourceLoader:
-    """What a Runtime loads project methods and user classes with. A file that does not compile
-    is a 4D error at the call, catchable: 73 for a method, 72 for a class."""
+    """What a Runtime loads project methods and user classes with, in one language. A file that
+    does not compile is a 4D error at the call, catchable: 73 for a method, 72 for a class."""
+
+    def __init__(self, language: lang.Language | None = None):
+        self.language = language or lang.get()
 
     def load_method(self, rt: Runtime, path: Path):
-        from .parser import FourDSyntaxError
         try:
             return compile_source(rt, read_source(path), str(path), path.stem)
-        except FourDSyntaxError as e:
+        except SourceSyntaxError as e:
             raise FourDError(E.METHOD_FILE, name=path.stem, detail=_where(path, e)) from None
 
     def read_class(self, rt: Runtime, path: Path) -> "ClassSource":
-        from .parser import FourDSyntaxError, parse
-        from .parser.classfile import split_class
         name, source = path.stem, read_source(path)
         try:
-            definition = split_class(parse(source, str(path)), name, str(path), source)
-        except FourDSyntaxError as e:
+            definition = self.language.parse_class(source, name, str(path))
+        except SourceSyntaxError as e:
             raise _class_error(path, e) from None
         return ClassSource(rt, path, source, definition)
 
@@ -73,9 +80,13 @@ class ClassSource:
     def extends(self) -> str | None:
         return self.definition.extends
 
+    @property
+    def extends_clause(self) -> str:
+        """The parent-class declaration as the language writes it, for messages."""
+        return self.definition.extends_clause
+
     def compile(self):
         """(constructor or None, {function name: method}, property initializer or None)."""
-        from .parser import FourDSyntaxError
         d, name = self.definition, self.path.stem
 
         def compiled(member: str, program):
@@ -85,7 +96,7 @@ class ClassSource:
             functions = {fn: compiled(fn, m.program) for fn, m in d.functions.items()}
             initializer = _initializer(d.properties)
             initializer = compiled("property", initializer) if initializer else None
-        except FourDSyntaxError as e:
+        except SourceSyntaxError as e:
             raise _class_error(self.path, e) from None
         return constructor, functions, initializer
 
@@ -100,7 +111,7 @@ def _class_error(path: Path, e) -> FourDError:
 
 def _initializer(properties):
     """`property count : Integer := 0`: the assignments `This.count:=0`, run before the constructor."""
-    from .parser import ast as A
+    from .lang import ast as A
     body = []
     for p in properties:
         if p.init is not None:
@@ -112,14 +123,17 @@ def _initializer(properties):
     return A.Program(body[0].line, 1, body, None)
 
 
-def new_runtime(**options) -> Runtime:
-    """A Runtime (same options) that loads its project methods and classes from source."""
-    return Runtime(loader=SourceLoader(), **options)
+def new_runtime(language: lang.Language | None = None, **options) -> Runtime:
+    """A Runtime (same options) that loads its project methods and classes from source in
+    `language` (4D by default) and compares texts with the language's collation."""
+    language = language or lang.get()
+    options.setdefault("collation", language.collation)
+    return Runtime(loader=SourceLoader(language), **options)
 
 
 # ---------------------------------------------------------------- running and reporting
 class Outcome:
-    """How a run ended. kind: "ok" (value is the method's result), "syntax" (a FourDSyntaxError),
+    """How a run ended. kind: "ok" (value is the method's result), "syntax" (a SourceSyntaxError),
     "error" (an uncaught FourDError), "aborted" (AbortExecution), "interrupted" (Ctrl-C),
     "internal" (a Python exception: a bug in fourmail)."""
 
@@ -154,11 +168,10 @@ def run_source(rt: Runtime, source: str, filename: str, name: str | None = None,
                known_types: dict[str, str] | None = None, edit: Callable[[Any], None] | None = None,
                shutdown: bool = True) -> Outcome:
     """Compile and run `source` as the main method `name` (the file's stem by default)."""
-    from .parser import FourDSyntaxError
     try:
         method = compile_source(rt, source, filename, name, locals_mode=locals_mode,
                                 known_types=known_types, edit=edit)
-    except FourDSyntaxError as e:
+    except SourceSyntaxError as e:
         return Outcome("syntax", error=e)
     return run_method(rt, method, locals_dict=locals_dict, shutdown=shutdown)
 
@@ -191,5 +204,5 @@ def report_error(err: FourDError, filename: str, rt: Runtime, stream) -> None:
     stream.write(f"{where}: error {err.code} ({err.component}): {err.message}\n")
     text = rt.line_text(err.method, err.line)
     if text:
-        from .parser.errors import printable_line
+        from .lang.errors import printable_line
         stream.write(f"    {printable_line(text, 0)[0]}\n")

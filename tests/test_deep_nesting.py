@@ -12,8 +12,8 @@ import pytest
 from conftest import alerts, run4d
 from fourmail.compiler import codegen
 from fourmail.compiler.codegen import compile_method
-from fourmail.parser import FourDSyntaxError, parse
-from fourmail.parser.complete import COMPLETE, INCOMPLETE, check_complete
+from fourmail.lang.fourd import SourceSyntaxError, parse
+from fourmail.lang.fourd.complete import COMPLETE, INCOMPLETE, check_complete
 
 N = 1000
 
@@ -213,13 +213,13 @@ def test_nested_literals_keep_their_structure():
 def test_past_the_limit_a_compile_error_at_the_line():
     depth = 30_000
     src = nest(["If"] * depth, "$x:=1", before="$x:=0")
-    with pytest.raises(FourDSyntaxError) as e:
+    with pytest.raises(SourceSyntaxError) as e:
         run4d(src)
     # the first statement of the first block that does not fit
     assert e.value.message == "blocks nested too deeply"
     assert 1_000 < e.value.line < depth and src.splitlines()[e.value.line - 1] == "If (True)"
     src = "$x:=0\n$y:=" + "Abs(" * depth + "1" + ")" * depth
-    with pytest.raises(FourDSyntaxError) as e:
+    with pytest.raises(SourceSyntaxError) as e:
         run4d(src)
     assert e.value.message == "expression nested too deeply" and e.value.line == 2
     assert 4_000 < e.value.col < 4 * depth

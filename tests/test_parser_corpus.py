@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import CORPUS
-from fourmail.parser import FourDSyntaxError, parse
+from fourmail.lang.fourd import SourceSyntaxError, parse
 
 # Files whose code is not valid 4D as the docs print it (examples/INDEX.md "BUGGY"), with the
 # line and column of the culprit.
@@ -36,7 +36,7 @@ def test_valid_examples_parse(name):
 def test_invalid_examples_point_at_the_culprit(name):
     line, col, words = INVALID[name]
     source = (CORPUS / name).read_text(encoding="utf-8")
-    with pytest.raises(FourDSyntaxError) as info:
+    with pytest.raises(SourceSyntaxError) as info:
         parse(source, name)
     err = info.value
     assert (err.line, err.col) == (line, col)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from hypothesis import given, settings, strategies as st
 
 from conftest import CORPUS
-from fourmail.parser import FourDSyntaxError, lalr
-from fourmail.parser.build import AstBuilder
-from fourmail.parser.grammar import get_tables, lark_parser
-from fourmail.parser.lexer import Token, base_names, tokenize
+from fourmail.lang import lalr
+from fourmail.lang.errors import SourceSyntaxError
+from fourmail.lang.fourd.build import AstBuilder
+from fourmail.lang.fourd.grammar import get_tables, lark_parser
+from fourmail.lang.fourd.lexer import Token, base_names, tokenize
 from test_robustness import PIECES
 
 _lark = lark_parser(transformer=AstBuilder())
@@ -31,7 +32,7 @@ def ours(text):
         return "ok", dump(lalr.parse(tokenize(text, base_names()), get_tables(), AstBuilder(), end))
     except lalr.UnexpectedToken as e:
         return "error", (e.token.type, e.token.line, e.token.column, sorted(e.expected))
-    except FourDSyntaxError as e:
+    except SourceSyntaxError as e:
         return "syntax", (e.line, e.col, e.message)
 
 
@@ -45,7 +46,7 @@ def theirs(text):
         return "error", (tok.type, line, col, sorted(e.expected))
     except VisitError as e:
         return "syntax", (e.orig_exc.line, e.orig_exc.col, e.orig_exc.message)
-    except FourDSyntaxError as e:
+    except SourceSyntaxError as e:
         return "syntax", (e.line, e.col, e.message)
 
 

@@ -11,7 +11,7 @@ import pytest
 from pygments.token import Comment, Error, Keyword, Name, String
 
 from conftest import CORPUS
-from fourmail.pygments_lexer import FourDLexer
+from fourmail.lang.fourd.highlight import FourDLexer
 
 CORPUS_FILES = sorted(CORPUS.glob("*.4dm"))
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from conftest import CORPUS, REPO
-from fourmail.parser.complete import COMPLETE, INCOMPLETE, INVALID, check_complete, indent_levels, prepare
+from fourmail.lang.fourd.complete import COMPLETE, INCOMPLETE, INVALID, check_complete, indent_levels, prepare
 
 
 # ---------------------------------------------------------------- check_complete
@@ -47,13 +47,13 @@ def test_check_complete(text, status, indent):
 
 
 def test_every_parsing_corpus_file_is_complete_and_the_others_invalid():
-    from fourmail.parser import FourDSyntaxError, parse
+    from fourmail.lang.fourd import SourceSyntaxError, parse
     for f in sorted(CORPUS.glob("*.4dm")):
         text = f.read_text(encoding="utf-8")
         try:
             parse(text, f.name)
             expected = COMPLETE
-        except FourDSyntaxError:
+        except SourceSyntaxError:
             expected = INVALID
         assert check_complete(text).status == expected, f.name
 
@@ -269,9 +269,9 @@ def test_session_repl_commands(repl):
 
 def completions(repl, text):
     from prompt_toolkit.document import Document
-    from fourmail.repl.completion import FourDCompleter
+    from fourmail.repl.completion import ReplCompleter
     return [(c.text, c.start_position, c.display_meta_text) for c in
-            FourDCompleter(repl).get_completions(Document(text), None)]
+            ReplCompleter(repl).get_completions(Document(text), None)]
 
 
 def test_completion_of_multi_word_names_with_signatures(repl):

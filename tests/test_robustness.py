@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import CORPUS
 from fourmail.compiler.codegen import CompileError, compile_method
-from fourmail.parser import FourDSyntaxError, parse
+from fourmail.lang.fourd import SourceSyntaxError, parse
 
 PIECES = ["If", "(", ")", "End if", "Else", "For each", "End for each", "For", "End for", "Case of", ":", "End case",
           "While", "Repeat", "Until", "Try", "Catch", "End try", "$a", "$b", ":=", "+=", "+", "-", "*", "/", "\\",
@@ -19,7 +19,7 @@ PIECES = ["If", "(", ")", "End if", "Else", "For each", "End for each", "For", "
 def check(source: str) -> None:
     try:
         program = parse(source, "fuzz.4dm")
-    except FourDSyntaxError as e:
+    except SourceSyntaxError as e:
         assert e.line >= 1 and e.col >= 1 and e.format()
         return
     try:
@@ -101,7 +101,7 @@ def outcome_of(source: str):
     try:
         program = parse(source, "fuzz.4dm")
         compile_method(program, "fuzz", "fuzz.4dm", source)
-    except FourDSyntaxError as e:
+    except SourceSyntaxError as e:
         assert e.line >= 1 and e.col >= 1 and e.format()
         return ("syntax", e.line)
     except CompileError as e:

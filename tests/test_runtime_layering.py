@@ -1,7 +1,10 @@
 """The layers of fourmail, checked on the imports:
 - fourmail/runtime/ is the language's core: it imports nothing from fourmail/commands/ (the
-  commands are built on the runtime, never the other way round), nor from fourmail/parser/ or
+  commands are built on the runtime, never the other way round), nor from fourmail/lang/ or
   fourmail/compiler/ (loading and compiling source is the front end's job, fourmail/program.py);
+- the engine knows no source language: the compiler, the runtime, the commands, the mail layer
+  and the sandbox import no language package (fourmail/lang/fourd/...); the compiler reads the
+  language-neutral AST (fourmail/lang/ast.py);
 - fourmail/repl/ does not import fourmail.cli (both are front ends over fourmail/program.py)."""
 from __future__ import annotations
 
@@ -45,7 +48,18 @@ def test_runtime_imports_nothing_from_commands():
 
 
 def test_runtime_neither_parses_nor_compiles():
-    assert _forbidden(PACKAGE / "runtime", "fourmail.runtime", ("fourmail.parser", "fourmail.compiler")) == []
+    assert _forbidden(PACKAGE / "runtime", "fourmail.runtime", ("fourmail.lang", "fourmail.compiler")) == []
+
+
+def test_the_engine_knows_no_language():
+    languages = tuple(f"fourmail.lang.{p.name}" for p in (PACKAGE / "lang").iterdir() if (p / "__init__.py").is_file())
+    assert "fourmail.lang.fourd" in languages
+    for layer in ("compiler", "runtime", "commands", "mail", "sandbox"):
+        assert _forbidden(PACKAGE / layer, f"fourmail.{layer}", languages) == [], layer
+    # of fourmail/lang/ the compiler reads the AST only (`from ..lang import ast` names the package too)
+    names = [i.split(" ", 1)[1] for i in _forbidden(PACKAGE / "compiler", "fourmail.compiler", ("fourmail.lang",))]
+    assert names and all(n in ("fourmail.lang", "fourmail.lang.ast") or n.startswith("fourmail.lang.ast.")
+                         for n in names), names
 
 
 def test_repl_does_not_import_the_cli():
@@ -57,13 +71,13 @@ def test_the_check_sees_the_ways_of_importing(tmp_path):
         "from ..commands.text import x\nfrom .. import commands\nimport fourmail.commands.objects\n"
         "def g():\n    from fourmail.commands import dates\n"
         "from ..mail import mime\nfrom .values import Date\n"
-        "def h():\n    from ..parser import parse\n    from ..compiler.codegen import compile_method\n"
+        "def h():\n    from ..lang import parse\n    from ..compiler.codegen import compile_method\n"
         "from .. import cli\nfrom fourmail.cli import main\n")
     assert _forbidden(tmp_path, "fourmail.runtime", ("fourmail.commands",)) == [
         "m.py:1 fourmail.commands.text", "m.py:1 fourmail.commands.text.x", "m.py:2 fourmail.commands",
         "m.py:3 fourmail.commands.objects", "m.py:5 fourmail.commands", "m.py:5 fourmail.commands.dates"]
-    assert _forbidden(tmp_path, "fourmail.runtime", ("fourmail.parser", "fourmail.compiler")) == [
+    assert _forbidden(tmp_path, "fourmail.runtime", ("fourmail.lang", "fourmail.compiler")) == [
         "m.py:10 fourmail.compiler.codegen", "m.py:10 fourmail.compiler.codegen.compile_method",
-        "m.py:9 fourmail.parser", "m.py:9 fourmail.parser.parse"]
+        "m.py:9 fourmail.lang", "m.py:9 fourmail.lang.parse"]
     assert _forbidden(tmp_path, "fourmail.repl", ("fourmail.cli",)) == [
         "m.py:11 fourmail.cli", "m.py:12 fourmail.cli", "m.py:12 fourmail.cli.main"]

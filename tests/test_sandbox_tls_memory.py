@@ -65,7 +65,9 @@ def test_abandoned_tls_handshakes_do_not_grow_memory(tmp_path):
                 _upgrade_and_abandon(ports[name], commands)
         time.sleep(1.5)
         grown = _rss_mb(p.pid) - start
-        assert grown < 30, (f"RSS grew by {grown:.0f} MB after {HANDSHAKES} abandoned handshakes on each "
+        # The leak kept ~300 KiB a handshake (about 900 MB here); fixed, growth is about 10 MB,
+        # more on a loaded machine where more handshakes are still in flight when measured.
+        assert grown < 100, (f"RSS grew by {grown:.0f} MB after {HANDSHAKES} abandoned handshakes on each "
                             f"implicit-TLS port and {UPGRADES} after each STARTTLS")
     finally:
         p.terminate()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import CORPUS, REPO
-from fourmail.parser import FourDSyntaxError
-from fourmail.parser.lexer import base_names, tokenize
+from fourmail.lang.fourd import SourceSyntaxError
+from fourmail.lang.fourd.lexer import base_names, tokenize
 
 TRIVIA = {"WS", "COMMENT", "BCOMMENT", "CONT"}
 FILES = sorted(CORPUS.glob("*.4dm")) + sorted((REPO / "examples").rglob("*.4dm"))
@@ -36,7 +36,7 @@ def test_strict_tokens_are_the_tolerant_ones_without_trivia(path):
     ("Function get x", ["FUNCTION", "WS", "MEMBER", "WS", "MEMBER"]),
 ])
 def test_what_strict_mode_rejects_the_tolerant_mode_names(text, kinds):
-    with pytest.raises(FourDSyntaxError):
+    with pytest.raises(SourceSyntaxError):
         list(tokenize(text + "\n", base_names()))
     got = [t.type for t in tokenize(text, base_names(), tolerant=True)]
     assert got == kinds

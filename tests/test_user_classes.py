@@ -1,4 +1,4 @@
-"""User classes (runtime/userclasses.py, parser/classfile.py): `cs.Name.new()` with the class in
+"""User classes (runtime/userclasses.py, lang/fourd/classfile.py): `cs.Name.new()` with the class in
 Classes/Name.4dm, as quick-tour.md "Classes" shows them (Rectangle, Square), and the errors a
 class file can have."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The table of 4D's words (fourmail/parser/words.py) and everything derived from it: each keyword
+"""The table of 4D's words (fourmail/lang/fourd/words.py) and everything derived from it: each keyword
 is highlighted, completed and known to `:help`, each block closer is named when it is missing."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from pygments.token import Keyword, Name
 
 from conftest import REPO
-from fourmail.parser import FourDSyntaxError, parse, words
+from fourmail.lang.fourd import SourceSyntaxError, parse, words
 
 # A first line that opens each kind of block (a new opener in the table needs one here).
 OPENING_LINES = {
@@ -30,13 +30,13 @@ def repl():
 
 def completions(repl, text):
     from prompt_toolkit.document import Document
-    from fourmail.repl.completion import FourDCompleter
-    return [c.text for c in FourDCompleter(repl).get_completions(Document(text), None)]
+    from fourmail.repl.completion import ReplCompleter
+    return [c.text for c in ReplCompleter(repl).get_completions(Document(text), None)]
 
 
 @pytest.mark.parametrize("word", words.KEYWORDS, ids=ids(words.KEYWORDS))
 def test_every_keyword_is_highlighted_as_a_keyword(word):
-    from fourmail.pygments_lexer import FourDLexer
+    from fourmail.lang.fourd.highlight import FourDLexer
     for written in (word.spelling, word.spelling.upper(), word.spelling.replace(" ", "  ")):
         tokens = [(t, v) for _, t, v in FourDLexer().get_tokens_unprocessed(written + "\n") if v.strip()]
         assert tokens == [(KEYWORD_LOOKS[word.kind], written)]
@@ -62,7 +62,7 @@ def test_every_keyword_has_its_help_page(word):
                          ids=ids(w for w in words.KEYWORDS if w.role == words.CLOSER))
 def test_a_missing_closer_is_named(closer):
     for opener in closer.pairs:
-        with pytest.raises(FourDSyntaxError) as e:
+        with pytest.raises(SourceSyntaxError) as e:
             parse(OPENING_LINES[opener] + "\n$a:=1\n")
         assert e.value.message == f"unexpected end of file: missing {closer.spelling}"
 
@@ -75,7 +75,7 @@ def test_every_opener_has_a_closer_and_every_middle_an_opener():
 
 
 def test_every_token_of_the_table_is_one_the_grammar_knows():
-    from fourmail.parser.grammar import grammar_text
+    from fourmail.lang.fourd.grammar import grammar_text
     grammar = grammar_text()
     for w in words.KEYWORDS:
         assert w.token in grammar
@@ -84,7 +84,7 @@ def test_every_token_of_the_table_is_one_the_grammar_knows():
 @pytest.mark.parametrize("word", [w for w in words.KEYWORDS if w.role in (words.MIDDLE, words.CLOSER)],
                          ids=ids(w for w in words.KEYWORDS if w.role in (words.MIDDLE, words.CLOSER)))
 def test_middles_and_closers_put_their_line_back_at_the_block_level(word):
-    from fourmail.parser.complete import indent_levels, is_dedent_line
+    from fourmail.lang.fourd.complete import indent_levels, is_dedent_line
     assert is_dedent_line("    " + word.spelling.lower())
     opener = word.pairs[0]
     level, _ = indent_levels(OPENING_LINES[opener] + "\n    $a:=1\n    " + word.spelling)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from ..parser import ast as A
+from ..lang import ast as A
 from ..runtime import types as T
 
 _BINOPS = {
@@ -454,8 +454,8 @@ class Codegen:
         pass    # parameters are bound when the method starts
 
     def _class_header(self, s) -> None:
-        raise CompileError("class declarations (Class constructor, Function, property, Class extends) belong "
-                           "at the top level of a class file: Classes/NAME.4dm", s.line, s.col)
+        # The language's front end rejects these first, in its words (Language.check_body).
+        raise CompileError("a class declaration outside a class file", s.line, s.col)
 
     st_ClassConstructor = st_FunctionDecl = st_PropertyDecl = st_ClassExtends = _class_header
 
@@ -544,11 +544,8 @@ class Codegen:
 
     def st_ForEach(self, s: A.ForEach) -> None:
         items = self.new_tmp("_items")
-        args = [self.expr(s.source)]
-        if s.begin is not None:
-            args.append(self.expr(s.begin))
-            if s.end is not None:
-                args.append(self.expr(s.end))
+        args = [self.expr(s.source), "None" if s.begin is None else self.expr(s.begin),
+                "None" if s.begin is None or s.end is None else self.expr(s.end), repr(s.keyword)]
         self.guarded(s.line, [f"{items} = _iterate({', '.join(args)})"], [f"{items} = ()"])
         it = self.new_tmp("_it")
         self.emit(f"for {it} in {items}:")
@@ -682,17 +679,17 @@ class Codegen:
 
     def ex_MemberCall(self, e: A.MemberCall) -> str:
         if isinstance(e.target, A.SuperRef):      # Super.f(): the parent class's function on This
-            return f"rt.super_call({e.name!r}, [{', '.join(self.args(e.args))}], {e.line})"
+            return f"rt.super_call({e.name!r}, [{', '.join(self.args(e.args))}], {e.line}, {e.target.keyword!r})"
         return f"_call(rt, {self.expr(e.target)}, {e.name!r}, [{', '.join(self.args(e.args))}], {e.line})"
 
     def ex_ThisRef(self, e: A.ThisRef) -> str:
         return "rt.this()"
 
     def ex_SuperRef(self, e: A.SuperRef) -> str:
-        return "rt.super_class()"
+        return f"rt.super_class({e.keyword!r})"
 
     def ex_SuperCall(self, e: A.SuperCall) -> str:
-        return f"rt.super_construct([{', '.join(self.args(e.args))}], {e.line})"
+        return f"rt.super_construct([{', '.join(self.args(e.args))}], {e.line}, {e.keyword!r})"
 
     def ex_Index(self, e: A.Index) -> str:
         return f"_geti({self.expr(e.target)}, {self.expr(e.index)})"

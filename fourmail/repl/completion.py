@@ -2,7 +2,7 @@
 
 - Names from the one command registry, multi-word and case-insensitive (`SMTP N` ->
   `SMTP New transporter`, `mail mode U` -> `mail mode UTF8`), with their syntax shown beside
-  them; language keywords; type names after `var $x :`.
+  them; the language's keywords; type names after a declaration's `:` (`var $x :`).
 - Variables in scope: the session's locals (`$tr` -> `$transporter`) and process variables.
 - Members of live values after a `.`: an object's properties, a collection's functions, a class
   instance's functions and properties (a transporter's `send()`, `host`...), plus what the shipped
@@ -17,25 +17,28 @@ from typing import Iterable
 
 from prompt_toolkit.completion import Completer, Completion
 
-from ..parser import words
 from ..runtime.values import UNDEFINED, ClassInstance, type_name
 
-KEYWORDS = [w.spelling for w in words.KEYWORDS]
 REPL_COMMANDS = {":help": "show the reference of a command, class, function or property",
                  ":sandbox": "on|off: route mail connections to the embedded sandbox",
                  ":vars": "list the variables of the session", ":quit": "leave the REPL"}
 EMAIL_HINTS = {"from", "to", "cc", "bcc", "subject", "textBody", "htmlBody", "attachments", "sender", "replyTo",
                "bodyValues", "bodyStructure", "messageId", "keywords", "headers"}
 
-# `$a.b.c.par|` -> base `$a`, path `.b.c`, partial `par`
-_MEMBER_CTX = re.compile(r"(?<![\w$.])(4D|cs|\$[\w]*|[^\W\d][\w]*)((?:\.[^\W\d][\w]*)*)\.([\w$]*)$", re.I)
 _RUN = re.compile(r"[\w$ \t#]*$")
-_VAR_TYPE_CTX = re.compile(r"(?i)(?:^|[\s])(?:var|#declare)\b[^:\n]*:\s*([\w.]*)$")
 
 
-class FourDCompleter(Completer):
+class ReplCompleter(Completer):
     def __init__(self, state):
-        self.state = state            # the REPL session: .rt, .locals, .known_types, .spellings
+        self.state = state            # the REPL session: .rt, .locals, .known_types, .spellings, .language
+        self.words = words = state.language.words
+        self.keywords = [w.spelling for w in words.KEYWORDS]
+        # After the `:` of a declaration (`var $x : Te`, `#DECLARE($a : `): the language's types.
+        declaring = "|".join(words.spelling_pattern(w.token) for w in words.KEYWORDS if w.declares)
+        # `$a.b.c.par|` -> base `$a`, path `.b.c`, partial `par` (a base may be the class store `4D`)
+        self._member_ctx = re.compile(r"(?<![\w$.])(" + re.escape(words.CLASS_STORE) +
+                                      r"|\$[\w]*|[^\W\d][\w]*)((?:\.[^\W\d][\w]*)*)\.([\w$]*)$", re.I)
+        self._type_ctx = re.compile(r"(?i)(?:^|[\s])(?:" + declaring + r")(?![\w])[^:\n]*:\s*([\w.]*)$")
 
     def get_completions(self, document, complete_event) -> Iterable[Completion]:
         text = document.text_before_cursor
@@ -43,16 +46,16 @@ class FourDCompleter(Completer):
         if text.lstrip().startswith(":"):
             yield from self._repl_command(text.lstrip())
             return
-        if _inside_literal(text):
+        if _inside_literal(text, self.state.language):
             return
-        m = _MEMBER_CTX.search(line)
+        m = self._member_ctx.search(line)
         if m:
             yield from self._members(m.group(1), m.group(2), m.group(3))
             return
-        m = _VAR_TYPE_CTX.search(line)
+        m = self._type_ctx.search(line)
         if m:
             part = m.group(1)
-            for t in words.listed_types():
+            for t in self.words.listed_types():
                 if t.casefold().startswith(part.casefold()):
                     yield Completion(t, -len(part), display_meta="type")
             return
@@ -121,7 +124,7 @@ class FourDCompleter(Completer):
                     return False
             return True
 
-        for kw in KEYWORDS:
+        for kw in self.keywords:
             if matches(kw):
                 out.append((0, kw, "keyword"))
         for c in all_commands().values():
@@ -235,11 +238,10 @@ def _members_of(value, declared: str | None):
     return out
 
 
-def _inside_literal(text: str) -> bool:
+def _inside_literal(text: str, language) -> bool:
     """Is the cursor inside a text literal or a comment?"""
-    from ..parser.scan import scan
     line_start = text.rfind("\n") + 1
-    pieces = list(scan(text[line_start:]))
+    pieces = list(language.scan(text[line_start:]))
     return bool(pieces) and pieces[-1].kind in ("OPEN_STRING", "COMMENT", "OPEN_COMMENT")
 
 

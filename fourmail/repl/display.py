@@ -137,14 +137,14 @@ _CLOSE = {"_RPAR", "_RSQB", "_RBRACE", "RCHAR"}
 _NAME = re.compile(r'"\w+"')
 
 
-def scrub(text: str) -> str:
+def scrub(text: str, language=None) -> str:
     """Source text with the text literals given to a secret replaced by "********" (for the
     history file). One rule: a secret name (secret_names.py) as the target of `:=` / `+=`
     (`$pw`, `$s.password`, `$s["password"]`) or as a key (`"password";` in New object and OB
     SET, `password:` in an object literal), followed by a value that starts with a text
     literal: that value's literals are masked. `$pw:=Request("Password?")` keeps its prompt."""
-    from ..parser.scan import scan
-    pieces = [p for p in scan(text) if p.kind not in _SKIP]
+    from .. import lang
+    pieces = [p for p in (language or lang.get()).scan(text) if p.kind not in _SKIP]
     masked: set[int] = set()
     for i, p in enumerate(pieces):
         word = text[p.start:p.end]

@@ -1,4 +1,4 @@
-"""`:help NAME`: reference text from the 4D pages shipped in fourmail/reference/.
+"""`:help NAME`: reference text from the language's pages (4D's are shipped in fourmail/reference/).
 
 The pages are indexed by name: commands (`SMTP New transporter`), classes (`SMTPTransporter`,
 `4D.SMTPTransporter`, `Email`), their functions and properties (`send`, `.send()`,
@@ -13,21 +13,20 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference"
+from .. import lang
+
+REFERENCE_DIR = lang.get().reference_dir      # the default language's pages
 
 _REF_OPEN = re.compile(r"<!--\s*REF\s+#?(\S+?)\s*-->")
 _REF_ANY = re.compile(r"<!--\s*(?:REF\s+#?(\S+?)|END\s+REF)\s*-->")
 _INCLUDE = re.compile(r"<!--\s*INCLUDE\s+#?(\S+?)\s*-->")
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 
-# Words that are not keywords but have a concept page (keywords have theirs in parser/words.py).
-_VALUE_PAGES = {"null": "null-undefined", "undefined": "null-undefined"}
 
-
-def _keyword_pages() -> dict[str, str]:
-    """Language words -> the concept page that explains them."""
-    from ..parser import words
-    return {**{w.spelling.casefold(): w.help for w in words.KEYWORDS}, **_VALUE_PAGES}
+def _keyword_pages(language: lang.Language) -> dict[str, str]:
+    """The language's words -> the concept page that explains them (its table of words says)."""
+    words = language.words
+    return {**{w.spelling.casefold(): w.help for w in words.KEYWORDS}, **words.VALUE_PAGES}
 
 
 class Entry(NamedTuple):
@@ -117,7 +116,7 @@ def _one_line(md: str) -> str:
 # ---------------------------------------------------------------- the index
 
 class HelpIndex:
-    def __init__(self, root: Path = REFERENCE_DIR):
+    def __init__(self, root: Path = REFERENCE_DIR, language: lang.Language | None = None):
         self.entries: dict[str, list[Entry]] = {}
         self.class_members: dict[str, list[Entry]] = {}    # class key -> its functions and properties
         pages = {p: p.read_text(encoding="utf-8") for p in sorted(root.glob("*/*.md"))}
@@ -137,7 +136,7 @@ class HelpIndex:
             else:
                 self._add(Entry("concept", title, "", "", "", to_plain(text)), title, meta.get("id", ""),
                           path.stem)
-        for word, page in _keyword_pages().items():
+        for word, page in _keyword_pages(language or lang.get()).items():
             for e in self.entries.get(page, []):
                 if e.kind == "concept":
                     self.entries.setdefault(word, []).append(e)
@@ -249,14 +248,15 @@ def _ref_of(text: str, name: str) -> str:
     return m.group(1) if m else ""
 
 
-_index: HelpIndex | None = None
+_indexes: dict[str, HelpIndex] = {}
 
 
-def index() -> HelpIndex:
-    global _index
-    if _index is None:
-        _index = HelpIndex()
-    return _index
+def index(language: lang.Language | None = None) -> HelpIndex:
+    """The help index of `language`'s reference (the default language's by default)."""
+    language = language or lang.get()
+    if language.name not in _indexes:
+        _indexes[language.name] = HelpIndex(language.reference_dir, language)
+    return _indexes[language.name]
 
 
 def wrap(text: str, width: int) -> str:
@@ -273,12 +273,12 @@ def wrap(text: str, width: int) -> str:
     return "\n".join(out)
 
 
-def help_text(name: str) -> str:
+def help_text(name: str, language: lang.Language | None = None) -> str:
     """What `:help NAME` prints."""
     name = name.strip()
     if not name:
         return _overview()
-    idx = index()
+    idx = index(language)
     found = idx.lookup(name)
     if found:
         first = found[0]

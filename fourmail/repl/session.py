@@ -1,14 +1,15 @@
-"""The interactive 4D session: `fourmail` with no arguments, or `fourmail repl`.
+"""The interactive session, in one source language (4D by default): `fourmail` with no arguments,
+or `fourmail repl`.
 
 One Runtime for the whole session; each input is compiled with locals_mode="dict" and run with
 the same dict of local variables, so `$transporter` made in one input is there in the next, and
 the types declared with `var` keep coercing (Codegen's `known_types`).
 
-The input is read by a prompt_toolkit PromptSession: highlighting by fourmail's pygments
+The input is read by a prompt_toolkit PromptSession: highlighting by the language's pygments
 lexer, completion from the command registry and the live values (completion.py), and Enter
-decided by the parser (fourmail/parser/complete.py): a complete or invalid input runs, an
-incomplete one (open block, bracket, text literal, trailing `\\`) goes on with the next line
-indented; `Else`, `End …`, `Until`, `Catch` and Case branches are put back one level. A
+decided by the language's parser (its `completeness()`, for 4D lang/fourd/complete.py): a complete
+or invalid input runs, an incomplete one (open block, bracket, text literal, trailing `\\`) goes on
+with the next line indented; a line that continues or closes a block is put back one level. A
 bracketed paste (a whole doc example) runs as one unit. Esc-Enter runs the input as it is,
 Ctrl-C drops it, Ctrl-D leaves.
 """
@@ -27,22 +28,28 @@ from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.lexers import PygmentsLexer
 
-from ..parser.complete import INCOMPLETE, check_complete, indent_levels, is_dedent_line, prepare
-from ..pygments_lexer import FourDLexer
-from .completion import FourDCompleter
+from .. import lang
+from .completion import ReplCompleter
 from ..secret_names import is_secret_prompt
 from .display import format_value, scrub
 
-PROMPT = "4D> "
 INDENT = "    "
 FILENAME = "<repl>"
 METHOD = "repl"
 
-BANNER = ("fourmail {version}: 4D, interactively. An open If/For each/Case of... goes on over lines.\n"
-          ":help NAME shows the 4D reference, Tab completes, Ctrl-D leaves.\n")
+
+def prompt_of(language: lang.Language) -> str:
+    return f"{language.title}> "
+
+
+def banner(language: lang.Language, version: str) -> str:
+    blocks = "/".join(language.words.spelled(t) for t in language.words.SHOWCASE_BLOCKS)
+    return (f"fourmail {version}: {language.title}, interactively. An open {blocks}... goes on over lines.\n"
+            f":help NAME shows the {language.title} reference, Tab completes, Ctrl-D leaves.\n")
+
 
 HELP = """REPL commands:
-  :help NAME         the 4D reference of a command, class, function, property or concept
+  :help NAME         the {title} reference of a command, class, function, property or concept
   :sandbox on|off    route mail connections to the embedded sandbox
   :vars              the variables of the session
   :quit              leave (or Ctrl-D)
@@ -75,11 +82,14 @@ def make_history():
 
 
 class ReplSession:
-    def __init__(self, project_dir: Path | None = None, out=None, err=None):
+    def __init__(self, project_dir: Path | None = None, out=None, err=None, language: lang.Language | None = None):
         from ..program import new_runtime
+        self.language = language or lang.get()
+        self.blocks = self.language.completeness()      # the language's block and indent logic
         self.out = out or sys.stdout
         self.err = err or sys.stderr
-        self.rt = new_runtime(project_dir=project_dir or Path.cwd(), out=self.out, err=self.err, interactive=True)
+        self.rt = new_runtime(self.language, project_dir=project_dir or Path.cwd(), out=self.out, err=self.err,
+                              interactive=True)
         self.rt.main_name = METHOD
         self.rt.ask = self.ask
         self.locals: dict = {}
@@ -107,7 +117,7 @@ class ReplSession:
             self.command(stripped)
             return
         from ..program import report, run_source
-        source = prepare(text)
+        source = self.blocks.prepare(text)
         shown = None
 
         def show_last_value(program):
@@ -132,7 +142,7 @@ class ReplSession:
         """A bare expression as the last statement: make it the method's result, to be shown.
         Returns (name it was read from, quiet when Undefined) or None (a statement)."""
         from ..commands.registry import lookup_command
-        from ..parser import ast as A
+        from ..lang import ast as A
         from ..runtime import types as T
         body = program.body
         if not body or not isinstance(body[-1], A.ExprStatement):
@@ -149,8 +159,7 @@ class ReplSession:
         return name, isinstance(e, (A.MethodCall, A.MemberCall, A.CommandCall))
 
     def _learn_spellings(self, source: str) -> None:
-        from ..parser.scan import scan
-        for p in scan(source):
+        for p in self.language.scan(source):
             if p.kind in ("LOCAL", "NAME"):
                 word = source[p.start:p.end]
                 self.spellings.setdefault(word.casefold(), word)
@@ -161,10 +170,10 @@ class ReplSession:
         cmd, arg = cmd.casefold(), arg.strip()
         if cmd in (":help", ":h", ":?"):
             if not arg:
-                self.out.write(HELP + "\n")
+                self.out.write(HELP.format(title=self.language.title) + "\n")
             from .help import help_text, wrap
             width = max(40, min(100, shutil.get_terminal_size((100, 24)).columns - 1))
-            self.out.write(wrap(help_text(self._help_name(arg)), width))
+            self.out.write(wrap(help_text(self._help_name(arg), self.language), width))
         elif cmd == ":sandbox":
             self.out.write(self.sandbox(arg) + "\n")
         elif cmd == ":vars":
@@ -270,7 +279,8 @@ def _sandbox_hooks():
 
 # ---------------------------------------------------------------- the prompt
 
-def key_bindings() -> KeyBindings:
+def key_bindings(blocks) -> KeyBindings:
+    """`blocks`: the language's block logic (Language.completeness())."""
     kb = KeyBindings()
 
     @Condition
@@ -287,15 +297,15 @@ def key_bindings() -> KeyBindings:
             buf.apply_completion(state.current_completion)
             return
         buf.cancel_completion()
-        _reindent_last_line(buf)
+        _reindent_last_line(buf, blocks)
         text = buf.text
         if text.lstrip().startswith(":") and not text.lstrip().startswith(":("):
             buf.validate_and_handle()
             return
-        status = check_complete(text)
+        status = blocks.check_complete(text)
         lines = text.split("\n")
         forced = len(lines) >= 3 and not lines[-1].strip() and not lines[-2].strip()
-        if status.status != INCOMPLETE or forced:
+        if status.status != blocks.INCOMPLETE or forced:
             buf.validate_and_handle()
         else:
             buf.insert_text("\n" + INDENT * status.indent)
@@ -316,7 +326,7 @@ def key_bindings() -> KeyBindings:
         buf = event.current_buffer
         buf.insert_text(data)
         if "\n" in data.rstrip("\n") or data.endswith("\n"):
-            if buf.cursor_position == len(buf.text) and check_complete(buf.text).status != INCOMPLETE:
+            if buf.cursor_position == len(buf.text) and blocks.check_complete(buf.text).status != blocks.INCOMPLETE:
                 buf.validate_and_handle()      # a whole doc example: one unit
 
     @kb.add("tab")
@@ -343,15 +353,15 @@ def key_bindings() -> KeyBindings:
     return kb
 
 
-def _reindent_last_line(buf) -> None:
-    """`End if`, `Else`, `Until`, `Catch`, `:(` typed at the block's indentation: put the line
-    back at its level."""
+def _reindent_last_line(buf, blocks) -> None:
+    """A line that continues or closes a block, typed at the block's indentation: put it back at
+    its level."""
     text = buf.text
     start = text.rfind("\n") + 1
     line = text[start:]
-    if not line.strip() or not is_dedent_line(line) or start == 0:
+    if not line.strip() or not blocks.is_dedent_line(line) or start == 0:
         return
-    level, _ = indent_levels(text)
+    level, _ = blocks.indent_levels(text)
     new_line = INDENT * level + line.lstrip(" \t")
     if new_line != line:
         buf.text = text[:start] + new_line
@@ -370,14 +380,14 @@ def _version() -> str:
         return "dev"
 
 
-def run_repl(project_dir: Path | None = None) -> int:
+def run_repl(project_dir: Path | None = None, language: lang.Language | None = None) -> int:
     """The REPL loop; returns the exit status."""
-    repl = ReplSession(project_dir)
+    repl = ReplSession(project_dir, language=language)
     session = PromptSession(
-        message=PROMPT, multiline=True, prompt_continuation=continuation, lexer=PygmentsLexer(FourDLexer),
-        completer=FourDCompleter(repl), complete_while_typing=True, history=make_history(),
-        key_bindings=key_bindings(), enable_history_search=False)
-    repl.out.write(BANNER.format(version=_version()))
+        message=prompt_of(repl.language), multiline=True, prompt_continuation=continuation,
+        lexer=PygmentsLexer(repl.language.highlighter()), completer=ReplCompleter(repl), complete_while_typing=True,
+        history=make_history(), key_bindings=key_bindings(repl.blocks), enable_history_search=False)
+    repl.out.write(banner(repl.language, _version()))
     repl.out.flush()
     try:
         while not repl.done:

@@ -327,8 +327,9 @@ def call_member(rt, o, name, args, line=0):
     raise FourDError(E.NOT_A_FUNCTION, name=name, what="this object" if t is dict or t is LazyObject else _describe(o))
 
 
-def iterate(source, begin=None, end=None):
-    """For each: elements of a collection, property names of an object (cf_looping.md)."""
+def iterate(source, begin=None, end=None, statement=""):
+    """The loop over a collection's elements or an object's property names (cf_looping.md);
+    `statement`: the loop as the language spells it, for the error."""
     t = type(source)
     if t is list:
         n = len(source)
@@ -345,7 +346,7 @@ def iterate(source, begin=None, end=None):
         return list(source._properties().keys())
     if source is None or source is UNDEFINED:
         return []
-    raise FourDError(E.BAD_PARAMETER, name="For each", detail=f"cannot iterate over a {type_name(source)}")
+    raise FourDError(E.BAD_PARAMETER, name=statement, detail=f"cannot iterate over a {type_name(source)}")
 
 
 def number(v, what="For"):

@@ -293,32 +293,33 @@ class Runtime:
         """`This`: the instance in a class function; Null elsewhere."""
         return self.frames[-1].this if self.frames else None
 
-    def _super(self, what: str):
+    def _super(self, what: str, word: str):
         frame = self.frames[-1] if self.frames else None
         if frame is None or frame.cls is None:
-            raise FourDError(E.BAD_PARAMETER, name="Super", detail=f"{what} is only available in a class function")
+            raise FourDError(E.BAD_PARAMETER, name=word, detail=f"{what} is only available in a class function")
         return frame
 
-    def super_class(self) -> Any:
-        return self._super("Super").cls.superclass
+    # `word`: the parent-class keyword as the language spells it, for the errors.
+    def super_class(self, word: str) -> Any:
+        return self._super(word, word).cls.superclass
 
-    def super_construct(self, args: list, line: int = 0) -> None:
+    def super_construct(self, args: list, line: int, word: str) -> None:
         """`Super(...)` in a constructor: the parent class's constructor on This."""
-        frame = self._super("Super()")
+        frame = self._super(f"{word}()", word)
         parent = frame.cls.superclass
         if parent is None:
-            raise FourDError(E.BAD_PARAMETER, name="Super()",
+            raise FourDError(E.BAD_PARAMETER, name=f"{word}()",
                              detail=f"the class {frame.cls.name} does not extend another class")
         parent.construct(self, frame.this, list(args))
 
-    def super_call(self, name: str, args: list, line: int = 0) -> Any:
+    def super_call(self, name: str, args: list, line: int, word: str) -> Any:
         """`Super.f(...)`: the parent class's function `f` on This."""
-        frame = self._super(f"Super.{name}()")
+        frame = self._super(f"{word}.{name}()", word)
         parent = frame.cls.superclass
         found = parent.find(name) if parent is not None else None
         if found is None:
             raise FourDError(E.UNKNOWN_MEMBER_FUNCTION, name=name,
-                             cls=f"cs.{parent.name}" if parent is not None else "Super")
+                             cls=f"cs.{parent.name}" if parent is not None else word)
         self.current_line = line
         return self.run_class_member(found[0], found[1], frame.this, list(args))
 

@@ -1,8 +1,8 @@
 """User classes, the `cs` class store (classes.md): `cs.IMAPListener.new()` with the class written
 in Classes/IMAPListener.4dm, as 4D keeps it in Project/Sources/Classes.
 
-A class file holds `Class extends`, `property`, `Class constructor` and `Function` declarations
-(parser/classfile.py); each constructor and function compiles like a project method and runs
+A class file declares a parent class, properties, a constructor and functions (the language's
+front end reads it); each constructor and function compiles like a project method and runs
 with `This` set to the instance. An instance is an object: its properties read, write, list and
 stringify as an object's do; its functions are the class's and its ancestors'.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 from .errors import E, FourDError
 from .values import UNDEFINED, ClassInstance
 
-_MAX_DEPTH = 32                 # `Class extends` chains longer than this are a cycle
+_MAX_DEPTH = 32                 # chains of parent classes longer than this are a cycle
 
 
 class UserClass(ClassInstance):
@@ -152,9 +152,6 @@ class ClassStoreCS(ClassInstance):
         path = self.files().get(key)
         if path is None:
             raise FourDError(E.UNDEFINED_CLASS, name=f"cs.{name}")
-        if key in self._loading or len(self._loading) > _MAX_DEPTH:
-            raise FourDError(E.CLASS_FILE, name=f"cs.{path.stem}",
-                             detail="its `Class extends` chain comes back to itself")
         self._loading.append(key)
         try:
             cls = self._compile(path)
@@ -165,6 +162,10 @@ class ClassStoreCS(ClassInstance):
 
     def _compile(self, path: Path) -> UserClass:
         source = self.rt.source_loader().read_class(self.rt, path)
+        if source.extends and (source.extends.casefold() in self._loading or len(self._loading) > _MAX_DEPTH):
+            parent = self.files().get(source.extends.casefold())
+            raise FourDError(E.CLASS_FILE, name=f"cs.{parent.stem if parent else source.extends}",
+                             detail=f"its {source.extends_clause} chain comes back to itself")
         superclass = self.load(source.extends) if source.extends else None
         constructor, functions, initializer = source.compile()
         return UserClass(path.stem, superclass, constructor, functions, initializer)

@@ -1,9 +1,9 @@
-"""The parse tables of grammar/4d.lark: computed by lark once, cached on disk.
+"""A language's parse tables: computed by lark from its grammar once, cached on disk.
 
 Lark reads the grammar and computes its LALR tables; they are saved (pickle) in the user's
-cache folder, keyed by the grammar text, and later runs load them without importing lark
-(lalr.py runs them). `lark_parser()` gives lark's own parser over the same grammar, which
-tests use to check lalr.py against it.
+cache folder, keyed by the language and the grammar text, and later runs load them without
+importing lark (lalr.py runs them). `lark_parser()` gives lark's own parser over the same
+grammar, fed by the language's tokenizer: tests use it to check lalr.py against lark.
 """
 from __future__ import annotations
 
@@ -11,24 +11,12 @@ import os
 import pickle
 import zlib
 from pathlib import Path
+from typing import Callable, Iterable
 
 from .lalr import DROP, EXPAND, KEEP, Rule, Tables
 
 FORMAT = 2          # bump when the cached tables' layout changes
-_tables: Tables | None = None
-
-
-def grammar_path() -> Path:
-    """grammar/4d.lark: inside the installed wheel (fourmail/grammar) or in a source checkout."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "grammar" / "4d.lark", here.parent / "grammar" / "4d.lark"):
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError("grammar/4d.lark is missing from the fourmail installation")
-
-
-def grammar_text() -> str:
-    return grammar_path().read_text(encoding="utf-8")
+_tables: dict[tuple[str, int], Tables] = {}
 
 
 def cache_dir() -> Path:
@@ -36,49 +24,49 @@ def cache_dir() -> Path:
     return Path(base) / "fourmail"
 
 
-def get_tables() -> Tables:
-    """The tables for the current grammar: from the cache, else computed (and cached)."""
-    global _tables
-    if _tables is None:
-        text = grammar_text()
-        key = f"{FORMAT}-{len(text)}-{zlib.crc32(text.encode('utf-8')):08x}"
-        path = cache_dir() / f"tables-{key}.pickle"
+def get_tables(language: str, text: str, tokenize: Callable[[str], Iterable]) -> Tables:
+    """The tables for `language`'s grammar `text`: from the cache, else computed (and cached)."""
+    crc = zlib.crc32(text.encode("utf-8"))
+    tables = _tables.get((language, crc))
+    if tables is None:
+        path = cache_dir() / f"tables-{language}-{FORMAT}-{len(text)}-{crc:08x}.pickle"
         try:
             with open(path, "rb") as f:
-                _tables = pickle.load(f)
+                tables = pickle.load(f)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            _tables = compute_tables(text)
+            tables = compute_tables(text, tokenize)
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_suffix(f".{os.getpid()}.tmp")
                 with open(tmp, "wb") as f:
-                    pickle.dump(_tables, f, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump(tables, f, protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(tmp, path)       # never a half-written cache for a concurrent run
             except OSError:
                 pass                        # read-only home: compute again next time
-    return _tables
+        _tables[(language, crc)] = tables
+    return tables
 
 
-def lark_parser(transformer=None):
-    """lark's own LALR parser for the grammar (fed by fourmail's tokenizer)."""
+def lark_parser(text: str, tokenize: Callable[[str], Iterable], transformer=None):
+    """lark's own LALR parser for the grammar `text`, fed by the language's tokenizer (its tokens
+    have lark's Token interface)."""
     from lark import Lark
     from lark.lexer import Lexer
 
-    class FeedTokens(Lexer):            # lark takes its tokens from fourmail's tokenizer
+    class FeedTokens(Lexer):            # lark takes its tokens from the language's tokenizer
         def __init__(self, lexer_conf=None):
             pass
 
-        def lex(self, text):
-            from .lexer import base_names, tokenize
-            return tokenize(text, base_names())     # fourmail's tokens have lark's Token interface
+        def lex(self, source):
+            return tokenize(source)
 
-    return Lark(grammar_text(), parser="lalr", lexer=FeedTokens, propagate_positions=False,
+    return Lark(text, parser="lalr", lexer=FeedTokens, propagate_positions=False,
                 maybe_placeholders=False, transformer=transformer)
 
 
-def compute_tables(text: str | None = None) -> Tables:
+def compute_tables(text: str, tokenize: Callable[[str], Iterable]) -> Tables:
     """Let lark analyse the grammar and keep what parsing needs."""
-    parser = lark_parser()
+    parser = lark_parser(text, tokenize)
     table = parser.parser.parser.parser.parse_table      # ParsingFrontend > LALR_Parser > _Parser
     index = {id(rule): i for i, rule in enumerate(parser.rules)}
     rules = []

@@ -1,7 +1,7 @@
 """A pygments lexer for 4D, registered as a pygments plugin (`pygmentize -l 4d file.4dm`).
 
 It does not keep regexes of its own: it runs the parser's tokenizer in its tolerant mode
-(fourmail/parser/scan.py), with its rules and the one command registry, so a command or
+(scan.py), with its rules and the one command registry, so a command or
 constant added to `fourmail/commands/table.py` is highlighted as soon as it exists. Every
 character gets a token, comments and blanks included; half-typed code (the REPL highlights as
 you type) gives String for an open literal and Comment for an open comment, never Error. Only
@@ -15,11 +15,11 @@ from pygments.lexer import Lexer
 from pygments.token import (Comment, Error, Keyword, Name, Number, Operator, Punctuation, String, Text,
                             Whitespace)
 
-from .parser import words
+from . import words
 
 __all__ = ["FourDLexer"]
 
-# How each kind of keyword (parser/words.py) is shown.
+# How each kind of keyword (words.py) is shown.
 KEYWORD_TOKENS = {words.STATEMENT: Keyword, words.DECLARATION: Keyword.Declaration, words.VALUE: Name.Builtin.Pseudo}
 
 _TOKENS = {
@@ -56,7 +56,7 @@ class FourDLexer(Lexer):
     url = "https://developer.4d.com/docs/"
 
     def get_tokens_unprocessed(self, text):
-        from .parser.scan import scan
+        from .scan import scan
         pieces = list(scan(text))
         for i, p in enumerate(pieces):
             value = text[p.start:p.end]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import ast as A
+from .. import ast as A
 from .words import spelled
-from .errors import FourDSyntaxError
+from ..errors import SourceSyntaxError
 
 
 @dataclass
@@ -28,6 +28,7 @@ class ClassDef:
     constructor: ClassMember | None = None
     functions: dict[str, ClassMember] = field(default_factory=dict)
     properties: list[A.PropertyDecl] = field(default_factory=list)
+    extends_clause: str = f"`{spelled('CLASS_EXTENDS')}`"     # as messages name the parent-class line
 
 
 def split_class(program: A.Program, name: str, filename: str, source: str) -> ClassDef:
@@ -36,7 +37,7 @@ def split_class(program: A.Program, name: str, filename: str, source: str) -> Cl
     members: list[tuple[A.Node, list]] = []
 
     def fail(message: str, node: A.Node):
-        e = FourDSyntaxError(message, node.line, node.col)
+        e = SourceSyntaxError(message, node.line, node.col)
         e.filename, e.source = filename, source
         raise e
 
@@ -69,3 +70,19 @@ def split_class(program: A.Program, name: str, filename: str, source: str) -> Cl
                 fail(f"the function {header.name} is declared twice", header)
             cls.functions[header.name] = ClassMember(header.name, program_)
     return cls
+
+
+def reject_class_declarations(body: list, filename: str, source: str) -> None:
+    """A class declaration anywhere in `body` (a method, or a member's code) is a syntax error."""
+    stack = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (A.ClassConstructor, A.FunctionDecl, A.PropertyDecl, A.ClassExtends)):
+            e = SourceSyntaxError(
+                f"class declarations ({spelled('CLASS_CONSTRUCTOR')}, {spelled('FUNCTION')}, {spelled('PROPERTY')}, "
+                f"{spelled('CLASS_EXTENDS')}) belong at the top level of a class file: Classes/NAME.4dm",
+                node.line, node.col)
+            e.filename, e.source = filename, source
+            raise e
+        for inner in reversed(list(node.bodies())):
+            stack.extend(reversed(inner))

@@ -1,4 +1,4 @@
-"""The 4D abstract syntax tree: what the parser hands to the compiler.
+"""The abstract syntax tree: what a language's front end hands to the compiler.
 
 Every node carries the 1-based line and column where it starts, so runtime errors and
 diagnostics can point at the source.
@@ -163,7 +163,8 @@ class For(Node):
 
 
 class ForEach(Node):
-    __slots__ = _fields = ('item', 'source', 'begin', 'end', 'until', 'while_', 'body')
+    # keyword: the statement as the language spells it, for the runtime's messages
+    __slots__ = _fields = ('item', 'source', 'begin', 'end', 'until', 'while_', 'body', 'keyword')
     _bodies, is_loop = ('body',), True
 
 
@@ -199,12 +200,12 @@ class ThisRef(Node):
 
 
 class SuperRef(Node):
-    __slots__ = _fields = ()
+    __slots__ = _fields = ('keyword',)
 
 
 class SuperCall(Node):
     """`Super(...)`: the parent class's constructor, in a constructor."""
-    __slots__ = _fields = ('args',)
+    __slots__ = _fields = ('args', 'keyword')
 
 
 # ---------------------------------------------------------------- class files

@@ -46,7 +46,8 @@ def check_complete(text: str) -> Completeness:
     last = tail[-1] if tail else None
     if last is not None and (last.kind in ("OPEN_COMMENT", "CONT") or st.open_string or st.brackets):
         return Completeness(INCOMPLETE, next_level)
-    from . import FourDSyntaxError, lalr
+    from .. import lalr
+    from ..errors import SourceSyntaxError
     from .build import AstBuilder
     from .grammar import get_tables
     from .lexer import Token, base_names, tokenize
@@ -57,7 +58,7 @@ def check_complete(text: str) -> Completeness:
         if e.token.type == "$END":
             return Completeness(INCOMPLETE, next_level)
         return Completeness(INVALID, 0)
-    except FourDSyntaxError:
+    except SourceSyntaxError:
         return Completeness(INVALID, 0)
     except Exception:            # a parser bug must never lock the REPL: let the run report it
         return Completeness(INVALID, 0)

@@ -7,7 +7,7 @@
 - in `var $x : Text` the word after `:` is a type, even when it is also a command (`Date`);
 - `\\` at the end of a line continues the statement, elsewhere it is integer division;
 - `[[ ]]` (character reference) must not swallow the closing brackets of `$a[$b[1]]`.
-So the tokens are made here, by hand, in one pass; grammar/4d.lark declares them. The same pass,
+So the tokens are made here, by hand, in one pass; 4d.lark declares them. The same pass,
 in tolerant mode, gives the REPL and the highlighter a token for every character (scan.py).
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from . import words as _words
-from .errors import FourDSyntaxError
+from ..errors import SourceSyntaxError
 
 
 class Token(str):
@@ -132,7 +132,7 @@ _base_table: NameTable | None = None
 def base_names() -> NameTable:
     global _base_table
     if _base_table is None:
-        from ..commands.registry import all_commands, all_constants
+        from ...commands.registry import all_commands, all_constants
         t = NameTable()
         for words, ttype in KEYWORDS.items():
             t.add(" ".join(words), ttype)
@@ -168,7 +168,7 @@ _BARE_NEWLINE = re.compile(r"(?<![\\\r])\r?\n")
 def tokenize(text: str, names: NameTable, tolerant: bool = False, join: bool = False,
              state: ScanState | None = None):
     """The tokens of `text`. Strict (the parser's): blanks and comments are dropped and a lexical
-    error raises FourDSyntaxError. Tolerant (the REPL's and the highlighter's): every character
+    error raises SourceSyntaxError. Tolerant (the REPL's and the highlighter's): every character
     is in exactly one token, nothing raises, and these types are added:
 
         WS          blanks                     COMMENT     // to the end of the line
@@ -327,10 +327,10 @@ def tokenize(text: str, names: NameTable, tolerant: bool = False, join: bool = F
         prev = ttype
 
 
-def _error(message: str, text: str, pos: int) -> FourDSyntaxError:
+def _error(message: str, text: str, pos: int) -> SourceSyntaxError:
     """A lexical error at `pos` (its line and column are counted only when one happens)."""
     line_start = text.rfind("\n", 0, pos) + 1
-    return FourDSyntaxError(message, text.count("\n", 0, pos) + 1, pos - line_start + 1)
+    return SourceSyntaxError(message, text.count("\n", 0, pos) + 1, pos - line_start + 1)
 
 
 def _spanning(tok, ttype: str, text: str, start: int, end: int, line: int, line_start: int) -> Token:
@@ -403,9 +403,9 @@ def _declaration_type(text: str, pos: int, line: int, line_start: int, tolerant:
     elif not tolerant:
         if wm:
             listed = ", ".join(t.spelling for t in _words.TYPES if t.listed)
-            raise FourDSyntaxError(f"unknown type {wm.group()!r} (expected {listed} or a class like 4D.File)",
+            raise SourceSyntaxError(f"unknown type {wm.group()!r} (expected {listed} or a class like 4D.File)",
                                    line, column)
-        raise FourDSyntaxError("a type name was expected after ':'", line, column)
+        raise SourceSyntaxError("a type name was expected after ':'", line, column)
     return out
 
 

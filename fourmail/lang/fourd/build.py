@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import re
 
-from . import ast as A
-from .errors import FourDSyntaxError
+from .. import ast as A
+from ..errors import SourceSyntaxError
 from .lexer import Token
 from .words import spelled
-from ..runtime.values import Date, Time
+from ...runtime.values import Date, Time
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"'}
 _ESCAPE_RE = re.compile(r"\\(\r?\n[ \t]*|.)", re.S)
@@ -70,7 +70,7 @@ _ASSIGNABLE = (A.LocalVar, A.ProcessVar, A.Member, A.Index, A.CharIndex)
 
 def _check_assignable(node: A.Node) -> A.Node:
     if not isinstance(node, _ASSIGNABLE):
-        raise FourDSyntaxError("this expression cannot be assigned to (only variables, properties and "
+        raise SourceSyntaxError("this expression cannot be assigned to (only variables, properties and "
                                "collection elements can)", node.line, node.col)
     return node
 
@@ -80,7 +80,7 @@ def _block(items) -> list:
 
 
 class AstBuilder:
-    """Rule callbacks, named after the rules and aliases of grammar/4d.lark: each gets the kept
+    """Rule callbacks, named after the rules and aliases of 4d.lark: each gets the kept
     children of a reduction (lalr.py) and returns an AST node."""
 
     # ------------------------------------------------------------ program and blocks
@@ -174,7 +174,7 @@ class AstBuilder:
         body = items[-2] if isinstance(items[-2], list) else next(x for x in items if isinstance(x, list))
         counter = exprs[0]
         if not isinstance(counter, (A.LocalVar, A.ProcessVar)):
-            raise FourDSyntaxError(f"the {spelled('FOR')} counter must be a variable", counter.line, counter.col)
+            raise SourceSyntaxError(f"the {spelled('FOR')} counter must be a variable", counter.line, counter.col)
         return A.For(*_pos(items), counter, exprs[1], exprs[2], exprs[3] if len(exprs) > 3 else None, body)
 
     def until_condition(self, items):
@@ -189,11 +189,11 @@ class AstBuilder:
         body = next(x for x in items if isinstance(x, list))
         item = exprs[0]
         if not isinstance(item, _ASSIGNABLE):
-            raise FourDSyntaxError(f"the {spelled('FOR_EACH')} item must be a variable", item.line, item.col)
+            raise SourceSyntaxError(f"the {spelled('FOR_EACH')} item must be a variable", item.line, item.col)
         return A.ForEach(*_pos(items), item, exprs[1], exprs[2] if len(exprs) > 2 else None,
                          exprs[3] if len(exprs) > 3 else None,
                          cond[1] if cond and cond[0] == "UNTIL" else None,
-                         cond[1] if cond and cond[0] == "WHILE" else None, body)
+                         cond[1] if cond and cond[0] == "WHILE" else None, body, spelled("FOR_EACH"))
 
     def while_loop(self, items):
         return A.While(*_pos(items), items[1], items[2])
@@ -261,14 +261,14 @@ class AstBuilder:
         return A.MethodCall(*_pos(items[0]), str(items[0]), items[1])
 
     def command_call(self, items):
-        from ..commands.registry import lookup_command
+        from ...commands.registry import lookup_command
         tok = items[0]
         name = re.sub(r":C\d+$", "", str(tok), flags=re.I)
         cmd = lookup_command(name)
         return A.CommandCall(*_pos(tok), cmd.name if cmd else name, items[1] if len(items) > 1 else None)
 
     def constant(self, items):
-        from ..commands.registry import lookup_constant
+        from ...commands.registry import lookup_constant
         tok = items[0]
         name = re.sub(r":K\d+:\d+$", "", str(tok), flags=re.I)
         const = lookup_constant(name)
@@ -296,11 +296,11 @@ class AstBuilder:
         return A.ThisRef(*_pos(items))
 
     def super_ref(self, items):
-        return A.SuperRef(*_pos(items))
+        return A.SuperRef(*_pos(items), spelled("SUPER"))
 
     def super_call(self, items):
         args = next((x for x in items if isinstance(x, list)), [])
-        return A.SuperCall(*_pos(items), args)
+        return A.SuperCall(*_pos(items), args, spelled("SUPER"))
 
     def try_expression(self, items):
         return A.TryExpr(*_pos(items), items[1])

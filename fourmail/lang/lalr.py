@@ -1,6 +1,6 @@
-"""Run the LALR tables lark computes for grammar/4d.lark, without importing lark.
+"""Run the LALR tables lark computes for a language's grammar (lang/tables.py), without importing lark.
 
-Lark analyses the grammar (once; the tables are cached on disk by grammar.py). Parsing a script
+Lark analyses the grammar (once; the tables are cached on disk by tables.py). Parsing a script
 only needs those tables and a small shift/reduce loop, so `fourmail run` does not pay for
 importing lark, a third of its start-up. Reductions follow lark's tree-building rules exactly:
 terminals marked filter-out (`_NAME`) are dropped, `_rule` results are spliced into their

@@ -3,7 +3,7 @@ block and `:help` page, and the type names of declarations.
 
 Everything that knows a keyword derives from this module: the tokenizer's name table, the
 pygments lexer, the REPL's completion, indentation and `:help`, the parser's error messages.
-Adding a block statement means a row here (and its rule in grammar/4d.lark).
+Adding a block statement means a row here (and its rule in 4d.lark).
 """
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from typing import NamedTuple
 
 # Roles in a block.
 OPENER, MIDDLE, CLOSER = "opener", "middle", "closer"
-# How a keyword is highlighted (pygments_lexer.py maps these to token types).
+# How a keyword is highlighted (highlight.py maps these to token types).
 STATEMENT, DECLARATION, VALUE = "statement", "declaration", "value"
 
 
 class Word(NamedTuple):
     spelling: str              # as the REPL completes it; matched case-insensitively, blanks between words
-    token: str                 # token type (grammar/4d.lark declares it)
+    token: str                 # token type (4d.lark declares it)
     help: str                  # the concept page `:help` shows for it
     role: str = ""             # OPENER, MIDDLE, CLOSER or "" (a plain statement)
     pairs: tuple[str, ...] = ()   # MIDDLE: the openers it continues; CLOSER: the opener(s) it closes
@@ -59,6 +59,12 @@ KEYWORDS: tuple[Word, ...] = (
     Word("This", "THIS", "quick-tour", kind=VALUE),
     Word("Super", "SUPER", "quick-tour", kind=VALUE),
 )
+
+# The blocks the REPL's banner names as examples of input that goes on over lines.
+SHOWCASE_BLOCKS = ("IF", "FOR_EACH", "CASE_OF")
+
+# Words that are not keywords but have a concept page of their own.
+VALUE_PAGES = {"null": "null-undefined", "undefined": "null-undefined"}
 
 # In a Case of, a branch line starts with `:` (`: ($x=1)`): it ends the previous branch like a MIDDLE.
 CASE_BRANCH = ":"
@@ -107,7 +113,7 @@ CLASS_STORE = "4D"
 def class_types() -> list[str]:
     """The built-in classes a declaration can name (`4D.IMAPTransporter`): the runtime's class
     registry is their one list."""
-    from ..runtime.classes import BUILTIN_CLASSES
+    from ...runtime.classes import BUILTIN_CLASSES
     return [f"{CLASS_STORE}.{name}" for name in BUILTIN_CLASSES]
 
 

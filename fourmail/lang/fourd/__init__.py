@@ -1,0 +1,80 @@
+"""The 4D language: its grammar (4d.lark), tokenizer (lexer.py), table of words (words.py), AST
+builder (build.py), syntax error messages (errors.py), class files (classfile.py), REPL block logic
+(complete.py) and highlighting (highlight.py), behind LANGUAGE.
+
+The parsing pipeline: lexer.tokenize (4D's lexical rules, the command registry) -> lalr.parse (the
+grammar's cached LALR tables) -> build.AstBuilder (the AST of lang/ast.py)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import Language
+from ..ast import Program
+from ..errors import SourceSyntaxError
+
+
+def parse(source: str, filename: str = "<input>") -> Program:
+    from .. import lalr
+    from .build import AstBuilder
+    from .errors import from_unexpected
+    from .grammar import get_tables
+    from .lexer import Token, base_names, tokenize
+
+    text = source if source.endswith("\n") else source + "\n"
+    tables = get_tables()   # grammar problems are bugs, not the user's syntax errors
+    end = Token("$END", "", len(text), text.count("\n") or 1, 1)
+    try:
+        return lalr.parse(tokenize(text, base_names()), tables, AstBuilder(), end)
+    except SourceSyntaxError as e:
+        e.filename, e.source = filename, source
+        raise
+    except lalr.UnexpectedToken as e:
+        raise from_unexpected(e, filename, source) from None
+
+
+class FourD(Language):
+    name = "4d"
+    title = "4D"
+    extensions = (".4dm",)
+    reference_dir = Path(__file__).resolve().parent.parent.parent / "reference"   # 4D's pages, for :help
+
+    def parse(self, source, filename="<input>"):
+        return parse(source, filename)
+
+    def check_body(self, program, filename, source):
+        from .classfile import reject_class_declarations
+        reject_class_declarations(program.body, filename, source)
+
+    def parse_class(self, source, name, filename):
+        from .classfile import split_class
+        return split_class(parse(source, filename), name, filename, source)
+
+    def keyword(self, role):
+        return self.words.spelled(role)
+
+    @property
+    def words(self):
+        from . import words
+        return words
+
+    def scan(self, text, join=False, state=None):
+        from .scan import scan
+        return scan(text, join, state)
+
+    def completeness(self):
+        from . import complete
+        return complete
+
+    def highlighter(self):
+        from .highlight import FourDLexer
+        return FourDLexer
+
+    @property
+    def collation(self):
+        from ...runtime.collation import FOURD_COLLATION
+        return FOURD_COLLATION
+
+
+LANGUAGE = FourD()
+
+__all__ = ["LANGUAGE", "parse", "SourceSyntaxError", "Program"]
