@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import fourmail
@@ -81,3 +82,14 @@ def test_the_check_sees_the_ways_of_importing(tmp_path):
         "m.py:9 fourmail.lang", "m.py:9 fourmail.lang.parse"]
     assert _forbidden(tmp_path, "fourmail.repl", ("fourmail.cli",)) == [
         "m.py:11 fourmail.cli", "m.py:12 fourmail.cli", "m.py:12 fourmail.cli.main"]
+
+
+def test_runtime_does_not_reach_up_by_name():
+    """No import in disguise: no module above the runtime named in a string (importlib, sys.modules)."""
+    above = re.compile(r"fourmail\.(commands|mail|lang|compiler|sandbox|repl|cli|program)\b")
+    hits = []
+    for f in sorted((PACKAGE / "runtime").rglob("*.py")):
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and above.search(node.value):
+                hits.append(f"{f.name}:{node.lineno} {node.value[:60]!r}")
+    assert hits == []

@@ -5,7 +5,16 @@ One line a command: name, 4D command number, documented syntax, implementation
 A name listed with impl None is known to the parser (so code that uses it parses) and raises a
 clear 4D error when run.
 """
-from .registry import command as C, constant as K
+from .registry import builtin_class as CLASS, command as C, constant as K
+
+# ---------------------------------------------------------------- classes of the `4D` store
+CLASS("File", "files:new_file")
+CLASS("Folder", "files:new_folder")
+CLASS("SMTPTransporter", "transporters:smtp_new_transporter")
+CLASS("IMAPTransporter", "transporters:imap_new_transporter")
+CLASS("POP3Transporter", "transporters:pop3_new_transporter")
+CLASS("MailAttachment", "mail:new_mail_attachment")
+CLASS("IMAPNotifier", "transporters:imap_new_notifier")
 
 # ---------------------------------------------------------------- objects and collections
 C("New object", 1471, "New object {( property ; value {; property2 ; value2 ; ...} )} -> Object", "objects:new_object")

@@ -60,6 +60,7 @@ class Runtime:
         # Compiling is the front end's job (fourmail/program.py): the loader gives the project
         # methods (`load_method(rt, path)`) and user classes (`read_class(rt, path)`) a run names.
         self.loader = loader
+        self._to_release = None      # see release_at_end
         from .classes import ClassStore4D, ClassStoreCS
         self.class_store_4d = ClassStore4D()
         self.class_store_cs = ClassStoreCS(self)
@@ -161,12 +162,21 @@ class Runtime:
             raise error
         self._call_handler(handler, error)
 
+    def release_at_end(self, thing) -> None:
+        """`thing.close()` is called when the run ends (a transporter's session), unless it is
+        gone by then: the runtime keeps no strong reference to it."""
+        if self._to_release is None:
+            import weakref
+            self._to_release = weakref.WeakSet()
+        self._to_release.add(thing)
+
     def shutdown(self) -> None:
         """End of the run: release what is still open (transporters close their sessions)."""
-        import sys
-        transporters = sys.modules.get("fourmail.mail.transporter")
-        if transporters is not None:      # no transporter was ever made: nothing to release
-            transporters.close_all()
+        for thing in list(self._to_release or ()):
+            try:
+                thing.close()
+            except Exception:
+                pass
 
     def _call_handler(self, handler: str, error: FourDError) -> None:
         self.process_vars.update({"error": int(error.code), "error method": error.method or "",

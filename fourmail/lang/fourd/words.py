@@ -113,8 +113,8 @@ CLASS_STORE = "4D"
 def class_types() -> list[str]:
     """The built-in classes a declaration can name (`4D.IMAPTransporter`): the runtime's class
     registry is their one list."""
-    from ...runtime.classes import BUILTIN_CLASSES
-    return [f"{CLASS_STORE}.{name}" for name in BUILTIN_CLASSES]
+    from ...commands.registry import all_classes
+    return [f"{CLASS_STORE}.{name}" for name in all_classes()]
 
 
 def listed_types() -> list[str]:
