@@ -5,8 +5,8 @@ a formula or a method name (map, filter, find, sort with a callback...) raise NO
 
 Value rules: numbers are stored as reals; mixed types sort as null < booleans < strings <
 numbers < objects < collections < dates, objects and collections keeping their order
-(.sort() description); searches use 4D equality, so `@` works on text and objects match by
-reference (.indexOf() description).
+(.sort() description); searches use 4D equality with the process's collation (`rt.compare`), so
+`@` works on text and objects match by reference (.indexOf() description).
 """
 from __future__ import annotations
 
