@@ -6,7 +6,6 @@ dt_object.md). Fast paths come first: plain reals and texts are the common case.
 """
 from __future__ import annotations
 
-from .compare import equal, greater, greater_equal, keyword_match, less, less_equal, wildcard_match  # noqa: F401
 from .conversions import assign_undefined, store_value
 from .errors import E, FourDError
 from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time, is_number, to_longint, truthy, type_name
@@ -101,9 +100,7 @@ def intdiv(a, b):
 
 
 def mod(a, b):
-    ta = type(a)
-    if ta is _str and type(b) is _str:
-        return keyword_match(a, b)           # "Alpha Bravo" % "Bravo" (dt_string.md)
+    # `%` on two texts compares them: Comparison.mod (runtime/compare.py) answers it before this
     if _num(a) and _num(b):
         x, y = to_longint(a), to_longint(b)      # "in the Long Integer range" (dt_number.md)
         if y == 0:
@@ -138,15 +135,7 @@ def negate(a):
 
 
 # ---------------------------------------------------------------- comparison
-def eq(a, b):
-    ta = type(a)
-    if ta is type(b) and (ta is _float or ta is _int):
-        return abs(a - b) < 1e-6 if ta is _float else a == b
-    return equal(a, b)
-
-
-def ne(a, b):
-    return not eq(a, b)
+# `=`, `#`, `<`... depend on the process's collation: they are a Comparison's (runtime/compare.py).
 
 
 # ---------------------------------------------------------------- logical and bitwise

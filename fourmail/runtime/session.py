@@ -12,6 +12,7 @@ from typing import Any, Callable, TextIO
 
 from . import types as T
 from .collation import FOURD_COLLATION, Collation
+from .compare import Comparison
 from .errors import AbortExecution, E, FourDError, internal_error
 from .values import UNDEFINED, ClassInstance
 
@@ -38,9 +39,11 @@ class Runtime:
         self.project_dir = Path(project_dir or Path.cwd()).resolve()
         self.logs_dir = Path(logs_dir) if logs_dir else self.project_dir / "Logs"
         self.out = out or sys.stdout
-        # How this process compares texts (commands, collection functions); the operators compiled
-        # code calls have no process and use 4D's (runtime/compare.py).
+        # How this process compares texts, fixed for its life: commands read its collation, and the
+        # comparison rules with it (runtime/compare.py) serve collection searches and sorts and are
+        # the operators of the code compiled for this process.
         self.collation = collation
+        self.compare = Comparison(collation)
         self.err = err or sys.stderr
         self.answers = list(answers or [])
         self.interactive = sys.stdin.isatty() if interactive is None else interactive

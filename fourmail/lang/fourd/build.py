@@ -1,4 +1,4 @@
-"""Turn the Lark parse (run inline, rule by rule) into the AST of fourmail.parser.ast."""
+"""Turn the Lark parse (run inline, rule by rule) into the AST of fourmail.lang.ast."""
 from __future__ import annotations
 
 import re
