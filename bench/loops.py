@@ -5,7 +5,8 @@ Python function; the median of RUNS each. Printed: each time and the ratio 4D / 
 
 - integer loop: 10^6 additions into a local (`$s:=$s+$i` in a For loop);
 - object/collection/text loop: 10^5 times an object property incremented, a collection
-  element pushed, a text grown, and a text compared (`=`), as real code does in its loops.
+  element pushed and one read, a text grown, and a text compared (`=`), as real code does in
+  its loops.
 
 Targets (README): integer loop ≤ 2.0, object/collection/text loop ≤ 3.0.
 """
@@ -38,17 +39,19 @@ def integer_py():
 
 
 OBJECTS_4D = """var $o : Object
-var $c : Collection
-var $t : Text
+var $c; $names : Collection
+var $t; $k : Text
 var $i; $n : Integer
 $o:=New object("count";0)
 $c:=New collection
+$names:=New collection("smtp";"imap";"pop3")
 $t:=""
 For ($i;1;100000)
 $o.count:=$o.count+1
 $c.push($i)
 $t:=$t+"a"
-If ($t="b")
+$k:=$names[$i%3]
+If ($k="IMAP")
 $n:=$n+1
 End if
 End for
@@ -58,13 +61,15 @@ End for
 def objects_py():
     o = {"count": 0}
     c = []
+    names = ["smtp", "imap", "pop3"]
     t = ""
     n = 0
     for i in range(1, 100001):
         o["count"] = o["count"] + 1
         c.append(i)
         t = t + "a"
-        if t.casefold() == "b":
+        k = names[i % 3]
+        if k.casefold() == "imap":
             n = n + 1
     return o, c, t, n
 
