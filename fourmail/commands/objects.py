@@ -18,6 +18,7 @@ from ..runtime.errors import E, FourDError
 from ..runtime.jsontext import stringify
 from ..runtime.values import UNDEFINED, ClassInstance, Date, LazyObject, Time, copy_value, to_longint, type_name
 from ..runtime.values import is_object as _is_object
+from ..runtime.shared import SHARED, guard as shared_guard
 from .text import num
 
 # Field and Variable Types constants (value-type.md)
@@ -86,15 +87,19 @@ def ob_entries(rt, o):
 
 
 def ob_copy(rt, o, *options):
-    """Deep copy (ob-copy.md); pointers are not modelled so resolvePtrs changes nothing."""
+    """Deep copy (ob-copy.md), never shared unless `ck shared` is passed (shared.md
+    "Duplication"); pointers are not modelled so `ck resolve pointers` changes nothing."""
+    from .sharing import CK_SHARED, shared_copy
     if type(o) is list:
-        return copy_value(o)
-    o = _obj_arg("OB Copy", o)
-    if o is None:
-        return None
-    if isinstance(o, ClassInstance):
-        return o
-    return copy_value(o)
+        result = copy_value(o)
+    else:
+        o = _obj_arg("OB Copy", o)
+        if o is None or isinstance(o, ClassInstance):
+            return o
+        result = copy_value(o)
+    if options and type(options[0]) in (float, int) and to_longint(options[0]) & CK_SHARED:
+        return shared_copy(result, *options[1:2])
+    return result
 
 
 def ob_is_empty(rt, o):
@@ -188,6 +193,8 @@ def ob_set(rt, o, *pairs):
         v = pairs[i + 1]
         if isinstance(obj, ClassInstance):
             obj.set_property(rt, name, v)
+        elif SHARED and id(obj) in SHARED and (v := shared_guard(obj, v)) is UNDEFINED:
+            assign_undefined(obj, name)
         elif v is UNDEFINED:
             assign_undefined(obj, name)
         else:
