@@ -207,3 +207,21 @@ End for
 ALERT("done")''')
     assert alerts(r) == ["done"]
     assert len(shared.SHARED) - before < 4500
+
+
+def test_collection_copy_with_ck_shared_joins_the_group_asked_for():
+    r = run4d('''$src:=New collection(New object("a";1);2)
+$alone:=$src.copy(ck shared)
+$holder:=New shared object
+$grouped:=$src.copy(ck shared;$holder)
+Use ($holder)
+  $grouped[1]:=20
+  $holder.list:=$grouped
+End use
+ALERT(String(OB Is shared($alone))+" "+String(OB Is shared($alone[0]))+" "+JSON Stringify($holder.list))
+ALERT(String(OB Is shared($src.copy()))+" "+String(OB Is shared($src.copy(ck resolve pointers))))
+$alone.push(3)
+ALERT(JSON Stringify($alone))
+$x:=$src.copy(ck shared;New object)''')
+    assert r.lines == ['True True [{"a":1},20]', "False False", '[{"a":1},2,3]']
+    assert r.error is not None and r.error.code == 83 and "copy()" in r.error.message

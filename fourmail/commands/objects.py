@@ -18,7 +18,7 @@ from ..runtime.errors import E, FourDError
 from ..runtime.jsontext import stringify
 from ..runtime.values import UNDEFINED, ClassInstance, Date, LazyObject, Time, copy_value, to_longint, type_name
 from ..runtime.values import is_object as _is_object
-from ..runtime.shared import SHARED, guard as shared_guard
+from ..runtime.shared import SHARED, guard as shared_guard, shared_copy
 from .text import num
 
 # Field and Variable Types constants (value-type.md)
@@ -89,7 +89,6 @@ def ob_entries(rt, o):
 def ob_copy(rt, o, *options):
     """Deep copy (ob-copy.md), never shared unless `ck shared` is passed (shared.md
     "Duplication"); pointers are not modelled so `ck resolve pointers` changes nothing."""
-    from .sharing import CK_SHARED, shared_copy
     if type(o) is list:
         result = copy_value(o)
     else:
@@ -97,8 +96,8 @@ def ob_copy(rt, o, *options):
         if o is None or isinstance(o, ClassInstance):
             return o
         result = copy_value(o)
-    if options and type(options[0]) in (float, int) and to_longint(options[0]) & CK_SHARED:
-        return shared_copy(result, *options[1:2])
+    if options:
+        return shared_copy(result, options[0], options[1] if len(options) > 1 else None, "OB Copy")
     return result
 
 

@@ -7,8 +7,6 @@ from ..runtime.conversions import store_value
 from ..runtime.errors import E, FourDError
 from ..runtime.values import UNDEFINED, type_name
 
-CK_SHARED = 2       # `ck shared`: OB Copy / collection.copy() make a shared copy
-
 
 def new_shared_object(rt, *args):
     """New shared object {( property ; value {; ...} )}: values are scalars or shared."""
@@ -38,13 +36,3 @@ def storage(rt):
 def ob_is_shared(rt, v):
     """True for a shared object or collection (and a class object, which is shared)."""
     return shared.is_shared(v)
-
-
-def shared_copy(copy, group_with=UNDEFINED):
-    """A copy made shared (`ck shared`), in the group of `group_with` when it is given."""
-    group = None
-    if group_with is not UNDEFINED:
-        group = shared.group_of(group_with)
-        if group is None:
-            raise FourDError(E.NOT_SHARED, name="OB Copy", what=type_name(group_with))
-    return shared.share_tree(copy, group)

@@ -33,6 +33,8 @@ class Group:
         self.storage = storage       # Storage: what it holds joins no group
 
 
+CK_SHARED = 2       # `ck shared`: OB Copy / collection.copy() make a shared copy
+
 # id(value) -> (value, its group)
 SHARED: dict[int, tuple[object, Group]] = {}
 _SWEEP_FLOOR = 4096
@@ -113,6 +115,19 @@ def share_tree(v, group: Group | None = None):
                 _register(x, group)
                 stack.extend(x)
     return v
+
+
+def shared_copy(copy, option, group_with, name: str):
+    """`copy` made shared when `option` has `ck shared`, in the group of `group_with` when given
+    (OB Copy and collection.copy(): "option {; groupWith}")."""
+    if type(option) not in (float, int) or not int(option) & CK_SHARED:
+        return copy
+    group = None
+    if group_with is not None:
+        group = group_of(group_with)
+        if group is None:
+            raise FourDError(E.NOT_SHARED, name=name, what=type_name(group_with))
+    return share_tree(copy, group)
 
 
 def new_shared_object(items: dict) -> dict:
