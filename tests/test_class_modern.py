@@ -91,6 +91,25 @@ $c.unsafeReset()''', Counter=COUNTER)
     assert r.error is not None and r.error.code == 80
 
 
+def test_shared_accessors_run_with_this_in_use_and_plain_ones_do_not(project):
+    r = project('''$a:=cs.Account.new()
+$a.balance:=10
+ALERT(String($a.balance)+" "+String($a.cents))
+$a.cents:=5''', Account="shared Class constructor()\n  This.amount:=0\n\n"
+                          "shared Function set balance($v : Real)\n  This.amount:=$v\n\n"
+                          "Function get balance() : Real\n  return This.amount\n\n"
+                          "Function get cents() : Real\n  return This.amount*100\n\n"
+                          "Function set cents($v : Real)\n  This.amount:=$v/100\n")
+    assert r.lines == ["10 1000"]
+    assert r.error is not None and r.error.code == 80
+
+
+def test_the_shared_keyword_is_ignored_in_a_class_that_is_not_shared(project):
+    r = project('$n:=cs.Note.new()\n$n.write("hi")\nALERT($n.text+" "+String(OB Is shared($n)))',
+                Note='shared Function write($t : Text)\n  This.text:=$t\n')
+    assert alerts(r) == ["hi False"]
+
+
 def test_a_shared_class_shares_its_initial_objects_and_collections(project):
     r = project('''$b:=cs.Bag.new()
 ALERT(String(OB Is shared($b.items))+" "+String(OB Is shared($b.meta)))

@@ -141,7 +141,7 @@ class UserObject(ClassInstance):
         if cls.accessors or cls.superclass is not None:
             found = cls.accessor("get", name)
             if found is not None:
-                return self.rt.run_class_member(found[0], found[1], self, [])
+                return self._run(self.rt, found[0], found[1], [])
             if cls.has_accessor(name):          # a `Function set` alone: reads are Undefined
                 return UNDEFINED
         return self.props.get(name, UNDEFINED)
@@ -152,7 +152,7 @@ class UserObject(ClassInstance):
         if cls.accessors or cls.superclass is not None:
             found = cls.accessor("set", name)
             if found is not None:
-                rt.run_class_member(found[0], found[1], self, [value])
+                self._run(rt, found[0], found[1], [value])
                 return
             if cls.has_accessor(name):          # a `Function get` alone: read-only
                 raise FourDError(E.READONLY_PROPERTY, name=name, cls=f"cs.{cls.name}")
@@ -168,14 +168,18 @@ class UserObject(ClassInstance):
         found = self.cls.find(name)
         if found is None:
             raise FourDError(E.UNKNOWN_MEMBER_FUNCTION, name=name, cls=f"cs.{self.cls.name}")
-        owner, method = found
+        return self._run(rt, found[0], found[1], list(args))
+
+    def _run(self, rt, owner: UserClass, method, args: list):
+        """`owner`'s function or accessor on this instance; one declared `shared` runs with This
+        in use (classes.md "Shared functions"; in a class that is not shared it is ignored)."""
         if method.name.rpartition(".")[2] in owner.shared_functions and shared.is_shared(self):
-            group = shared.use(self)            # a shared function runs with This in use
+            group = shared.use(self)
             try:
-                return rt.run_class_member(owner, method, self, list(args))
+                return rt.run_class_member(owner, method, self, args)
             finally:
                 shared.end_use(group)
-        return rt.run_class_member(owner, method, self, list(args))
+        return rt.run_class_member(owner, method, self, args)
 
     def function_names(self) -> list[str]:
         names, c = set(), self.cls
