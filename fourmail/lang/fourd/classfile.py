@@ -66,7 +66,8 @@ def split_class(program: A.Program, name: str, filename: str, source: str) -> Cl
             current[1].append(stmt)
     for header, body in members:
         declare = A.Declare(header.line, header.col, header.params,
-                            getattr(header, "result_name", None), getattr(header, "result_type", None))
+                            getattr(header, "result_name", None), getattr(header, "result_type", None),
+                            header.variadic)
         program_ = A.Program(header.line, header.col, body, declare)
         if isinstance(header, A.ClassConstructor):
             if cls.constructor is not None:
