@@ -170,3 +170,10 @@ def test_property_lines_may_come_before_class_extends(project):
                 Base="Class constructor()\n  This.width:=3\n",
                 Labelled='property tag : Text:="sq"\nClass extends Base\n')
     assert alerts(r) == ["sq 3"]
+
+
+def test_new_on_a_singleton_class_makes_the_singleton_me_then_returns(project):
+    r = project('''$first:=cs.Settings.new("eu")
+ALERT(cs.Settings.me.region+" "+String(cs.Settings.me=$first))''',
+                Settings="singleton Class constructor($region : Text)\n  This.region:=$region\n")
+    assert alerts(r) == ["eu True"]

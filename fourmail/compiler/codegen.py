@@ -581,7 +581,7 @@ class Codegen:
     def st_UseBlock(self, s: A.UseBlock) -> None:
         # The shared object is in use for the body however it ends (error, break, return).
         u = self.new_tmp("_use")
-        self.guarded(s.line, [f"{u} = _use({self.expr(s.target)})"], [f"{u} = None"])
+        self.guarded(s.line, [f"{u} = _use({self.expr(s.target)}, {s.keyword!r})"], [f"{u} = None"])
         self.emit("try:")
         self.level += 1
         self.nested_block(s.body, 1)        # try/finally

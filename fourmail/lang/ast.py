@@ -184,8 +184,9 @@ class TryBlock(Node):
 
 
 class UseBlock(Node):
-    """`Use (shared object or collection) ... End use`: the body runs with it in use."""
-    __slots__ = _fields = ('target', 'body')
+    """`Use (shared object or collection) ... End use`: the body runs with it in use.
+    keyword: the statement as the language spells it, for the runtime's messages"""
+    __slots__ = _fields = ('target', 'body', 'keyword')
     _bodies = ('body',)
 
 

@@ -186,11 +186,19 @@ def check_write(o) -> Group | None:
 
 
 # ---------------------------------------------------------------- Use ... End use
-def use(v, statement: str = "Use") -> Group:
+def use(v, statement: str) -> Group:
+    """`statement`: the block as the language spells it, for the error."""
     group = group_of(v)
     if group is None:
         raise FourDError(E.NOT_SHARED, name=statement, what=f"a non-shared {type_name(v)}"
                          if body(v) is not None else type_name(v))
+    group.uses += 1
+    return group
+
+
+def hold(v) -> Group:
+    """The implicit Use of a shared class's constructor and shared functions (`v` is shared)."""
+    group = group_of(v)
     group.uses += 1
     return group
 

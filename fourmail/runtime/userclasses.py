@@ -64,7 +64,7 @@ class UserClass(ClassInstance):
         if self.shared:
             # its initial objects and collections become shared with it (classes.md "property")
             shared.share_tree(obj.props)
-            group = shared.use(obj)            # the constructor runs with This in use
+            group = shared.hold(obj)            # the constructor runs with This in use
             try:
                 self.construct(rt, obj, list(args))
             finally:
@@ -174,7 +174,7 @@ class UserObject(ClassInstance):
         """`owner`'s function or accessor on this instance; one declared `shared` runs with This
         in use (classes.md "Shared functions"; in a class that is not shared it is ignored)."""
         if method.name.rpartition(".")[2] in owner.shared_functions and shared.is_shared(self):
-            group = shared.use(self)
+            group = shared.hold(self)
             try:
                 return rt.run_class_member(owner, method, self, args)
             finally:

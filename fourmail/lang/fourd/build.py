@@ -239,7 +239,7 @@ class AstBuilder:
         return A.Repeat(*_pos(items), items[1], items[3])
 
     def use_block(self, items):
-        return A.UseBlock(*_pos(items), items[1], items[2])
+        return A.UseBlock(*_pos(items), items[1], items[2], spelled("USE"))
 
     def try_block(self, items):
         blocks = [x for x in items if isinstance(x, list)]
