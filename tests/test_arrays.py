@@ -222,3 +222,11 @@ def test_arrays_in_the_repl_keep_their_elements(run):
     assert r.error is None
     arr = r.variables["$kept"]
     assert arr.items[1:] == ["here", "too"]
+
+
+def test_match_regex_takes_icu_flag_groups_and_classes(run):
+    # ICU's syntax (match-regex.md links it): flags switched off in a global group, \h and \V
+    src = ('ARRAY LONGINT($at;0)\nARRAY LONGINT($len;0)\n'
+           '$ok:=Match regex("(?mi-s)^key:\\\\h*(\\\\V+)";"x\\nKEY:  val one\\nz";1;$at;$len)\n'
+           'ALERT(String($ok)+" "+String($at{1})+" "+String($len{1}))')
+    assert alerts(run, src) == ["True 9 7"]

@@ -95,11 +95,29 @@ def type_(rt, value, declared=None):
 _patterns: dict[str, re.Pattern] = {}
 
 
+# ICU's syntax (the page's reference) where Python's differs: flags switched off in a global
+# group `(?mi-s)` (off is Python's default; `w`, UAX#29 word breaks, is left out), `\h`/`\H`,
+# `\v`/`\V` (horizontal / vertical blanks).
+_ICU_FLAGS = re.compile(r"(?<!\\)\(\?([a-zA-Z]*)-([a-zA-Z]+)\)|(?<!\\)\(\?([a-zA-Z]*w[a-zA-Z]*)\)")
+_ICU_CLASSES = {r"\h": r"[ \t\xa0\u1680\u180e\u2000-\u200a\u202f\u205f\u3000]",
+                r"\H": r"[^ \t\xa0\u1680\u180e\u2000-\u200a\u202f\u205f\u3000]",
+                r"\v": r"[\n\x0b\f\r\x85\u2028\u2029]", r"\V": r"[^\n\x0b\f\r\x85\u2028\u2029]"}
+_ICU_CLASS = re.compile(r"\\\\|\\[hHvV]")
+
+
+def _python_regex(pattern: str) -> str:
+    def flags(m):
+        on = (m.group(1) if m.group(3) is None else m.group(3)).replace("w", "")
+        return f"(?{on})" if on else ""
+    pattern = _ICU_FLAGS.sub(flags, pattern)
+    return _ICU_CLASS.sub(lambda m: _ICU_CLASSES.get(m.group(), m.group()), pattern)
+
+
 def _compile(pattern: str) -> re.Pattern:
     rx = _patterns.get(pattern)
     if rx is None:
         try:
-            rx = re.compile(pattern)
+            rx = re.compile(_python_regex(pattern))
         except re.error as exc:
             raise FourDError(E.BAD_PARAMETER, name="Match regex", detail=f"invalid regular expression: {exc}") from None
         if len(_patterns) > 256:
