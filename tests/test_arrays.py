@@ -230,3 +230,9 @@ def test_match_regex_takes_icu_flag_groups_and_classes(run):
            '$ok:=Match regex("(?mi-s)^key:\\\\h*(\\\\V+)";"x\\nKEY:  val one\\nz";1;$at;$len)\n'
            'ALERT(String($ok)+" "+String($at{1})+" "+String($len{1}))')
     assert alerts(run, src) == ["True 9 7"]
+
+
+def test_value_type_of_an_array_is_that_of_its_selected_element_number(run):
+    # value-type.md: ARRAY TEXT($t;1) -> Type: Text array, Value type (interpreted): Is real
+    src = 'ARRAY TEXT($t;1)\nALERT(String(Type($t))+" "+String(Value type($t)))'
+    assert alerts(run, src) == ["18 1"]
