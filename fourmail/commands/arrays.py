@@ -161,12 +161,17 @@ def copy_array(rt, source, destination):
 
 
 # ---------------------------------------------------------------- searching
-def _same(element, value) -> bool:
-    """Find in array's match: the `=` operator's rules (find-in-array.md), references for objects."""
-    try:
-        return ops.eq(element, value)
-    except FourDError:
-        return False
+def _matcher(rt, value):
+    """Find in array's match: the `=` operator's rules with the process's collation
+    (find-in-array.md), references for objects; a value of another type never matches."""
+    eq = rt.compare.eq
+
+    def same(element) -> bool:
+        try:
+            return eq(element, value)
+        except FourDError:
+            return False
+    return same
 
 
 def _start(start, command: str) -> int:
@@ -176,9 +181,9 @@ def _start(start, command: str) -> int:
 def find_in_array(rt, a, value, start=UNDEFINED):
     """Find in array: the number of the first element from `start` that matches, else -1."""
     a = _array(a, "Find in array")
-    items = a.items
+    items, same = a.items, _matcher(rt, value)
     for i in range(_start(start, "Find in array"), len(items)):
-        if _same(items[i], value):
+        if same(items[i]):
             return i
     return -1
 
@@ -186,7 +191,8 @@ def find_in_array(rt, a, value, start=UNDEFINED):
 def count_in_array(rt, a, value):
     """Count in array: how many elements match `value`."""
     a = _array(a, "Count in array")
-    return sum(1 for x in a.items[1:] if _same(x, value))
+    same = _matcher(rt, value)
+    return sum(1 for x in a.items[1:] if same(x))
 
 
 def _order(o, command: str) -> bool:
