@@ -236,3 +236,15 @@ def test_value_type_of_an_array_is_that_of_its_selected_element_number(run):
     # value-type.md: ARRAY TEXT($t;1) -> Type: Text array, Value type (interpreted): Is real
     src = 'ARRAY TEXT($t;1)\nALERT(String(Type($t))+" "+String(Value type($t)))'
     assert alerts(run, src) == ["18 1"]
+
+
+def test_assigning_a_number_to_an_array_selects_an_element(run):
+    # arrays.md "element zero": `atName:=0` positions the array, it keeps its elements
+    src = 'ARRAY TEXT($menu;3)\n$menu{1}:="first"\n$menu:=0\n$menu:=2\nALERT(String(Size of array($menu))+" "+$menu{1})'
+    assert alerts(run, src) == ["3 first"]
+
+
+def test_an_array_cannot_be_assigned_another_value(run):
+    # arrays.md "you cannot assign one array to another" (COPY ARRAY copies)
+    e = error_of(run, 'ARRAY TEXT($menu;1)\n$menu:="text"')
+    assert e.line == 2 and "Text array" in e.message

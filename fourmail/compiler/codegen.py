@@ -42,7 +42,8 @@ _INLINE = {"true": "True", "false": "False", "null": "None"}
 _WRITEBACK = {"base64 encode": (1, 0), "base64 decode": (1, 0)}
 # The array declarations, APPEND TO ARRAY and CLEAR VARIABLE make or reset the variable they name:
 # they are given its value and return what it holds afterwards (commands/arrays.py).
-_WRITEBACK.update({"array " + k.lower(): (0, 0) for k in T.ARRAY_KINDS})
+_ARRAY_DECLARATIONS = frozenset("array " + k.lower() for k in T.ARRAY_KINDS)
+_WRITEBACK.update({name: (0, 0) for name in _ARRAY_DECLARATIONS})
 _WRITEBACK.update({"append to array": (0, 0), "clear variable": (0, 0), "copy array": (1, 1)})
 # Commands that write into some of their parameters besides a result (the "<-" / "<->" ones of
 # their pages): they are given a pointer to each (the variable is then a cell, as for `->$x`).
@@ -193,7 +194,9 @@ class Codegen:
 
     def write_local(self, name: str, value_code: str) -> str:
         info = self.var(name)
-        if info.vtype and info.vtype != "Variant":
+        if info.vtype == T.ARRAY:
+            value_code = f"_setarr({self.read_local(name)}, {value_code}, {name!r})"
+        elif info.vtype and info.vtype != "Variant":
             value_code = f"_coerce({info.vtype!r}, {value_code}, {name!r})"
         if self.locals_mode == "dict":
             return f"L[{name.casefold()!r}] = {value_code}"
@@ -225,6 +228,10 @@ class Codegen:
                     info.vtype = info.vtype or T.normalise(n.result_type)
             elif isinstance(n, A.LocalVar):
                 self.var(n.name)
+            elif isinstance(n, A.CommandCall) and n.name.casefold() in _ARRAY_DECLARATIONS and n.args:
+                if isinstance(n.args[0], A.LocalVar):
+                    info = self.var(n.args[0].name)
+                    info.vtype = info.vtype or T.ARRAY
             elif isinstance(n, A.AddressOf) and isinstance(n.target, A.LocalVar):
                 self.var(n.target.name).cell = True
             if isinstance(n, A.CommandCall) and n.args and n.name.casefold() in _OUT_PARAMS:
@@ -854,7 +861,7 @@ def runtime_globals(operators) -> dict:
         "_default": rtypes.default, "_raise_params": raise_params,
         "_gete": ops.get_element, "_sete": ops.set_element, "_deref": ops.deref, "_setderef": ops.set_deref,
         "_ptr_cell": ops.pointer_to_cell, "_ptr_slot": ops.pointer_to_slot, "_ptr_elem": ops.pointer_to_element,
-        "_ptr_of": ops.pointer_of, "_Cell": Cell, "_ASC": ASCENDING, "_DESC": DESCENDING,
+        "_ptr_of": ops.pointer_of, "_setarr": ops.assign_array_variable, "_Cell": Cell, "_ASC": ASCENDING, "_DESC": DESCENDING,
     }
 
 

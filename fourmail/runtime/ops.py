@@ -378,6 +378,19 @@ def set_element(rt, a, index, value, name=""):
     a.items[i] = coerce_element(a.kind, value, name or "array element")
 
 
+def assign_array_variable(current, value, name=""):
+    """`$a:=v` on a variable an ARRAY command declared: a number selects an element (arrays.md:
+    `atName:=0`), an array (what a declaration gives back) replaces it; anything else is a
+    type mismatch ("you cannot assign one array to another": COPY ARRAY copies)."""
+    if type(value) is Array:
+        return value
+    if type(current) is Array and _num(value):
+        current.selected = to_longint(value)
+        return current
+    raise FourDError(E.TYPE_MISMATCH, got=type_name(value), expected=type_name(current) if type(current) is Array
+                     else "Array", name=name)
+
+
 # ---------------------------------------------------------------- pointers `->` (dt_pointer.md)
 def _nil():
     return FourDError(E.BAD_PARAMETER, name="->", detail="the pointer is Nil: it points to nothing")

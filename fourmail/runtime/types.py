@@ -99,6 +99,7 @@ ARRAY_KINDS = {
     "OBJECT": ("Object", 39), "POINTER": ("Pointer", 20), "PICTURE": ("Picture", 19), "BLOB": ("Blob", 31),
 }
 ARRAY_2D = 13      # Type() of any two-dimensional array
+ARRAY = "Array"    # the declared type of a variable an ARRAY command declares (the compiler's)
 
 
 def element_default(kind: str):
