@@ -331,7 +331,7 @@ def _to_element(kind: str, value):
         return element_default(kind)
 
 
-def _pairs(args, command: str, with_names: bool):
+def _pairs(args, command: str):
     """(array, property name or None) pairs of COLLECTION TO ARRAY / ARRAY TO COLLECTION."""
     out = []
     i = 0
@@ -355,7 +355,7 @@ def collection_to_array(rt, collection, *args):
     array) into the arrays, converted to their types; each array then has the collection's length."""
     if type(collection) is not list:
         raise FourDError(E.BAD_PARAMETER, name="COLLECTION TO ARRAY", detail=f"a collection was expected, got {_what(collection)}")
-    for a, name in _pairs(args, "COLLECTION TO ARRAY", True):
+    for a, name in _pairs(args, "COLLECTION TO ARRAY"):
         if a.rows:
             raise FourDError(E.BAD_PARAMETER, name="COLLECTION TO ARRAY", detail="a two-dimensional array cannot be filled")
         values = []
@@ -371,7 +371,7 @@ def array_to_collection(rt, collection, *args):
     property name for each array) as objects; what the collection held is replaced."""
     if type(collection) is not list:
         raise FourDError(E.BAD_PARAMETER, name="ARRAY TO COLLECTION", detail=f"a collection was expected, got {_what(collection)}")
-    pairs = _pairs(args, "ARRAY TO COLLECTION", True)
+    pairs = _pairs(args, "ARRAY TO COLLECTION")
     if pairs[0][1] is None:
         a = pairs[0][0]
         collection[:] = [_element_value(x) for x in a.items[1:]]
