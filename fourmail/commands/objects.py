@@ -16,7 +16,7 @@ from ..runtime.conversions import assign_undefined, store_value, to_text
 from ..runtime.datetext import parse_date, parse_time
 from ..runtime.errors import E, FourDError
 from ..runtime.jsontext import stringify
-from ..runtime.values import UNDEFINED, ClassInstance, Date, LazyObject, Time, copy_value, to_longint, type_name
+from ..runtime.values import UNDEFINED, Array, ClassInstance, Date, LazyObject, Pointer, Time, copy_value, to_longint, type_name
 from ..runtime.values import is_object as _is_object
 from ..runtime.shared import SHARED, guard as shared_guard, shared_copy
 from .text import num
@@ -285,4 +285,8 @@ def value_type(rt, v):
         return IS_COLLECTION
     if t is bytes or t is bytearray:
         return IS_BLOB
+    if isinstance(v, Pointer):
+        return IS_POINTER
+    if t is Array:           # an array evaluates to its selected element's number (value-type.md)
+        return IS_REAL
     return IS_VARIANT

@@ -224,3 +224,40 @@ C("Storage", 1525, "Storage -> Object", "sharing:storage", 0, 0)
 C("OB Is shared", 1759, "OB Is shared ( toCheck ) -> Boolean", "sharing:ob_is_shared", 1, 1)
 K("ck resolve pointers", 1, "Objects (Language)")
 K("ck shared", 2, "Objects (Language)")
+
+# ---------------------------------------------------------------- arrays and pointers (arrays.md, dt_pointer.md)
+for _kind, _number in (("TEXT", 222), ("LONGINT", 221), ("INTEGER", 220), ("REAL", 219), ("BOOLEAN", 223),
+                       ("DATE", 224), ("TIME", 1223), ("OBJECT", 1221), ("POINTER", 280), ("PICTURE", 279),
+                       ("BLOB", 1222)):
+    C("ARRAY " + _kind, _number, f"ARRAY {_kind} ( arrayName ; size {{; size2}} )", "arrays:array_" + _kind.lower(),
+      2, 3, False)
+C("Size of array", 274, "Size of array ( array ) -> Integer", "arrays:size_of_array", 1, 1)
+C("APPEND TO ARRAY", 911, "APPEND TO ARRAY ( array ; value )", "arrays:append_to_array", 2, 2, False)
+C("INSERT IN ARRAY", 227, "INSERT IN ARRAY ( array ; where {; howMany} )", "arrays:insert_in_array", 2, 3, False)
+C("DELETE FROM ARRAY", 228, "DELETE FROM ARRAY ( array ; where {; howMany} )", "arrays:delete_from_array", 2, 3, False)
+C("Find in array", 230, "Find in array ( array ; value {; start} ) -> Integer", "arrays:find_in_array", 2, 3)
+C("Find in sorted array", 1333, "Find in sorted array ( array ; value ; > or < {; posFirst {; posLast}} ) -> Boolean",
+  "arrays:find_in_sorted_array", 3, 5)
+C("Count in array", 907, "Count in array ( array ; value ) -> Integer", "arrays:count_in_array", 2, 2)
+C("SORT ARRAY", 229, "SORT ARRAY ( array {; array2 ; ... ; arrayN}{; > or <} )", "arrays:sort_array", 1, None, False)
+C("MULTI SORT ARRAY", 718, "MULTI SORT ARRAY ( array ; > or < {; array2 ; > or < ; ...} ) | "
+  "MULTI SORT ARRAY ( ptrArrayName ; sortArrayName )", "arrays:multi_sort_array", 2, None, False)
+C("COPY ARRAY", 226, "COPY ARRAY ( source ; destination )", "arrays:copy_array", 2, 2, False)
+C("COLLECTION TO ARRAY", 1562, "COLLECTION TO ARRAY ( collection ; array {; propertyName}{; array2 ; propertyName2 ; ...} )",
+  "arrays:collection_to_array", 2, None, False)
+C("ARRAY TO COLLECTION", 1563, "ARRAY TO COLLECTION ( collection ; array {; propertyName}{; array2 ; propertyName2 ; ...} )",
+  "arrays:array_to_collection", 2, None, False)
+C("CLEAR VARIABLE", 89, "CLEAR VARIABLE ( variable )", "arrays:clear_variable", 1, 1, False)
+C("Get pointer", 304, "Get pointer ( varName ) -> Pointer", "pointers:get_pointer", 1, 1)
+C("Is nil pointer", 315, "Is nil pointer ( aPointer ) -> Boolean", "pointers:is_nil_pointer", 1, 1)
+C("Is a variable", 294, "Is a variable ( aPointer ) -> Boolean", "pointers:is_a_variable", 1, 1)
+C("RESOLVE POINTER", 394, "RESOLVE POINTER ( aPointer ; varName ; tableNum ; fieldNum )", "pointers:resolve_pointer",
+  4, 4, False)
+C("Type", 295, "Type ( fieldVar ) -> Integer", "pointers:type_", 1, 1)
+C("Match regex", 1019, "Match regex ( pattern ; aString {; start {; pos_found ; length_found}}{; *} ) -> Boolean",
+  "pointers:match_regex", 2, 6)
+for _name, _value in (("Array 2D", 13), ("Blob array", 31), ("Boolean array", 22), ("Date array", 17),
+                      ("Integer array", 15), ("LongInt array", 16), ("Object array", 39), ("Picture array", 19),
+                      ("Pointer array", 20), ("Real array", 14), ("String array", 21), ("Text array", 18),
+                      ("Time array", 32), ("Is integer", 8), ("Is string var", 24)):
+    K(_name, _value, "Field and Variable Types")

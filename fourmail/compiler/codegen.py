@@ -26,6 +26,7 @@ import re
 
 from ..lang import ast as A
 from ..runtime import types as T
+from ..runtime.values import ProcessPointer
 
 _BINOPS = {
     "+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "\\": "_idiv", "%": "_mod", "^": "_pow",
@@ -39,6 +40,16 @@ _INLINE = {"true": "True", "false": "False", "null": "None"}
 # Procedures that 4D documents as writing into one of their variable arguments:
 # name -> (index of the argument written when present, fallback index).
 _WRITEBACK = {"base64 encode": (1, 0), "base64 decode": (1, 0)}
+# The array declarations, APPEND TO ARRAY and CLEAR VARIABLE make or reset the variable they name:
+# they are given its value and return what it holds afterwards (commands/arrays.py).
+_ARRAY_DECLARATIONS = frozenset("array " + k.lower() for k in T.ARRAY_KINDS)
+_WRITEBACK.update({name: (0, 0) for name in _ARRAY_DECLARATIONS})
+_WRITEBACK.update({"append to array": (0, 0), "clear variable": (0, 0), "copy array": (1, 1)})
+# Commands that write into some of their parameters besides a result (the "<-" / "<->" ones of
+# their pages): they are given a pointer to each (the variable is then a cell, as for `->$x`).
+_OUT_PARAMS = {"resolve pointer": (1, 2, 3), "find in sorted array": (3, 4), "match regex": (3, 4)}
+# Commands about a variable rather than its value (Type): they are also given its declared type.
+_DECLARED_TYPE = {"type"}
 
 # Bounds of one generated Python function (Python's: 20 static blocks, 100 indentation levels,
 # 200 nested brackets); past them the block or expression moves into a closure.
@@ -53,11 +64,12 @@ MAX_NESTED_CLOSURES = 400
 
 
 class VarInfo:
-    __slots__ = ("pyname", "vtype")
+    __slots__ = ("pyname", "vtype", "cell")
 
     def __init__(self, pyname: str, vtype: str | None = None):
         self.pyname = pyname
         self.vtype = vtype            # None: untyped (created by assignment)
+        self.cell = False             # a pointer points to it (`->$x`): kept in a values.Cell
 
 
 class Loop:
@@ -83,8 +95,8 @@ class _Pending:
         self.kind, self.name, self.node, self.loops, self.key = kind, name, node, loops, key
 
 
-_LEAVES = (_Temp, A.Literal, A.LocalVar, A.ConstantRef, A.Star, A.ThisRef, A.SuperRef, A.ClassStore)
-_SPINE = (A.BinOp, A.Member, A.Index, A.CharIndex, A.MemberCall)
+_LEAVES = (_Temp, A.Literal, A.LocalVar, A.ConstantRef, A.Star, A.ThisRef, A.SuperRef, A.ClassStore, A.SortOrder)
+_SPINE = (A.BinOp, A.Member, A.Index, A.CharIndex, A.MemberCall, A.Element, A.Deref)
 
 
 def _spine_child(n):
@@ -178,14 +190,18 @@ class Codegen:
         info = self.var(name)
         if self.locals_mode == "dict":
             return f"L.get({name.casefold()!r}, UNDEFINED)"
-        return info.pyname
+        return f"{info.pyname}.value" if info.cell else info.pyname
 
     def write_local(self, name: str, value_code: str) -> str:
         info = self.var(name)
-        if info.vtype and info.vtype != "Variant":
+        if info.vtype == T.ARRAY:
+            value_code = f"_setarr({self.read_local(name)}, {value_code}, {name!r})"
+        elif info.vtype and info.vtype != "Variant":
             value_code = f"_coerce({info.vtype!r}, {value_code}, {name!r})"
         if self.locals_mode == "dict":
             return f"L[{name.casefold()!r}] = {value_code}"
+        if info.cell:
+            return f"{info.pyname}.value = {value_code}"
         self.written.add(info.pyname)
         return f"{info.pyname} = {value_code}"
 
@@ -212,6 +228,16 @@ class Codegen:
                     info.vtype = info.vtype or T.normalise(n.result_type)
             elif isinstance(n, A.LocalVar):
                 self.var(n.name)
+            elif isinstance(n, A.CommandCall) and n.name.casefold() in _ARRAY_DECLARATIONS and n.args:
+                if isinstance(n.args[0], A.LocalVar):
+                    info = self.var(n.args[0].name)
+                    info.vtype = info.vtype or T.ARRAY
+            elif isinstance(n, A.AddressOf) and isinstance(n.target, A.LocalVar):
+                self.var(n.target.name).cell = True
+            if isinstance(n, A.CommandCall) and n.args and n.name.casefold() in _OUT_PARAMS:
+                for i in _OUT_PARAMS[n.name.casefold()]:
+                    if i < len(n.args) and isinstance(n.args[i], A.LocalVar):
+                        self.var(n.args[i].name).cell = True
 
     # ------------------------------------------------------------ entry point
     def compile(self, program: A.Program) -> str:
@@ -225,8 +251,10 @@ class Codegen:
         params = program.declare.params if program.declare else []
         for i, p in enumerate(params):
             info = self.var(p.name)
-            header.append(f"{info.pyname} = _coerce({(info.vtype or 'Variant')!r}, args[{i}] if len(args) > {i} "
-                          f"else UNDEFINED, {p.name!r})")
+            value = (f"_coerce({(info.vtype or 'Variant')!r}, args[{i}] if len(args) > {i} "
+                     f"else UNDEFINED, {p.name!r})")
+            header.append(f"{info.pyname} = _Cell({value}, {info.vtype!r})" if info.cell and self.locals_mode == "fast"
+                          else f"{info.pyname} = {value}")
         if program.declare and program.declare.result_name:
             self.result_var = program.declare.result_name
         elif "$0" in self.vars:
@@ -252,10 +280,11 @@ class Codegen:
                 m = re.fullmatch(r"\$(\d+)", key)
                 if m:
                     n = int(m.group(1))
-                    lines.append(f"    {info.pyname} = args[{n - 1}] if {n} <= len(args) else UNDEFINED"
-                                 if n > 0 else f"    {info.pyname} = UNDEFINED")
+                    value = f"args[{n - 1}] if {n} <= len(args) else UNDEFINED" if n > 0 else "UNDEFINED"
                 else:
-                    lines.append(f"    {info.pyname} = UNDEFINED")
+                    value = "UNDEFINED"
+                lines.append(f"    {info.pyname} = _Cell({value}, {info.vtype!r})" if info.cell
+                             else f"    {info.pyname} = {value}")
         lines += ["    " + h for h in header]
         return "\n".join(lines + self.closures + body) + "\n"
 
@@ -387,6 +416,10 @@ class Codegen:
             return [f"_setm(rt, {self.expr(target.target)}, {target.name!r}, {value_code})"]
         if isinstance(target, A.Index):
             return [f"_seti(rt, {self.expr(target.target)}, {self.expr(target.index)}, {value_code})"]
+        if isinstance(target, A.Element):
+            return [f"_sete(rt, {self.expr(target.target)}, {self.expr(target.index)}, {value_code})"]
+        if isinstance(target, A.Deref):
+            return [f"_setderef(rt, {self.expr(target.target)}, {value_code})"]
         if isinstance(target, A.CharIndex):
             if not isinstance(target.target, (A.LocalVar, A.ProcessVar)):
                 raise CompileError("[[...]] can only be assigned on a variable", target.line, target.col)
@@ -407,6 +440,14 @@ class Codegen:
             o, i = self.new_tmp(), self.new_tmp()
             code = [f"{o} = {self.expr(tgt.target)}", f"{i} = {self.expr(tgt.index)}",
                     f"_seti(rt, {o}, {i}, {op}(_geti({o}, {i}), {self.expr(s.value)}))"]
+        elif isinstance(tgt, A.Element):
+            o, i = self.new_tmp(), self.new_tmp()
+            code = [f"{o} = {self.expr(tgt.target)}", f"{i} = {self.expr(tgt.index)}",
+                    f"_sete(rt, {o}, {i}, {op}(_gete({o}, {i}), {self.expr(s.value)}))"]
+        elif isinstance(tgt, A.Deref):
+            p = self.new_tmp()
+            code = [f"{p} = {self.expr(tgt.target)}",
+                    f"_setderef(rt, {p}, {op}(_deref(rt, {p}), {self.expr(s.value)}))"]
         else:
             raise CompileError("compound assignment is not supported on [[...]]", tgt.line, tgt.col)
         self.guarded(s.line, code)
@@ -675,7 +716,25 @@ class Codegen:
             detail = f"{expected} parameter(s) expected, {n} passed (syntax: {cmd.syntax})"
             return f"_raise_params({cmd.name!r}, {detail!r})"
         fn = self.const(cmd.resolve())
+        if key in _DECLARED_TYPE and n == 1:
+            v = e.args[0]
+            declared = (repr(self.var(v.name).vtype) if isinstance(v, A.LocalVar) else
+                        f"rt.process_types.get({v.name.casefold()!r})" if isinstance(v, A.ProcessVar) else "None")
+            return f"{fn}(rt, {self.expr(v)}, {declared})"
+        out = _OUT_PARAMS.get(key)
+        if out:
+            args = [self.out_arg(a) if i in out else self.expr(a) for i, a in enumerate(e.args or ())]
+            return f"{fn}({', '.join(['rt'] + args)})"
         return f"{fn}({', '.join(['rt'] + self.args(e.args))})"
+
+    def out_arg(self, a) -> str:
+        """A parameter the command writes into: a pointer to it."""
+        if isinstance(a, A.Star):
+            return "STAR"
+        if not isinstance(a, (A.LocalVar, A.ProcessVar, A.Element, A.Deref)):
+            raise CompileError("this parameter receives a value: it must be a variable, an array or an array element",
+                               a.line, a.col)
+        return self.ex_AddressOf(A.AddressOf(a.line, a.col, a))
 
     def ex_MethodCall(self, e: A.MethodCall) -> str:
         return f"rt.call_method({e.name!r}, [{', '.join(self.args(e.args))}], {e.line})"
@@ -707,6 +766,32 @@ class Codegen:
 
     def ex_CharIndex(self, e: A.CharIndex) -> str:
         return f"_getc({self.expr(e.target)}, {self.expr(e.index)})"
+
+    def ex_Element(self, e: A.Element) -> str:
+        return f"_gete({self.expr(e.target)}, {self.expr(e.index)})"
+
+    def ex_Deref(self, e: A.Deref) -> str:
+        return f"_deref(rt, {self.expr(e.target)})"
+
+    def ex_SortOrder(self, e: A.SortOrder) -> str:
+        return "_ASC" if e.ascending else "_DESC"
+
+    def ex_AddressOf(self, e: A.AddressOf) -> str:
+        t = e.target
+        if isinstance(t, A.LocalVar):
+            if self.locals_mode == "dict":
+                return f"_ptr_slot(L, {t.name.casefold()!r}, {t.name!r}, {self.var(t.name).vtype!r})"
+            return f"_ptr_cell({self.var(t.name).pyname}, {t.name!r})"
+        if isinstance(t, A.ProcessVar):
+            return self.const(ProcessPointer(t.name))
+        if isinstance(t, A.Deref):
+            return f"_ptr_of({self.expr(t.target)})"
+        base, row = t.target, "None"            # an element: of an array, or of a row of a 2D array
+        if isinstance(base, A.Element):
+            row = self.expr(base.index)
+            base = base.target
+        name = base.name if isinstance(base, (A.LocalVar, A.ProcessVar)) else ""
+        return f"_ptr_elem({self.expr(t.target)}, {self.expr(t.index)}, {name!r}, {row})"
 
     def ex_BinOp(self, e: A.BinOp) -> str:
         left, right = self.expr(e.left), self.expr(e.right)
@@ -768,7 +853,7 @@ def runtime_globals(operators) -> dict:
     is compiled for (`rt.compare`, runtime/compare.py): they compare texts with its collation."""
     from ..runtime import ops, shared, types as rtypes
     from ..runtime.errors import E, FourDError
-    from ..runtime.values import UNDEFINED, truthy
+    from ..runtime.values import ASCENDING, DESCENDING, UNDEFINED, Cell, truthy
 
     def raise_params(name, detail):
         raise FourDError(E.WRONG_PARAMETER_COUNT, name=name, detail=detail)
@@ -786,6 +871,9 @@ def runtime_globals(operators) -> dict:
         "_iterate": ops.iterate, "_number": ops.number, "_stored": ops.stored, "_coerce": rtypes.coerce,
         "_default": rtypes.default, "_raise_params": raise_params,
         "_use": shared.use, "_end_use": shared.end_use,
+        "_gete": ops.get_element, "_sete": ops.set_element, "_deref": ops.deref, "_setderef": ops.set_deref,
+        "_ptr_cell": ops.pointer_to_cell, "_ptr_slot": ops.pointer_to_slot, "_ptr_elem": ops.pointer_to_element,
+        "_ptr_of": ops.pointer_of, "_setarr": ops.assign_array_variable, "_Cell": Cell, "_ASC": ASCENDING, "_DESC": DESCENDING,
     }
 
 
