@@ -38,7 +38,13 @@ _INLINE = {"true": "True", "false": "False", "null": "None"}
 
 # Procedures that 4D documents as writing into one of their variable arguments:
 # name -> (index of the argument written when present, fallback index).
-_WRITEBACK = {"base64 encode": (1, 0), "base64 decode": (1, 0)}
+_WRITEBACK = {"base64 encode": (1, 0), "base64 decode": (1, 0), "ob set": (0, 0), "text to blob": (1, 1),
+              "set blob size": (0, 0)}
+# Functions that also fill variable arguments (Position's lengthFound, Match regex's pos/length):
+# name -> indexes of those arguments. Called with `outputs=True`, the function returns
+# (result, [value of each such argument passed]); the compiled code assigns them.
+_OUTPUTS = {"position": (3,), "match regex": (3, 4), "text to blob": (3,)}
+_ASSIGNABLE = (A.LocalVar, A.ProcessVar, A.Member, A.Index)
 
 # Bounds of one generated Python function (Python's: 20 static blocks, 100 indentation levels,
 # 200 nested brackets); past them the block or expression moves into a closure.
@@ -423,8 +429,9 @@ class Codegen:
             if key in _WRITEBACK and e.args:
                 idx, fallback = _WRITEBACK[key]
                 target = e.args[idx] if len(e.args) > idx else e.args[fallback]
-                self.guarded(s.line, self.assign_code(target, self.expr(e)))
-                return
+                if isinstance(target, _ASSIGNABLE):       # OB SET(New object;...) writes nothing back
+                    self.guarded(s.line, self.assign_code(target, self.expr(e)))
+                    return
         self.guarded(s.line, [self.expr(e)])
 
     def st_legacy_declaration(self, e: A.CommandCall) -> None:
@@ -664,7 +671,22 @@ class Codegen:
             detail = f"{expected} parameter(s) expected, {n} passed (syntax: {cmd.syntax})"
             return f"_raise_params({cmd.name!r}, {detail!r})"
         fn = self.const(cmd.resolve())
+        outs = [e.args[i] for i in _OUTPUTS.get(key, ()) if i < n]
+        if outs and all(isinstance(o, _ASSIGNABLE) for o in outs):
+            t = self.new_tmp()
+            sets = [self.assign_expr(o, f"{t}[1][{k}]") for k, o in enumerate(outs)]
+            call = f"{fn}({', '.join(['rt'] + self.args(e.args))}, outputs=True)"
+            return f"(({t} := {call}), {', '.join(sets)}, {t}[0])[-1]"
         return f"{fn}({', '.join(['rt'] + self.args(e.args))})"
+
+    def assign_expr(self, target, value_code: str) -> str:
+        """assign_code as an expression (a variable argument a function fills)."""
+        if isinstance(target, A.LocalVar):
+            name, _, value = self.write_local(target.name, value_code).partition(" = ")
+            if self.locals_mode == "dict":
+                return f"L.__setitem__({target.name.casefold()!r}, {value})"
+            return f"({name} := {value})"
+        return self.assign_code(target, value_code)[0]
 
     def ex_MethodCall(self, e: A.MethodCall) -> str:
         return f"rt.call_method({e.name!r}, [{', '.join(self.args(e.args))}], {e.line})"
