@@ -102,3 +102,9 @@ def error_line(rt):
 
 def error_formula(rt):
     return rt.get_process_var("Error formula")
+
+
+def asserted(rt, condition, message=""):
+    """Asserted: ASSERT that also returns the expression's value, for use in a test (asserted.md)."""
+    assert_(rt, condition, message)
+    return condition

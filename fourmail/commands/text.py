@@ -389,6 +389,39 @@ def position(rt, find, s, *args, outputs=False):
     return (pos, [float(found)]) if outputs else pos
 
 
+def _regex(pattern: str):
+    import re
+    try:
+        return re.compile(pattern)
+    except (re.error, RecursionError, OverflowError) as exc:
+        raise FourDError(E.BAD_PARAMETER, name="Match regex",
+                         detail=f"invalid regular expression \"{pattern}\" ({exc})") from None
+
+
+def match_regex(rt, pattern, s, *args, outputs=False):
+    """Match regex ( pattern ; aString ) is a complete match; with start, a search from that
+    position (only at it with `*`) that fills pos_found and length_found (match-regex.md).
+    Not found: those variables keep their values."""
+    rest, star = _split_star(args)
+    rx, s = _regex(_text("Match regex", pattern)), _text("Match regex", s)
+    if not rest:
+        if star:
+            raise FourDError(E.WRONG_PARAMETER_COUNT, name="Match regex", detail="`*` needs a start position")
+        return rx.fullmatch(s) is not None
+    start = _int("Match regex", rest[0])
+    if len(rest) == 2:
+        raise FourDError(E.WRONG_PARAMETER_COUNT, name="Match regex",
+                         detail="pos_found and length_found are passed together")
+    m = None
+    if 1 <= start <= len(s) + 1:
+        m = rx.match(s, start - 1) if star else rx.search(s, start - 1)
+    if not outputs:
+        return m is not None
+    if m is None:
+        return False, list(rest[1:3])
+    return True, [float(m.start() + 1), float(m.end() - m.start())]
+
+
 def replace_string(rt, source, old, new, *args):
     """Replace string: case- and diacritic-insensitive unless `*` (replace-string.md)."""
     rest, star = _split_star(args)
