@@ -164,7 +164,9 @@ ALERT(String($c.indexOf("x")))'''
 def test_asserted_returns_the_expression_and_fails_like_assert(run):
     assert lines(run, 'ALERT(String(Asserted(2>1;"fine")))') == ["True"]
     r = run('$b:=Asserted(1>2;"one is not more than two")')
-    assert r.error.code == -10518 and "one is not more than two" in r.error.describe()
+    assert r.error.code == -10518 and "Assert failed: one is not more than two" in r.error.describe()
+    r = run('ASSERT(Length("ab")=3)')
+    assert r.error.code == -10518 and "Assert failed" in r.error.describe()
 
 
 # ---------------------------------------------------------------- BLOB

@@ -129,3 +129,12 @@ def test_hour_min_words_are_plural_from_two(run):
 ALERT(String(?01:01:00?;Hour min))
 ALERT(String(?02:02:02?;Hour min sec))'''
     assert lines(run, src) == ["8 hours 0 minute", "1 hour 1 minute", "2 hours 2 minutes 2 seconds"]
+
+
+def test_filled_variables_deep_inside_nested_blocks(run):
+    # deep nesting compiles into inner Python functions: the filled variables are still the method's
+    depth = 16
+    src = ("var $len : Integer\n" + "If (True)\n" * depth + '$p:=Position("c";"abcc";1;$len)\n'
+           + '$ok:=Match regex("b+";"abbb";1;$at;$n)\n' + "End if\n" * depth
+           + 'ALERT(String($p)+" "+String($len)+" "+String($at)+" "+String($n))')
+    assert lines(run, src) == ["3 1 2 3"]

@@ -60,8 +60,10 @@ def abort(rt):
 
 
 def assert_(rt, condition, message=""):
+    """ASSERT: error -10518 "Assert failed: " followed by messageText (assert.md; without it 4D
+    shows the assertion's text, which the error report's source line shows here)."""
     if condition is not True:
-        text = message if isinstance(message, str) and message else "Assert failed"
+        text = "Assert failed: " + message if isinstance(message, str) and message else "Assert failed"
         raise FourDError(code=-10518, message=text, component="4DRT")
 
 
