@@ -39,7 +39,8 @@ _INLINE = {"true": "True", "false": "False", "null": "None"}
 
 # Procedures that 4D documents as writing into one of their variable arguments:
 # name -> (index of the argument written when present, fallback index).
-_WRITEBACK = {"base64 encode": (1, 0), "base64 decode": (1, 0)}
+_WRITEBACK = {"base64 encode": (1, 0), "base64 decode": (1, 0), "ob set": (0, 0), "text to blob": (1, 1),
+              "set blob size": (0, 0)}
 # The array declarations, APPEND TO ARRAY and CLEAR VARIABLE make or reset the variable they name:
 # they are given its value and return what it holds afterwards (commands/arrays.py).
 _ARRAY_DECLARATIONS = frozenset("array " + k.lower() for k in T.ARRAY_KINDS)
@@ -50,6 +51,11 @@ _WRITEBACK.update({"append to array": (0, 0), "clear variable": (0, 0), "copy ar
 _OUT_PARAMS = {"resolve pointer": (1, 2, 3), "find in sorted array": (3, 4), "match regex": (3, 4)}
 # Commands about a variable rather than its value (Type): they are also given its declared type.
 _DECLARED_TYPE = {"type"}
+# Functions that also fill variable arguments (Position's lengthFound, TEXT TO BLOB's offset):
+# name -> indexes of those arguments. Called with `outputs=True`, the function returns
+# (result, [value of each such argument passed]); the compiled code assigns them.
+_OUTPUTS = {"position": (3,), "text to blob": (3,)}
+_ASSIGNABLE = (A.LocalVar, A.ProcessVar, A.Member, A.Index)
 
 # Bounds of one generated Python function (Python's: 20 static blocks, 100 indentation levels,
 # 200 nested brackets); past them the block or expression moves into a closure.
@@ -464,8 +470,9 @@ class Codegen:
             if key in _WRITEBACK and e.args:
                 idx, fallback = _WRITEBACK[key]
                 target = e.args[idx] if len(e.args) > idx else e.args[fallback]
-                self.guarded(s.line, self.assign_code(target, self.expr(e)))
-                return
+                if isinstance(target, _ASSIGNABLE):       # OB SET(New object;...) writes nothing back
+                    self.guarded(s.line, self.assign_code(target, self.expr(e)))
+                    return
         self.guarded(s.line, [self.expr(e)])
 
     def st_legacy_declaration(self, e: A.CommandCall) -> None:
@@ -725,7 +732,22 @@ class Codegen:
         if out:
             args = [self.out_arg(a) if i in out else self.expr(a) for i, a in enumerate(e.args or ())]
             return f"{fn}({', '.join(['rt'] + args)})"
+        outs = [e.args[i] for i in _OUTPUTS.get(key, ()) if i < n]
+        if outs and all(isinstance(o, _ASSIGNABLE) for o in outs):
+            t = self.new_tmp()
+            sets = [self.assign_expr(o, f"{t}[1][{k}]") for k, o in enumerate(outs)]
+            call = f"{fn}({', '.join(['rt'] + self.args(e.args))}, outputs=True)"
+            return f"(({t} := {call}), {', '.join(sets)}, {t}[0])[-1]"
         return f"{fn}({', '.join(['rt'] + self.args(e.args))})"
+
+    def assign_expr(self, target, value_code: str) -> str:
+        """assign_code as an expression (a variable argument a function fills)."""
+        if isinstance(target, A.LocalVar):
+            name, _, value = self.write_local(target.name, value_code).partition(" = ")
+            if self.locals_mode == "dict":
+                return f"L.__setitem__({target.name.casefold()!r}, {value})"
+            return f"({name} := {value})"
+        return self.assign_code(target, value_code)[0]
 
     def out_arg(self, a) -> str:
         """A parameter the command writes into: a pointer to it."""

@@ -99,6 +99,8 @@ def intdiv(a, b):
             raise FourDError(E.DIVISION_BY_ZERO)
         q = a / b
         return _float(_int(q)) if q - q == 0 else q   # a\b = Int(a/b) (dt_number.md); INF stays INF
+    if type(a) is Time and _num(b):              # Time \ Number is a Number (dt_time.md)
+        return intdiv(_float(a.seconds), b)
     raise _incompatible(a, "\\", b)
 
 
@@ -110,6 +112,11 @@ def mod(a, b):
             raise FourDError(E.DIVISION_BY_ZERO)
         r = abs(x) % abs(y)
         return _float(-r if x < 0 else r)    # sign of the dividend, whole numbers (dt_number.md)
+    if type(a) is Time:                      # Time % Time is a Time, Time % Number a Number (dt_time.md)
+        if type(b) is Time:
+            return Time(mod(a.seconds, b.seconds))
+        if _num(b):
+            return mod(a.seconds, b)
     raise _incompatible(a, "%", b)
 
 

@@ -89,7 +89,7 @@ _PUNCT_TYPE = dict(PUNCT)
 _MEMBER_RE = re.compile(r"[^\W\d$][\w$]*|\$[\w$]*")
 _CLASS_PATH_RE = re.compile(r"(?:4D|cs)(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)+", re.I)
 _TOKEN_SUFFIX = {"COMMAND": re.compile(r":C\d+", re.I), "CONSTANT": re.compile(r":K\d+:\d+", re.I)}
-_NEXT_WORD = re.compile(r"[ \t]+([^\W\d][\w]*)")
+_NEXT_WORD = re.compile(r"[ \t]+(\w+)")     # a later word may start with a digit: Get 4D folder
 _EXPR_END = {"LOCAL", "NAME", "MEMBER", "_RPAR", "_RSQB", "RCHAR", "COMMAND", "CONSTANT", "STRING", "_RBRACE"}
 
 
