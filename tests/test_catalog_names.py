@@ -230,8 +230,8 @@ def repl():
 
 def completions(repl, text):
     from prompt_toolkit.document import Document
-    from fourmail.repl.completion import FourDCompleter
-    return {c.text: c.display_meta_text for c in FourDCompleter(repl).get_completions(Document(text), None)}
+    from fourmail.repl.completion import ReplCompleter
+    return {c.text: c.display_meta_text for c in ReplCompleter(repl).get_completions(Document(text), None)}
 
 
 @pytest.mark.parametrize("snippet,name,number,theme,why", UNIMPLEMENTED, ids=IDS)
@@ -246,7 +246,7 @@ def test_unimplemented_commands_complete(repl, snippet, name, number, theme, why
 
 @pytest.mark.parametrize("snippet,name,number,theme,why", UNIMPLEMENTED, ids=IDS)
 def test_unimplemented_commands_are_highlighted_as_commands(snippet, name, number, theme, why):
-    from fourmail.pygments_lexer import FourDLexer
+    from fourmail.lang.fourd.highlight import FourDLexer
     toks = {v: t for _, t, v in FourDLexer().get_tokens_unprocessed(snippet)}
     assert toks[name] is Name.Builtin
 
@@ -306,7 +306,7 @@ def test_a_constant_without_a_known_value_parses_and_using_it_is_a_4d_error(tmp_
 
 
 def test_a_constant_without_a_known_value_completes_highlights_and_has_help(repl):
-    from fourmail.pygments_lexer import FourDLexer
+    from fourmail.lang.fourd.highlight import FourDLexer
     from fourmail.repl.help import help_text
     assert completions(repl, "$a:=Align cen") == {"Align center": "constant value not known"}
     toks = {v: t for _, t, v in FourDLexer().get_tokens_unprocessed("$a:=Align center")}
@@ -337,7 +337,7 @@ def test_the_mail_corpus_parses_as_before():
 
 def test_loading_every_name_imports_no_command_module():
     code = ("import sys\n"
-            "from fourmail.pygments_lexer import FourDLexer\n"
+            "from fourmail.lang.fourd.highlight import FourDLexer\n"
             "list(FourDLexer().get_tokens('OBJECT SET VISIBLE(*;\"b\";False)'))\n"
             "from fourmail.commands.registry import all_commands, all_constants\n"
             "assert len(all_commands()) > 1270 and len(all_constants()) > 2320\n"
