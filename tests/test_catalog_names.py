@@ -58,13 +58,15 @@ def test_every_catalog_constant_is_registered_with_its_token():
     assert len(rows) == 2323
     variants = {r["docs_constant_list_spelling"]: r["spelling_in_tokenized_code"]
                 for r in tsv("constants_spelling_variants.tsv")}
-    missing, wrong_token = [], []
+    missing, wrong_token = [], []          # (a value the catalog gives is checked too)
     for row in rows:
         const = lookup_constant(row["name"])
         if const is None:
             missing.append(row["name"])
         elif row["token"] and const.number != row["token"]:
             wrong_token.append((row["name"], row["token"], const.number))
+        elif row["value"] and const.value != catalog.parse_value(row["value"]):
+            wrong_token.append((row["name"], row["value"], const.value))
         elif row["name"] in variants:
             assert const.name == variants[row["name"]]       # shown as tokenized code spells it
     assert missing == [] and wrong_token == []

@@ -3,10 +3,10 @@
 `table.py` says what fourmail implements (implementations, syntax, argument bounds, constant
 values); the catalog knows every name, with its command number, theme and `K` token. `register`
 adds to the registry each name only the catalog knows, and completes table.py's entries with what
-the catalog knows of them (theme, number where table.py gives none, token). A command fourmail
-does not implement parses, completes, highlights and has `:help`; running it is a 4D error that
-names it and says why, by its theme (REASONS). A constant whose value is not known parses; using
-it is a 4D error that names it.
+the catalog knows of them (theme, number where table.py gives none, token; a number or value both
+give must agree: a test checks). A command fourmail does not implement parses, completes,
+highlights and has `:help`; running it is a 4D error that names it and says why, by its theme
+(REASONS). A constant whose value is not known parses; using it is a 4D error that names it.
 
 Reading the catalog imports no command module: it is two text files split into fields.
 """
@@ -166,14 +166,14 @@ def read_token_aliases(directory: Path = CATALOG_DIR) -> dict[str, tuple[int, st
 def register(commands: dict, constants: dict) -> None:
     """Complete the registry (already filled by table.py) with the catalog. The catalog's names
     are spelled with single blanks (a test checks), so their key is their casefold."""
-    from .registry import NO_VALUE, Command, Constant
+    from .registry import Command, Constant
     for name, theme, number in read_commands():
         k = name.casefold()
         cmd = commands.get(k)
         if cmd is None:
             # 4D spells procedures in capitals (`OBJECT SET VISIBLE`), functions not (`Form event code`)
             commands[k] = Command(name, number, "", None, 0, None, name != name.upper(), "",
-                                  COMMAND_REASONS.get(name) or REASONS.get(theme) or NOT_YET, theme)
+                                  reason_for(name, theme), theme)
             continue
         cmd.theme = theme
         if cmd.number is None:
@@ -188,5 +188,3 @@ def register(commands: dict, constants: dict) -> None:
             const.number = token
         if not const.theme:
             const.theme = theme
-        if const.value is NO_VALUE:
-            const.value = value
