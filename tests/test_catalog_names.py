@@ -348,3 +348,25 @@ def test_loading_every_name_imports_no_command_module():
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == ("['fourmail.commands.catalog', 'fourmail.commands.registry', "
                                    "'fourmail.commands.table']")
+
+
+def test_every_catalog_name_reads_as_one_name():
+    # A name's words after the first may start with a digit (`Get 4D folder`, `Speed 1200`); a
+    # name whose first word is a number (`4D Server`, `64 bit Version`) or that holds a `°` does
+    # not read as one name yet.
+    from fourmail.lang.fourd.scan import scan
+    unread = []
+    for row in tsv("commands.tsv") + tsv("constants.tsv"):
+        source = "$x:=" + row["name"]
+        pieces = [p for p in scan(source) if p.kind != "WS"]
+        if not (len(pieces) == 3 and pieces[2].kind not in ("NAME", "NUMBER", "ERROR") and
+                source[pieces[2].start:] == row["name"]):      # a command, a constant (or This, Super)
+            unread.append(row["name"])
+    assert [n for n in unread if not (n[0].isdigit() or "°" in n)] == []
+    assert len(unread) == 34
+
+
+def test_names_with_digits_run():
+    r = run4d('$format:=Date RFC 1123\nALERT(String($format))\nQUIT 4D\n')
+    assert r.lines == ["10"]
+    assert r.error.line == 3 and r.error.message.startswith("QUIT 4D (C291) needs the 4D application")
