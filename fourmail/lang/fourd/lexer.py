@@ -105,7 +105,7 @@ class NameTable:
         self.longest = 1
 
     def add(self, name: str, ttype: str) -> None:
-        words = tuple(w.casefold() for w in name.split())
+        words = tuple(name.casefold().split())        # (one pass: 3,600 names at start-up)
         self.names.setdefault(words, (ttype, name))
         for i in range(1, len(words)):
             self.prefixes.add(words[:i])
