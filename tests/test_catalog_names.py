@@ -12,7 +12,6 @@ import io
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from pygments.token import Name
