@@ -73,7 +73,7 @@ def test_every_catalog_constant_is_registered_with_its_token():
 
 
 def test_catalog_names_are_spelled_with_single_blanks():
-    # the catalog's registry key is then its casefold (catalog.register relies on it)
+    # the catalog's registry key is then its casefold (the registry relies on it)
     for row in tsv("commands.tsv") + tsv("constants.tsv"):
         assert key(row["name"]) == row["name"].casefold(), row["name"]
 
@@ -178,7 +178,7 @@ def test_a_value_column_gives_numbers_and_texts(tmp_path):
         "Colour five\t\t\t\tsomewhere\n")
     rows = catalog.read_constants(tmp_path)
     assert rows[0] == ("Colour one", "K9:1", 12, "Paint")
-    assert [r[2] for r in rows[1:]] == ["12", -0.5, "dark red", NO_VALUE]
+    assert [r[2] for r in rows[1:]] == ["12", -0.5, "dark red", None]
 
 
 # ---------------------------------------------------------------- unimplemented commands, by reason

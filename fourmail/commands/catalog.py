@@ -1,14 +1,15 @@
 """Every command and constant of the 4D language, from the catalog in fourmail/reference/language/.
 
 `table.py` says what fourmail implements (implementations, syntax, argument bounds, constant
-values); the catalog knows every name, with its command number, theme and `K` token. `register`
-adds to the registry each name only the catalog knows, and completes table.py's entries with what
-the catalog knows of them (theme, number where table.py gives none, token; a number or value both
-give must agree: a test checks). A command fourmail does not implement parses, completes,
-highlights and has `:help`; running it is a 4D error that names it and says why, by its theme
-(REASONS). A constant whose value is not known parses; using it is a 4D error that names it.
+values); the catalog knows every name, with its command number, theme and `K` token. The registry
+adds each name only the catalog knows, and completes table.py's entries with what the catalog
+knows of them (theme, number where table.py gives none, token; a number or value both give must
+agree: a test checks). A command fourmail does not implement parses, completes, highlights and
+has `:help`; running it is a 4D error that names it and says why, by its theme (REASONS). A
+constant whose value is not known parses; using it is a 4D error that names it.
 
-Reading the catalog imports no command module: it is two text files split into fields.
+This module only reads: it imports nothing of fourmail, and the catalog is text files split
+into fields.
 """
 from __future__ import annotations
 
@@ -127,19 +128,17 @@ def read_commands(directory: Path = CATALOG_DIR) -> list[tuple[str, str, int | N
 
 
 def read_constants(directory: Path = CATALOG_DIR) -> list[tuple[str, str | None, Any, str]]:
-    """(name, token or None, value or NO_VALUE, theme) for every constant, spelled as tokenized code
+    """(name, token or None, value or None, theme) for every constant, spelled as tokenized code
     spells it where the doc list differs."""
-    from .registry import NO_VALUE
     spelling = dict(line.split("\t") for line in _lines(directory / "constants_spelling_variants.tsv") if line)
     out = []
     for line in _lines(directory / "constants.tsv"):
         name, _, rest = line.partition("\t")
         if rest.startswith("\t\t\t"):                      # most rows: a name, nothing more
-            out.append((spelling.get(name, name), None, NO_VALUE, ""))
+            out.append((spelling.get(name, name), None, None, ""))
         elif name:
             token, value, theme, _ = rest.split("\t")
-            out.append((spelling.get(name, name), token or None, parse_value(value) if value else NO_VALUE,
-                        theme))
+            out.append((spelling.get(name, name), token or None, parse_value(value) if value else None, theme))
     return out
 
 
@@ -161,30 +160,3 @@ def read_token_aliases(directory: Path = CATALOG_DIR) -> dict[str, tuple[int, st
     """Older command names of tokenized code: name -> (number, today's name or "")."""
     rows = [line.split("\t") for line in _lines(directory / "command_token_aliases.tsv") if line]
     return {r[0]: (int(r[1]), r[2]) for r in rows}
-
-
-def register(commands: dict, constants: dict) -> None:
-    """Complete the registry (already filled by table.py) with the catalog. The catalog's names
-    are spelled with single blanks (a test checks), so their key is their casefold."""
-    from .registry import Command, Constant
-    for name, theme, number in read_commands():
-        k = name.casefold()
-        cmd = commands.get(k)
-        if cmd is None:
-            # 4D spells procedures in capitals (`OBJECT SET VISIBLE`), functions not (`Form event code`)
-            commands[k] = Command(name, number, "", None, 0, None, name != name.upper(), "",
-                                  reason_for(name, theme), theme)
-            continue
-        cmd.theme = theme
-        if cmd.number is None:
-            cmd.number = number
-    for name, token, value, theme in read_constants():
-        k = name.casefold()
-        const = constants.get(k)
-        if const is None:
-            constants[k] = Constant(name, value, theme, token)
-            continue
-        if const.number is None:
-            const.number = token
-        if not const.theme:
-            const.theme = theme

@@ -171,5 +171,32 @@ def _ensure_loaded() -> None:
     if not _loaded:
         _loaded = True
         from . import table  # noqa: F401  (fills COMMANDS and CONSTANTS)
-        from . import catalog
-        catalog.register(COMMANDS, CONSTANTS)
+        _add_catalog()
+
+
+def _add_catalog() -> None:
+    """Every name only the catalog knows, and the catalog's theme, number (where table.py gives
+    none) and token for table.py's. The catalog's names are spelled with single blanks (a test
+    checks), so their key is their casefold."""
+    from .catalog import read_commands, read_constants, reason_for
+    for name, theme, number in read_commands():
+        k = name.casefold()
+        cmd = COMMANDS.get(k)
+        if cmd is None:
+            # 4D spells procedures in capitals (`OBJECT SET VISIBLE`), functions not (`Form event code`)
+            COMMANDS[k] = Command(name, number, "", None, 0, None, name != name.upper(), "",
+                                  reason_for(name, theme), theme)
+            continue
+        cmd.theme = theme
+        if cmd.number is None:
+            cmd.number = number
+    for name, token, value, theme in read_constants():
+        k = name.casefold()
+        const = CONSTANTS.get(k)
+        if const is None:
+            CONSTANTS[k] = Constant(name, NO_VALUE if value is None else value, theme, token)
+            continue
+        if const.number is None:
+            const.number = token
+        if not const.theme:
+            const.theme = theme
