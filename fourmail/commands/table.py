@@ -4,8 +4,9 @@ One line a command: name, 4D command number, documented syntax, implementation
 ("module:function" inside fourmail.commands), argument count bounds, whether it returns a value.
 A name listed with impl None is known to the parser (so code that uses it parses) and raises a
 clear 4D error when run (`unavailable` says why).
-Every other 4D name comes from the catalog (catalog.py), which also gives each command its theme
-and its number where a row says None; a number a row gives must be the catalog's (a test checks).
+Every other 4D name comes from the catalog (read by catalog.py, added by the registry), which
+also gives each command its theme and its number where a row says None; a number a row gives must
+be the catalog's (a test checks).
 """
 from .registry import builtin_class as CLASS, command as C, constant as K
 
