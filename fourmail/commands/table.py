@@ -1,9 +1,12 @@
-"""The table of 4D commands and constants fourmail knows.
+"""The table of 4D commands and constants fourmail implements.
 
 One line a command: name, 4D command number, documented syntax, implementation
 ("module:function" inside fourmail.commands), argument count bounds, whether it returns a value.
 A name listed with impl None is known to the parser (so code that uses it parses) and raises a
-clear 4D error when run.
+clear 4D error when run (`unavailable` says why).
+Every other 4D name comes from the catalog (read by catalog.py, added by the registry), which
+also gives each command its theme and its number where a row says None; a number a row gives must
+be the catalog's (a test checks).
 """
 from .registry import builtin_class as CLASS, command as C, constant as K
 
@@ -144,7 +147,7 @@ C("MAIL New attachment", 1644, "MAIL New attachment( file : 4D.File | zipFile : 
 
 # ---------------------------------------------------------------- 4D Write Pro (named by the docs, not provided)
 C("WP EXPORT VARIABLE", 1319, "WP EXPORT VARIABLE ( wpDoc ; destination ; format {; option} )", None, 3, 4, False,
-  unavailable="4D Write Pro is not part of fourmail")
+  unavailable="needs 4D Write Pro, which fourmail does not have", theme="4D Write Pro")
 K("wk mime html", 1, "4D Write Pro")
 K("wk docx", 7, "4D Write Pro")
 
@@ -173,6 +176,17 @@ K("fk posix path", 0, "Files")
 K("fk platform path", 1, "Files")
 K("SMTP log file", 15, "Files")
 K("IMAP Log file", 23, "Files")
+# the other `File(fileConstant)` constants of file.md
+for _name, _value in (("Backup history file", 19), ("Backup log file", 13), ("Backup settings file", 1),
+                      ("Backup settings file for data", 17), ("Build application log file", 14),
+                      ("Build application settings file", 20), ("Compacting log file", 6),
+                      ("Current backup settings file", 18), ("Debug log file", 12), ("Diagnostic log file", 11),
+                      ("Directory file", 16), ("HTTP Client log file", 24), ("HTTP debug log file", 9),
+                      ("HTTP log file", 8), ("Last backup file", 2), ("Last journal integration log file", 22),
+                      ("Repair log file", 7), ("Request log file", 10), ("User settings file", 3),
+                      ("User settings file for data", 4), ("Verification log file", 5)):
+    K(_name, _value, "Files")
+K("Read mode", 2, "")               # quick-tour.md: "`Read Mode` is a constant (value 2)"
 K("sk ignore empty strings", 1, "Strings")
 K("sk trim spaces", 2, "Strings")
 K("sk strict", 0, "Strings")

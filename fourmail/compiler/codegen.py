@@ -699,6 +699,9 @@ class Codegen:
         return f"rt.get_process_var({e.name!r})"
 
     def ex_ConstantRef(self, e: A.ConstantRef) -> str:
+        from ..commands.registry import NO_VALUE, unknown_constant
+        if e.value is NO_VALUE:          # known by name only: using it is a 4D error naming it
+            return f"{self.const(unknown_constant)}({e.name!r})"
         return repr(e.value) if isinstance(e.value, (str, int, float, bool)) else self.const(e.value)
 
     def ex_Star(self, e: A.Star) -> str:
