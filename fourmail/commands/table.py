@@ -318,8 +318,8 @@ for _name, _value in (("Mac C string", 0), ("Mac Pascal string", 1), ("Mac text 
                       ("Mac text without length", 3)):
     K(_name, _value, "BLOB")
 for _name, _value in (("Active 4D Folder", 0), ("Licenses Folder", 1), ("4D Client Database Folder", 3),
-                      ("Database Folder", 4), ("Database Folder Unix Syntax", 5), ("Current Resources folder", 6),
-                      ("Logs Folder", 7), ("HTML Root Folder", 8), ("Data folder", 9), ("MobileApps folder", 10)):
+                      ("Database folder", 4), ("Database folder UNIX syntax", 5), ("Current resources folder", 6),
+                      ("Logs folder", 7), ("HTML Root Folder", 8), ("Data folder", 9), ("MobileApps folder", 10)):
     K(_name, _value, "4D Environment")
 for _name, _value in (("System", 0), ("Fonts", 1), ("User Preferences_All", 2), ("User Preferences_User", 3),
                       ("Startup Win_All", 4), ("Startup Win_User", 5), ("Start Menu Win_All", 8),
