@@ -214,3 +214,11 @@ for _name, _value in (("Blank if null time", 100), ("HH MM", 2), ("HH MM AM PM",
                       ("Hour min", 4), ("Hour min sec", 3), ("ISO time", 8), ("Min sec", 7), ("MM SS", 6),
                       ("System time long", 11), ("System time long abbreviated", 10), ("System time short", 9)):
     K(_name, _value, "Time Display Formats")
+
+# ---------------------------------------------------------------- formulas (4D.Function)
+CLASS("Function", "formulas:new_function")
+C("Formula", 1597, "Formula ( formulaExp ) -> 4D.Function", "formulas:formula", 1, 1)
+C("Formula from string", 1601, "Formula from string ( formulaString {; context} ) -> 4D.Function",
+  "formulas:formula_from_string", 1, 2)
+K("sk execute in current database", 0, "Formulas")
+K("sk execute in host database", 1, "Formulas")

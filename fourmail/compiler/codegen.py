@@ -128,8 +128,15 @@ def _py_ident(name: str) -> str:
 
 class Codegen:
     def __init__(self, name: str, method_exists=lambda n: False, locals_mode: str = "fast",
-                 known_types: dict[str, str] | None = None):
+                 known_types: dict[str, str] | None = None, captured: tuple[str, ...] = (), formula_depth: int = 0,
+                 operators=None):
         self.name = name
+        # A formula's body: the enclosing locals whose values it copied when made (they arrive in
+        # `L`, in this order), and how many formulas it sits in; the comparison operators the
+        # method is compiled with (compile_method), for the formulas it holds.
+        self.captured = {n.casefold(): i for i, n in enumerate(captured)}
+        self.formula_depth = formula_depth
+        self.operators = operators
         self.method_exists = method_exists
         self.locals_mode = locals_mode       # "fast": Python locals; "dict": the REPL's persistent dict
         # The REPL's declared types of earlier inputs (lower-cased name -> type), read and updated:
@@ -250,7 +257,9 @@ class Codegen:
                 if info.pyname in declared:
                     continue
                 m = re.fullmatch(r"\$(\d+)", key)
-                if m:
+                if key in self.captured:
+                    lines.append(f"    {info.pyname} = L[{self.captured[key]}]")
+                elif m:
                     n = int(m.group(1))
                     lines.append(f"    {info.pyname} = args[{n - 1}] if {n} <= len(args) else UNDEFINED"
                                  if n > 0 else f"    {info.pyname} = UNDEFINED")
@@ -723,6 +732,22 @@ class Codegen:
     def ex_CollectionLiteral(self, e: A.CollectionLiteral) -> str:
         return "[" + ", ".join(f"_stored({self.expr(v)})" for v in e.items) + "]"
 
+    def ex_Formula(self, e: A.Formula) -> str:
+        """The body compiles once, now, to its own function; the formula object made at run time
+        holds it with the values of the locals it names (formula.md: copied when it is made)."""
+        captured = formula_captures(e.body)
+        method = compile_formula(e.body, self.name, self.method_exists, captured, self.formula_depth + 1,
+                                 operators=self.operators)
+        values = "".join(self.read_local(n) + ", " for n in captured)
+        return f"_formula({self.const(method)}, ({values}), {e.source!r})"
+
+    def ex_IndexCall(self, e: A.IndexCall) -> str:
+        return (f"_call(rt, {self.expr(e.target)}, _member_name({self.expr(e.index)}), "
+                f"[{', '.join(self.args(e.args))}], {e.line})")
+
+    def ex__AllArgsCall(self, e) -> str:
+        return f"rt.call_method({e.name!r}, list(args), {e.line})"
+
 
 def _walk(node):
     """Every AST node below `node` (statements and expressions)."""
@@ -752,10 +777,45 @@ def _has_continue(body) -> bool:
     return False
 
 
+# ---------------------------------------------------------------- formulas
+MAX_NESTED_FORMULAS = 64      # a formula inside a formula... compiles recursively: bounded
+
+
+class _AllArgsCall(A.Node):
+    """`Formula(myMethod)`: the method called with the formula's own parameters (formula.md)."""
+    __slots__ = _fields = ("name",)
+
+
+def formula_captures(body) -> tuple[str, ...]:
+    """The named locals a formula's code reads (`$value`, not `$1` or `$0`), in source order."""
+    seen: dict[str, str] = {}
+    for n in sorted((n for n in _walk(body) if isinstance(n, A.LocalVar)), key=lambda n: (n.line, n.col)):
+        if not re.fullmatch(r"\$\d+", n.name):
+            seen.setdefault(n.name.casefold(), n.name)
+    return tuple(seen.values())
+
+
+def compile_formula(body, name: str, method_exists=lambda n: False, captured: tuple[str, ...] = (),
+                    depth: int = 1, *, operators) -> CompiledMethod:
+    """A formula's code (an expression, or an assignment) as a method: `$1`... are its parameters,
+    `L` the captured values; it returns the expression's value (after an assignment, `$0`'s)."""
+    if depth > MAX_NESTED_FORMULAS:
+        raise CompileError("formulas nested too deeply", body.line, body.col)
+    if isinstance(body, (A.Assign, A.CompoundAssign)):
+        stmt = body
+    elif isinstance(body, A.ProcessVar) and method_exists(body.name):
+        stmt = A.Return(body.line, body.col, _AllArgsCall(body.line, body.col, body.name))
+    else:
+        stmt = A.Return(body.line, body.col, body)
+    program = A.Program(body.line, 1, [stmt], None)
+    return compile_method(program, name, "", "", method_exists, operators=operators, captured=captured,
+                          formula_depth=depth)
+
+
 def runtime_globals(operators) -> dict:
     """The names compiled code uses. `operators`: the comparison operators of the runtime the code
     is compiled for (`rt.compare`, runtime/compare.py): they compare texts with its collation."""
-    from ..runtime import ops, types as rtypes
+    from ..runtime import functions, ops, types as rtypes
     from ..runtime.errors import E, FourDError
     from ..runtime.values import UNDEFINED, truthy
 
@@ -774,6 +834,7 @@ def runtime_globals(operators) -> dict:
         "_seti": ops.set_index, "_getc": ops.get_char, "_setc": ops.set_char, "_call": ops.call_member,
         "_iterate": ops.iterate, "_number": ops.number, "_stored": ops.stored, "_coerce": rtypes.coerce,
         "_default": rtypes.default, "_raise_params": raise_params,
+        "_formula": functions.Formula, "_member_name": functions.member_name,
     }
 
 
@@ -790,8 +851,8 @@ _BRK, _CONT = object(), object()    # a closure's `break` / `continue` of a loop
 
 def compile_method(program: A.Program, name: str, filename: str, source: str, method_exists=lambda n: False,
                    locals_mode: str = "fast", known_types: dict[str, str] | None = None, *,
-                   operators) -> CompiledMethod:
-    gen = Codegen(name, method_exists, locals_mode, known_types)
+                   operators, captured: tuple[str, ...] = (), formula_depth: int = 0) -> CompiledMethod:
+    gen = Codegen(name, method_exists, locals_mode, known_types, captured, formula_depth, operators)
     try:
         py = gen.compile(program)
         code = compile(py, f"<4D method {name}>", "exec")

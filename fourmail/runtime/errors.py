@@ -54,6 +54,8 @@ class E:
     CLASS_FILE = ErrorKind(72, "The class {name} cannot be loaded: {detail}")
     METHOD_FILE = ErrorKind(73, "The method {name} cannot be loaded: {detail}")
     THROWN = ErrorKind(-1, "{message}", "host")
+    # formula-from-string.md: local variables cannot be named in a formula made from a text.
+    FORMULA_LOCAL = ErrorKind(-10737, "The local variable {name} cannot be used in a formula made from a text")
     # Email objects and MIME (fourmail/mail/mime.py); the saved 4D pages name no code for these.
     MIME_INVALID_MAIL = ErrorKind(120, "Invalid email object: {detail}", "MIME")
     MIME_BAD_ADDRESS = ErrorKind(121, "Invalid email address in \"{field}\": {address}", "MIME")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .conversions import assign_undefined, store_value
 from .errors import E, FourDError
+from .functions import Formula
 from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time, is_number, to_longint, truthy, type_name
 
 _float = float
@@ -313,6 +314,11 @@ def call_member(rt, o, name, args, line=0):
     if t is list:
         from .collections import call_collection_function
         return call_collection_function(rt, o, name, args)
+    if t is dict or t is LazyObject:
+        f = o.get(name)
+        if type(f) is Formula:               # an object function: This is the object (FunctionClass.md)
+            rt.current_line = line
+            return f.run(rt, o, list(args))
     raise FourDError(E.NOT_A_FUNCTION, name=name, what="this object" if t is dict or t is LazyObject else _describe(o))
 
 
