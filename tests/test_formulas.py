@@ -122,6 +122,13 @@ ALERT($g.call(Null;"Bo"))'''
     assert alerts(run(src, project_dir=tmp_path)) == ["hi Ann?", "hi all", "hi Bo."]
 
 
+def test_a_method_made_a_formula_sees_the_object_as_this(run, tmp_path):
+    (tmp_path / "Label.4dm").write_text('#DECLARE($sep : Text) -> $out : Text\n$out:=This.city+$sep+This.zip\n')
+    src = '''$place:=New object("city";"Oslo";"zip";"0150";"label";Formula(Label))
+ALERT($place.label(" / "))'''
+    assert alerts(run(src, project_dir=tmp_path)) == ["Oslo / 0150"]
+
+
 def test_formula_from_string(run):
     src = '''$f:=Formula from string("$1+$2*2")
 ALERT(String($f.call(Null;1;10)))

@@ -746,7 +746,8 @@ class Codegen:
                 f"[{', '.join(self.args(e.args))}], {e.line})")
 
     def ex__AllArgsCall(self, e) -> str:
-        return f"rt.call_method({e.name!r}, list(args), {e.line})"
+        # the method runs as the formula: its This is the formula's (this.md, "Formula object")
+        return f"rt._invoke(rt.load_method({e.name!r}), list(args), rt.this())"
 
 
 def _walk(node):
