@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from .conversions import assign_undefined, store_value
 from .errors import E, FourDError
-from .functions import Formula
 from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time, is_number, to_longint, truthy, type_name
 
 _float = float
@@ -315,6 +314,7 @@ def call_member(rt, o, name, args, line=0):
         from .collections import call_collection_function
         return call_collection_function(rt, o, name, args)
     if t is dict or t is LazyObject:
+        from .functions import Formula       # (functions.py runs in a frame of the session: imported late)
         f = o.get(name)
         if type(f) is Formula:               # an object function: This is the object (FunctionClass.md)
             rt.current_line = line
