@@ -128,15 +128,8 @@ def _py_ident(name: str) -> str:
 
 class Codegen:
     def __init__(self, name: str, method_exists=lambda n: False, locals_mode: str = "fast",
-                 known_types: dict[str, str] | None = None, captured: tuple[str, ...] = (), formula_depth: int = 0,
-                 operators=None):
+                 known_types: dict[str, str] | None = None):
         self.name = name
-        # A formula's body: the enclosing locals whose values it copied when made (they arrive in
-        # `L`, in this order), and how many formulas it sits in; the comparison operators the
-        # method is compiled with (compile_method), for the formulas it holds.
-        self.captured = {n.casefold(): i for i, n in enumerate(captured)}
-        self.formula_depth = formula_depth
-        self.operators = operators
         self.method_exists = method_exists
         self.locals_mode = locals_mode       # "fast": Python locals; "dict": the REPL's persistent dict
         # The REPL's declared types of earlier inputs (lower-cased name -> type), read and updated:
@@ -257,9 +250,7 @@ class Codegen:
                 if info.pyname in declared:
                     continue
                 m = re.fullmatch(r"\$(\d+)", key)
-                if key in self.captured:
-                    lines.append(f"    {info.pyname} = L[{self.captured[key]}]")
-                elif m:
+                if m:
                     n = int(m.group(1))
                     lines.append(f"    {info.pyname} = args[{n - 1}] if {n} <= len(args) else UNDEFINED"
                                  if n > 0 else f"    {info.pyname} = UNDEFINED")
@@ -749,6 +740,14 @@ class Codegen:
         # the method runs as the formula: its This is the formula's (this.md, "Formula object")
         return f"rt._invoke(rt.load_method({e.name!r}), list(args), rt.this())"
 
+    def ex__Captured(self, e) -> str:
+        return f"L[{e.index}]"
+
+    # Set by compile_method: the comparison operators the method is compiled with, for the formulas
+    # it holds, and how many formulas it sits in (0: a method).
+    operators = None
+    formula_depth = 0
+
 
 def _walk(node):
     """Every AST node below `node` (statements and expressions)."""
@@ -787,6 +786,11 @@ class _AllArgsCall(A.Node):
     __slots__ = _fields = ("name",)
 
 
+class _Captured(A.Node):
+    """The value of a local the formula named, copied when it was made: its place in `L`."""
+    __slots__ = _fields = ("index",)
+
+
 def formula_captures(body) -> tuple[str, ...]:
     """The named locals a formula's code reads (`$value`, not `$1` or `$0`), in source order."""
     seen: dict[str, str] = {}
@@ -799,18 +803,20 @@ def formula_captures(body) -> tuple[str, ...]:
 def compile_formula(body, name: str, method_exists=lambda n: False, captured: tuple[str, ...] = (),
                     depth: int = 1, *, operators) -> CompiledMethod:
     """A formula's code (an expression, or an assignment) as a method: `$1`... are its parameters,
-    `L` the captured values; it returns the expression's value (after an assignment, `$0`'s)."""
+    `L` the captured values (of the locals named `captured`, set first); it returns the
+    expression's value (after an assignment, `$0`'s)."""
     if depth > MAX_NESTED_FORMULAS:
         raise CompileError("formulas nested too deeply", body.line, body.col)
+    line, col = body.line, body.col
+    stmts = [A.Assign(line, col, A.LocalVar(line, col, n), _Captured(line, col, i)) for i, n in enumerate(captured)]
     if isinstance(body, (A.Assign, A.CompoundAssign)):
-        stmt = body
+        stmts.append(body)
     elif isinstance(body, A.ProcessVar) and method_exists(body.name):
-        stmt = A.Return(body.line, body.col, _AllArgsCall(body.line, body.col, body.name))
+        stmts.append(A.Return(line, col, _AllArgsCall(line, col, body.name)))
     else:
-        stmt = A.Return(body.line, body.col, body)
-    program = A.Program(body.line, 1, [stmt], None)
-    return compile_method(program, name, "", "", method_exists, operators=operators, captured=captured,
-                          formula_depth=depth)
+        stmts.append(A.Return(line, col, body))
+    program = A.Program(line, 1, stmts, None)
+    return compile_method(program, name, "", "", method_exists, operators=operators, formula_depth=depth)
 
 
 def runtime_globals(operators) -> dict:
@@ -852,8 +858,9 @@ _BRK, _CONT = object(), object()    # a closure's `break` / `continue` of a loop
 
 def compile_method(program: A.Program, name: str, filename: str, source: str, method_exists=lambda n: False,
                    locals_mode: str = "fast", known_types: dict[str, str] | None = None, *,
-                   operators, captured: tuple[str, ...] = (), formula_depth: int = 0) -> CompiledMethod:
-    gen = Codegen(name, method_exists, locals_mode, known_types, captured, formula_depth, operators)
+                   operators, formula_depth: int = 0) -> CompiledMethod:
+    gen = Codegen(name, method_exists, locals_mode, known_types)
+    gen.operators, gen.formula_depth = operators, formula_depth
     try:
         py = gen.compile(program)
         code = compile(py, f"<4D method {name}>", "exec")

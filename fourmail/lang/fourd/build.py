@@ -65,8 +65,6 @@ def _pos(x) -> tuple[int, int]:
     return 0, 0
 
 
-_FORMULA = "Formula"           # the command whose argument is code, kept as a formula object
-
 _ASSIGNABLE = (A.LocalVar, A.ProcessVar, A.Member, A.Index, A.CharIndex)
 
 
@@ -248,9 +246,6 @@ class AstBuilder:
     def index(self, items):
         return A.Index(*_pos(items), items[0], items[1])
 
-    def index_call(self, items):
-        return A.IndexCall(*_pos(items), items[0], items[1], items[2])
-
     def char_index(self, items):
         return A.CharIndex(*_pos(items), items[0], items[2])
 
@@ -274,19 +269,23 @@ class AstBuilder:
         tok = items[0]
         name = re.sub(r":C\d+$", "", str(tok), flags=re.I)
         cmd = lookup_command(name)
-        args = items[1] if len(items) > 1 else None
-        if cmd is not None and cmd.name == _FORMULA and args is not None and len(args) == 1 \
-                and not isinstance(args[0], A.Star):
-            return A.Formula(*_pos(tok), args[0], self._formula_source(tok))
-        return A.CommandCall(*_pos(tok), cmd.name if cmd else name, args)
+        return self._call_or_formula(tok, cmd.name if cmd else name, items[1] if len(items) > 1 else None)
 
     # ------------------------------------------------------------ formulas
+    _FORMULA = "Formula"       # the command whose argument is code, kept as a formula object
+
+    def _call_or_formula(self, tok, name: str, args):
+        """`Formula(code)` is a formula object; any other command call is a call."""
+        if name == self._FORMULA and args is not None and len(args) == 1 and not isinstance(args[0], A.Star):
+            return A.Formula(*_pos(tok), args[0], self._formula_source(tok))
+        return A.CommandCall(*_pos(tok), name, args)
+
     def _formula_assign(self, tok, assignment):
         from ...commands.registry import lookup_command
         cmd = lookup_command(re.sub(r":C\d+$", "", str(tok), flags=re.I))
-        if cmd is None or cmd.name != _FORMULA:
+        if cmd is None or cmd.name != self._FORMULA:
             raise SourceSyntaxError(f"an assignment cannot be an argument of {cmd.name if cmd else tok} "
-                                    f"(only of {_FORMULA})", assignment.line, assignment.col)
+                                    f"(only of {self._FORMULA})", assignment.line, assignment.col)
         return A.Formula(*_pos(tok), assignment, self._formula_source(tok))
 
     def formula_assignment(self, items):
@@ -312,6 +311,9 @@ class AstBuilder:
                 if depth == 0:
                     return self.text[start + 1:start + t.start_pos].strip()
         return ""
+
+    def index_call(self, items):
+        return A.IndexCall(*_pos(items), items[0], items[1], items[2])
 
     def constant(self, items):
         from ...commands.registry import lookup_constant
