@@ -578,6 +578,17 @@ class Codegen:
         self.emit("finally:")
         self.emit(f"    rt.try_leave({saved})")
 
+    def st_UseBlock(self, s: A.UseBlock) -> None:
+        # The shared object is in use for the body however it ends (error, break, return).
+        u = self.new_tmp("_use")
+        self.guarded(s.line, [f"{u} = _use({self.expr(s.target)}, {s.keyword!r})"], [f"{u} = None"])
+        self.emit("try:")
+        self.level += 1
+        self.nested_block(s.body, 1)        # try/finally
+        self.level -= 1
+        self.emit("finally:")
+        self.emit(f"    _end_use({u})")
+
     def st_Return(self, s: A.Return) -> None:
         if s.value is None:
             self.emit_return(self.read_local(self.result_var) if self.result_var else "UNDEFINED")
@@ -822,7 +833,7 @@ def compile_formula(body, name: str, method_exists=lambda n: False, captured: tu
 def runtime_globals(operators) -> dict:
     """The names compiled code uses. `operators`: the comparison operators of the runtime the code
     is compiled for (`rt.compare`, runtime/compare.py): they compare texts with its collation."""
-    from ..runtime import functions, ops, types as rtypes
+    from ..runtime import functions, ops, shared, types as rtypes
     from ..runtime.errors import E, FourDError
     from ..runtime.values import UNDEFINED, truthy
 
@@ -841,6 +852,7 @@ def runtime_globals(operators) -> dict:
         "_seti": ops.set_index, "_getc": ops.get_char, "_setc": ops.set_char, "_call": ops.call_member,
         "_iterate": ops.iterate, "_number": ops.number, "_stored": ops.stored, "_coerce": rtypes.coerce,
         "_default": rtypes.default, "_raise_params": raise_params,
+        "_use": shared.use, "_end_use": shared.end_use,
         "_formula": functions.Formula, "_member_name": functions.member_name,
     }
 

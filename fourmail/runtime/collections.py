@@ -193,7 +193,10 @@ def _slice(rt, c, args):
 
 
 def _copy(rt, c, args):
-    return copy_value(c)
+    from .shared import shared_copy           # .copy(ck shared {; groupWith}): a shared copy
+    if not args:
+        return copy_value(c)
+    return shared_copy(copy_value(c), args[0], args[1] if len(args) > 1 else None, "copy()")
 
 
 def _concat(rt, c, args):

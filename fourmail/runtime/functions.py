@@ -10,11 +10,21 @@ object it is called on.
 from __future__ import annotations
 
 from .errors import E, FourDError
-from .session import MAX_CALL_DEPTH, Frame
 from .values import UNDEFINED, ClassInstance, type_name
 
 # What JSON Stringify writes for a formula (and what 4D code tests to recognise one).
 JSON_TEXT = "[object Formula]"
+
+
+class _WithValues:
+    """A formula's compiled code bound to the values it copied, called as a method is."""
+
+    __slots__ = ("name", "function")
+
+    def __init__(self, method, captured: tuple):
+        code = method.function
+        self.name = method.name
+        self.function = lambda rt, _, args: code(rt, captured, args)
 
 
 class Formula(ClassInstance):
@@ -24,20 +34,14 @@ class Formula(ClassInstance):
 
     def __init__(self, method, captured: tuple, source: str):
         self.method, self.captured, self.source = method, captured, source
+        self._code = _WithValues(method, captured) if captured else method
 
     def get_property(self, name: str):
         return self.source if name == "source" else UNDEFINED
 
     def run(self, rt, this, args: list):
-        """Run the formula with `This` = `this` and `$1`... = `args`; its value."""
-        frames = rt.frames
-        if len(frames) >= MAX_CALL_DEPTH:
-            raise FourDError(E.RECURSION)
-        frames.append(Frame(self.method.name, args, this))
-        try:
-            return self.method.function(rt, self.captured, args)
-        finally:
-            frames.pop()
+        """Run the formula in a new frame, with `This` = `this` and `$1`... = `args`; its value."""
+        return rt.run_class_member(None, self._code, this, args)
 
     def fn_call(self, rt, this=None, *params):
         return self.run(rt, _this(this), list(params))

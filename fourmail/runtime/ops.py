@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from .conversions import assign_undefined, store_value
 from .errors import E, FourDError
+from .functions import Formula
+from .shared import SHARED, call_collection, guard as _shared_guard
 from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time, is_number, to_longint, truthy, type_name
 
 _float = float
@@ -222,6 +224,8 @@ def get_member_declared(o, name):
 def set_member(rt, o, name, value):
     t = type(o)
     if t is dict or t is LazyObject:
+        if SHARED and id(o) in SHARED:      # a shared object: only while in use (shared.md)
+            value = _shared_guard(o, value)
         if value is UNDEFINED:
             assign_undefined(o, name)
             return
@@ -275,6 +279,8 @@ def set_index(rt, o, index, value):
         i = _index_int(index)
         if i < 0:
             raise FourDError(E.INDEX_OUT_OF_RANGE, index=i)
+        if SHARED and id(o) in SHARED:
+            value = _shared_guard(o, value)
         if i >= len(o):
             o.extend([None] * (i + 1 - len(o)))   # assigning past the end null-fills (new-collection.md)
         o[i] = store_value(value)
@@ -312,9 +318,10 @@ def call_member(rt, o, name, args, line=0):
     t = type(o)
     if t is list:
         from .collections import call_collection_function
+        if SHARED and id(o) in SHARED:
+            return call_collection(rt, o, name, args, call_collection_function)
         return call_collection_function(rt, o, name, args)
     if t is dict or t is LazyObject:
-        from .functions import Formula       # (functions.py runs in a frame of the session: imported late)
         f = o.get(name)
         if type(f) is Formula:               # an object function: This is the object (FunctionClass.md)
             rt.current_line = line
