@@ -331,3 +331,11 @@ for _name, _value in (("ck ascending", _ck.CK_ASCENDING), ("ck descending", _ck.
                       ("ck keep null", _ck.CK_KEEP_NULL), ("ck ignore null or empty", _ck.CK_IGNORE_NULL_OR_EMPTY),
                       ("ck diacritical", _ck.CK_DIACRITICAL), ("ck count values", _ck.CK_COUNT_VALUES)):
     K(_name, _value, "Objects and collections")
+
+# ---------------------------------------------------------------- formulas (4D.Function)
+CLASS("Function", "formulas:new_function")
+C("Formula", 1597, "Formula ( formulaExp ) -> 4D.Function", "formulas:formula", 1, 1)
+C("Formula from string", 1601, "Formula from string ( formulaString {; context} ) -> 4D.Function",
+  "formulas:formula_from_string", 1, 2)
+K("sk execute in current database", 0, "Formulas")
+K("sk execute in host database", 1, "Formulas")

@@ -415,6 +415,8 @@ def split_string(rt, s, separator, options=None):
     s = _text("Split string", s)
     sep = _text("Split string", separator)
     opt = _int("Split string", options) if options is not None else 0
+    if s == "":
+        return []                     # nothing to split: no substring (CollectionClass.md, flatMap())
     parts = list(s) if sep == "" else s.split(sep)
     if opt & 2:
         parts = [p.strip() for p in parts]

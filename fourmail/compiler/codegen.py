@@ -844,6 +844,31 @@ class Codegen:
     def ex_CollectionLiteral(self, e: A.CollectionLiteral) -> str:
         return "[" + ", ".join(f"_stored({self.expr(v)})" for v in e.items) + "]"
 
+    def ex_Formula(self, e: A.Formula) -> str:
+        """The body compiles once, now, to its own function; the formula object made at run time
+        holds it with the values of the locals it names (formula.md: copied when it is made)."""
+        captured = formula_captures(e.body)
+        method = compile_formula(e.body, self.name, self.method_exists, captured, self.formula_depth + 1,
+                                 operators=self.operators)
+        values = "".join(self.read_local(n) + ", " for n in captured)
+        return f"_formula({self.const(method)}, ({values}), {e.source!r})"
+
+    def ex_IndexCall(self, e: A.IndexCall) -> str:
+        return (f"_call(rt, {self.expr(e.target)}, _member_name({self.expr(e.index)}), "
+                f"[{', '.join(self.args(e.args))}], {e.line})")
+
+    def ex__AllArgsCall(self, e) -> str:
+        # the method runs as the formula: its This is the formula's (this.md, "Formula object")
+        return f"rt._invoke(rt.load_method({e.name!r}), list(args), rt.this())"
+
+    def ex__Captured(self, e) -> str:
+        return f"L[{e.index}]"
+
+    # Set by compile_method: the comparison operators the method is compiled with, for the formulas
+    # it holds, and how many formulas it sits in (0: a method).
+    operators = None
+    formula_depth = 0
+
 
 def _walk(node):
     """Every AST node below `node` (statements and expressions)."""
@@ -873,10 +898,52 @@ def _has_continue(body) -> bool:
     return False
 
 
+# ---------------------------------------------------------------- formulas
+MAX_NESTED_FORMULAS = 64      # a formula inside a formula... compiles recursively: bounded
+
+
+class _AllArgsCall(A.Node):
+    """`Formula(myMethod)`: the method called with the formula's own parameters (formula.md)."""
+    __slots__ = _fields = ("name",)
+
+
+class _Captured(A.Node):
+    """The value of a local the formula named, copied when it was made: its place in `L`."""
+    __slots__ = _fields = ("index",)
+
+
+def formula_captures(body) -> tuple[str, ...]:
+    """The named locals a formula's code reads (`$value`, not `$1` or `$0`), in source order."""
+    seen: dict[str, str] = {}
+    for n in sorted((n for n in _walk(body) if isinstance(n, A.LocalVar)), key=lambda n: (n.line, n.col)):
+        if not re.fullmatch(r"\$\d+", n.name):
+            seen.setdefault(n.name.casefold(), n.name)
+    return tuple(seen.values())
+
+
+def compile_formula(body, name: str, method_exists=lambda n: False, captured: tuple[str, ...] = (),
+                    depth: int = 1, *, operators) -> CompiledMethod:
+    """A formula's code (an expression, or an assignment) as a method: `$1`... are its parameters,
+    `L` the captured values (of the locals named `captured`, set first); it returns the
+    expression's value (after an assignment, `$0`'s)."""
+    if depth > MAX_NESTED_FORMULAS:
+        raise CompileError("formulas nested too deeply", body.line, body.col)
+    line, col = body.line, body.col
+    stmts = [A.Assign(line, col, A.LocalVar(line, col, n), _Captured(line, col, i)) for i, n in enumerate(captured)]
+    if isinstance(body, (A.Assign, A.CompoundAssign)):
+        stmts.append(body)
+    elif isinstance(body, A.ProcessVar) and method_exists(body.name):
+        stmts.append(A.Return(line, col, _AllArgsCall(line, col, body.name)))
+    else:
+        stmts.append(A.Return(line, col, body))
+    program = A.Program(line, 1, stmts, None)
+    return compile_method(program, name, "", "", method_exists, operators=operators, formula_depth=depth)
+
+
 def runtime_globals(operators) -> dict:
     """The names compiled code uses. `operators`: the comparison operators of the runtime the code
     is compiled for (`rt.compare`, runtime/compare.py): they compare texts with its collation."""
-    from ..runtime import ops, shared, types as rtypes
+    from ..runtime import functions, ops, shared, types as rtypes
     from ..runtime.errors import E, FourDError
     from ..runtime.values import ASCENDING, DESCENDING, UNDEFINED, Cell, truthy
 
@@ -899,6 +966,7 @@ def runtime_globals(operators) -> dict:
         "_gete": ops.get_element, "_sete": ops.set_element, "_deref": ops.deref, "_setderef": ops.set_deref,
         "_ptr_cell": ops.pointer_to_cell, "_ptr_slot": ops.pointer_to_slot, "_ptr_elem": ops.pointer_to_element,
         "_ptr_of": ops.pointer_of, "_setarr": ops.assign_array_variable, "_Cell": Cell, "_ASC": ASCENDING, "_DESC": DESCENDING,
+        "_formula": functions.Formula, "_member_name": functions.member_name,
     }
 
 
@@ -915,8 +983,9 @@ _BRK, _CONT = object(), object()    # a closure's `break` / `continue` of a loop
 
 def compile_method(program: A.Program, name: str, filename: str, source: str, method_exists=lambda n: False,
                    locals_mode: str = "fast", known_types: dict[str, str] | None = None, *,
-                   operators) -> CompiledMethod:
+                   operators, formula_depth: int = 0) -> CompiledMethod:
     gen = Codegen(name, method_exists, locals_mode, known_types)
+    gen.operators, gen.formula_depth = operators, formula_depth
     try:
         py = gen.compile(program)
         code = compile(py, f"<4D method {name}>", "exec")

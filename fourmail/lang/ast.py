@@ -133,6 +133,17 @@ class CollectionLiteral(Node):
     __slots__ = _fields = ('items',)
 
 
+class Formula(Node):
+    """A formula object made from code (`Formula(expression)`): body is an expression, or an
+    Assign / CompoundAssign; source is the code as written, for `.source`."""
+    __slots__ = _fields = ('body', 'source')
+
+
+class IndexCall(Node):
+    """`target[index](args)`: the function stored in a property named by an expression."""
+    __slots__ = _fields = ('target', 'index', 'args')
+
+
 # ---------------------------------------------------------------- statements
 class Assign(Node):
     __slots__ = _fields = ('target', 'value')

@@ -61,6 +61,8 @@ class E:
                                  "or collections: {what} is not shared")
     SHARED_GROUP = ErrorKind(82, "The shared {what} already belongs to another shared group")
     NOT_SHARED = ErrorKind(83, "{name}: a shared object or collection was expected, got {what}")
+    # formula-from-string.md: local variables cannot be named in a formula made from a text.
+    FORMULA_LOCAL = ErrorKind(-10737, "The local variable {name} cannot be used in a formula made from a text")
     # Email objects and MIME (fourmail/mail/mime.py); the saved 4D pages name no code for these.
     MIME_INVALID_MAIL = ErrorKind(120, "Invalid email object: {detail}", "MIME")
     MIME_BAD_ADDRESS = ErrorKind(121, "Invalid email address in \"{field}\": {address}", "MIME")

@@ -10,6 +10,7 @@ import math
 from decimal import Decimal
 
 from .errors import E, FourDError
+from .functions import JSON_TEXT as FORMULA_JSON, Formula
 from .values import UNDEFINED, Array, ClassInstance, Date, LazyObject, Time
 
 
@@ -52,6 +53,8 @@ def _to_json(v, pretty: bool, indent: int, seen: set) -> str | None:
         return js_number(float(v.seconds))
     if t is bytes or t is bytearray:
         return _escape("[object Blob]")
+    if t is Formula:
+        return _escape(FORMULA_JSON)
     if t is dict or t is list or t is LazyObject or isinstance(v, ClassInstance):
         if id(v) in seen:
             raise FourDError(E.BAD_PARAMETER, name="JSON Stringify", detail="the value contains a circular reference")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .conversions import assign_undefined, store_value
 from .errors import E, FourDError
+from .functions import Formula
 from .shared import SHARED, call_collection, guard as _shared_guard
 from .types import coerce
 from .values import (UNDEFINED, Array, CellPointer, ClassInstance, Date, ElementPointer, LazyObject, Pointer,
@@ -329,6 +330,11 @@ def call_member(rt, o, name, args, line=0):
         if SHARED and id(o) in SHARED:
             return call_collection(rt, o, name, args, call_collection_function)
         return call_collection_function(rt, o, name, args)
+    if t is dict or t is LazyObject:
+        f = o.get(name)
+        if type(f) is Formula:               # an object function: This is the object (FunctionClass.md)
+            rt.current_line = line
+            return f.run(rt, o, list(args))
     raise FourDError(E.NOT_A_FUNCTION, name=name, what="this object" if t is dict or t is LazyObject else _describe(o))
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import shared
 from .errors import E, FourDError
+from .functions import Formula
 from .values import UNDEFINED, ClassInstance
 
 _MAX_DEPTH = 32                 # chains of parent classes longer than this are a cycle
@@ -170,6 +171,9 @@ class UserObject(ClassInstance):
     def call_function(self, rt, name: str, args: list):
         found = self.cls.find(name)
         if found is None:
+            f = self.props.get(name)
+            if type(f) is Formula:             # a formula in a property: This is the instance
+                return f.run(rt, self, list(args))
             raise FourDError(E.UNKNOWN_MEMBER_FUNCTION, name=name, cls=f"cs.{self.cls.name}")
         return self._run(rt, found[0], found[1], list(args))
 

@@ -101,7 +101,11 @@ def _modifiers(items) -> frozenset:
 
 class AstBuilder:
     """Rule callbacks, named after the rules and aliases of 4d.lark: each gets the kept
-    children of a reduction (lalr.py) and returns an AST node."""
+    children of a reduction (lalr.py) and returns an AST node. `text`: the source parsed, for
+    what keeps its code as written (a formula's `.source`)."""
+
+    def __init__(self, text: str = ""):
+        self.text = text
 
     # ------------------------------------------------------------ program and blocks
     def start(self, items):
@@ -328,7 +332,51 @@ class AstBuilder:
         tok = items[0]
         name = re.sub(r":C\d+$", "", str(tok), flags=re.I)
         cmd = lookup_command(name)
-        return A.CommandCall(*_pos(tok), cmd.name if cmd else name, items[1] if len(items) > 1 else None)
+        return self._call_or_formula(tok, cmd.name if cmd else name, items[1] if len(items) > 1 else None)
+
+    # ------------------------------------------------------------ formulas
+    _FORMULA = "Formula"       # the command whose argument is code, kept as a formula object
+
+    def _call_or_formula(self, tok, name: str, args):
+        """`Formula(code)` is a formula object; any other command call is a call."""
+        if name == self._FORMULA and args is not None and len(args) == 1 and not isinstance(args[0], A.Star):
+            return A.Formula(*_pos(tok), args[0], self._formula_source(tok))
+        return A.CommandCall(*_pos(tok), name, args)
+
+    def _formula_assign(self, tok, assignment):
+        from ...commands.registry import lookup_command
+        cmd = lookup_command(re.sub(r":C\d+$", "", str(tok), flags=re.I))
+        if cmd is None or cmd.name != self._FORMULA:
+            raise SourceSyntaxError(f"an assignment cannot be an argument of {cmd.name if cmd else tok} "
+                                    f"(only of {self._FORMULA})", assignment.line, assignment.col)
+        return A.Formula(*_pos(tok), assignment, self._formula_source(tok))
+
+    def formula_assignment(self, items):
+        tok, target, _, value = items
+        return self._formula_assign(tok, A.Assign(*_pos(target), _check_assignable(target), value))
+
+    def formula_compound_assignment(self, items):
+        tok, target, op, value = items
+        return self._formula_assign(tok, A.CompoundAssign(*_pos(target), _check_assignable(target), str(op)[0], value))
+
+    def _formula_source(self, tok) -> str:
+        """The code between the parentheses after `tok`, as written."""
+        from .lexer import base_names, tokenize
+        start = self.text.find("(", tok.end_pos) if self.text else -1
+        if start < 0:
+            return ""
+        depth = 0
+        for t in tokenize(self.text[start:], base_names()):
+            if t.type == "_LPAR":
+                depth += 1
+            elif t.type == "_RPAR":
+                depth -= 1
+                if depth == 0:
+                    return self.text[start + 1:start + t.start_pos].strip()
+        return ""
+
+    def index_call(self, items):
+        return A.IndexCall(*_pos(items), items[0], items[1], items[2])
 
     def constant(self, items):
         from ...commands.registry import lookup_constant
