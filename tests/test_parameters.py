@@ -94,3 +94,18 @@ def test_a_method_with_blanks_is_longer_than_a_command_it_starts_with(project):
     # `Num of things` is a method: `Num` (a command) does not cut it short
     p = project({"Num of things": "$0:=Count parameters*10\n"})
     assert run_in(p, 'ALERT(String(Num of things(1;2)))') == ["20"]
+
+
+def test_fourmail_parse_knows_the_methods_with_blanks_of_the_project(tmp_path):
+    import subprocess
+    import sys
+    methods = tmp_path / "Project" / "Sources" / "Methods"
+    classes = tmp_path / "Project" / "Sources" / "Classes"
+    methods.mkdir(parents=True)
+    classes.mkdir()
+    (methods / "log Line.4dm").write_text("ALERT($1)\n", encoding="utf-8")
+    (methods / "caller.4dm").write_text('log Line ("from a method")\n', encoding="utf-8")
+    (classes / "Logger.4dm").write_text('Function say($t : Text)\n\tlog Line ($t)\n', encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "fourmail", "parse", str(methods / "caller.4dm"),
+                        str(classes / "Logger.4dm")], capture_output=True, text=True)
+    assert r.stdout.strip().splitlines()[-1] == "2 passed, 0 failed", r.stdout
