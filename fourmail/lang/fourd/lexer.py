@@ -155,10 +155,8 @@ def base_names() -> NameTable:
     return _base_table
 
 
-# Names of the running project's methods that have spaces in them (identifiers.md allows it).
-extra_names: NameTable | None = None
-
-
+# The running project's methods that have blanks in their names (identifiers.md allows it): the
+# front end hands their names to the parser, which tokenizes with this table beside the base one.
 @functools.lru_cache(maxsize=8)
 def method_names(methods: tuple[str, ...]) -> NameTable | None:
     """The project methods whose names hold blanks (`dev Update`), as a name table; None: none do."""
@@ -208,7 +206,6 @@ def tokenize(text: str, names: NameTable, tolerant: bool = False, join: bool = F
     brackets: list[str] = state.brackets if state is not None else []   # open ( [ [[ {
     in_declaration = False    # inside `var ...` or `#DECLARE ...`: `:` announces a type
     naming = False            # after `Function` / `property` (and its `;`): a word is a member name
-    extra = extra if extra is not None else extra_names
     scan, tok = _SCAN.match, Token
 
     while pos < n:
