@@ -838,7 +838,7 @@ def _param_index(n) -> int:
 def _param_get(params, n):
     from ..runtime.values import UNDEFINED
     i = _param_index(n)
-    if type(params) is dict:                         # the REPL keeps its locals in a dict
+    if isinstance(params, dict):      # the REPL keeps its locals in a dict
         return params.get(f"${i}", UNDEFINED)
     return params[i - 1] if i <= len(params) else UNDEFINED
 
@@ -846,7 +846,7 @@ def _param_get(params, n):
 def _param_set(params, n, value):
     from ..runtime.values import UNDEFINED
     i = _param_index(n)
-    if type(params) is dict:
+    if isinstance(params, dict):
         params[f"${i}"] = value
         return
     while len(params) < i:
@@ -868,7 +868,7 @@ def _param_value(vtype: str, value):
 def _params_declare(params, n, vtype: str) -> None:
     """`var ${n} : Type` / `C_REAL(${n})`: the parameters from the n-th on are of that type."""
     first = _param_index(n)
-    if type(params) is dict:
+    if isinstance(params, dict):
         return
     for i in range(first - 1, len(params)):
         params[i] = _param_value(vtype, params[i])
