@@ -109,3 +109,8 @@ def test_fourmail_parse_knows_the_methods_with_blanks_of_the_project(tmp_path):
     r = subprocess.run([sys.executable, "-m", "fourmail", "parse", str(methods / "caller.4dm"),
                         str(classes / "Logger.4dm")], capture_output=True, text=True)
     assert r.stdout.strip().splitlines()[-1] == "2 passed, 0 failed", r.stdout
+
+
+def test_indirect_parameters_with_locals_kept_in_a_dict_as_the_repl_does():
+    r = run4d('${2}:=5\nALERT(String(${2}+$2))', keep_variables=True)
+    assert alerts(r) == ["10"] and r.variables["$2"] == 5
