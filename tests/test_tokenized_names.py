@@ -187,3 +187,16 @@ def test_the_repl_completes_after_a_tokenized_class_store_and_runs_tokenized_cod
     assert "SMTPTransporter" in got
     repl.execute('If (Longueur:C16("abc")=3) & (True:C214)\nALERT("three")\nEnd if')
     assert repl.out.getvalue().splitlines() == ["three"]
+
+
+def test_a_name_whose_next_word_starts_with_a_digit():
+    from fourmail.lang.fourd.lexer import NameTable
+    t = NameTable()
+    t.add("Get 4D folder", "COMMAND")
+    t.add("Object type 3D button", "CONSTANT")
+    text = "$f:=Get 4D folder(1)+Object type 3D button"
+    assert t.match(text, 4, "Get") == ("COMMAND", len("$f:=Get 4D folder"))
+    assert t.match(text, text.index("Object"), "Object") == ("CONSTANT", len(text))
+    # tokenized, the digit word is part of the name too
+    assert kinds('$f:=Get 4D folder:C485(Active 4D Folder:K5:10)')[2:5] == [
+        ("COMMAND", "Get 4D folder:C485"), ("_LPAR", "("), ("CONSTANT", "Active 4D Folder:K5:10")]
