@@ -30,7 +30,8 @@ def compile_program(rt: Runtime, program, source: str, filename: str, name: str,
     from .compiler.codegen import CompileError, compile_method
     language_of(rt).check_body(program, filename, source)
     try:
-        method = compile_method(program, name, filename, source, rt.method_exists, locals_mode, known_types)
+        method = compile_method(program, name, filename, source, rt.method_exists, locals_mode, known_types,
+                                operators=rt.compare)
     except CompileError as e:
         raise SourceSyntaxError(e.message, e.line, e.col, filename, source) from e
     rt.sources[name] = source         # for the line an error report quotes

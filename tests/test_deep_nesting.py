@@ -14,7 +14,10 @@ from fourmail.compiler import codegen
 from fourmail.compiler.codegen import compile_method
 from fourmail.lang.fourd import SourceSyntaxError, parse
 from fourmail.lang.fourd.complete import COMPLETE, INCOMPLETE, check_complete
+from fourmail.runtime.collation import FOURD_COLLATION
+from fourmail.runtime.compare import Comparison
 
+FOURD = Comparison(FOURD_COLLATION)     # the operators of a default process
 N = 1000
 
 OPEN = {
@@ -30,10 +33,12 @@ OPEN = {
     "Try": "Try",
     "Catch": "Try\n$o{i}:=Null\n$o{i}.x:=1\nCatch",
     "For continue": "For ($f{i};1;1)\nIf ($f{i}=0)\ncontinue\nEnd if",
+    "Use": "Use (Storage)",
 }
 CLOSE = {"If": "End if", "Else": "End if", "Case of": "End case", "Case else": "End case", "While": "End while",
          "For": "End for", "For each": "End for each", "For each until": "End for each",
-         "Repeat": "Until (True)", "Try": "End try", "Catch": "End try", "For continue": "End for"}
+         "Repeat": "Until (True)", "Try": "End try", "Catch": "End try", "For continue": "End for",
+         "Use": "End use"}
 LOOPS = ["While", "For", "For each", "For each until", "Repeat"]
 
 
@@ -110,10 +115,10 @@ def test_compiling_on_a_nearly_full_stack_is_a_stack_overflow():
     program = parse(src)
 
     def down(n):
-        return down(n - 1) if n else compile_method(program, "t", "t.4dm", src)
+        return down(n - 1) if n else compile_method(program, "t", "t.4dm", src, operators=FOURD)
     with pytest.raises(RecursionError):
         down(sys.getrecursionlimit() - 60)
-    assert compile_method(program, "t", "t.4dm", src)      # it compiles on a fresh stack
+    assert compile_method(program, "t", "t.4dm", src, operators=FOURD)      # it compiles on a fresh stack
 
 
 def test_an_error_a_thousand_blocks_deep_names_its_line():
@@ -367,6 +372,6 @@ def test_closures_behave_as_inline_code(name, keep_variables):
     expected = outcome(run4d(src, keep_variables=keep_variables))
     with split_everything():
         assert outcome(run4d(src, keep_variables=keep_variables)) == expected
-        py = compile_method(parse(src), "t", "t.4dm", src).python_source
+        py = compile_method(parse(src), "t", "t.4dm", src, operators=FOURD).python_source
     assert expected[0]     # the program printed something
     assert "def _e" in py and "_v = " in py and ("def _b" in py or name == "values")    # and was split

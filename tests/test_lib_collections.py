@@ -5,10 +5,11 @@ import pytest
 
 from fourmail.runtime.collation import FOURD_COLLATION
 from fourmail.runtime.collections import COLLECTION_FUNCTIONS, call_collection_function
+from fourmail.runtime.compare import Comparison
 from fourmail.runtime.errors import FourDError
 from fourmail.runtime.values import UNDEFINED, Date
 
-rt = types.SimpleNamespace(project_dir=None, collation=FOURD_COLLATION)
+rt = types.SimpleNamespace(project_dir=None, collation=FOURD_COLLATION, compare=Comparison(FOURD_COLLATION))
 
 
 def call(c, name, *args):

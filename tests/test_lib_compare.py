@@ -1,10 +1,14 @@
 """runtime/compare.py: the 4D comparison rules."""
 import pytest
 
-from fourmail.runtime.compare import (compare, equal, greater, greater_equal, less, less_equal, same_value,
-                                      wildcard_match)
+from fourmail.runtime.collation import FOURD_COLLATION
+from fourmail.runtime.compare import Comparison
 from fourmail.runtime.errors import FourDError
 from fourmail.runtime.values import UNDEFINED, Date, Time
+
+C = Comparison(FOURD_COLLATION)      # the rules of a default process
+compare, equal, greater, greater_equal = C.compare, C.equal, C.greater, C.greater_equal
+less, less_equal, same_value, wildcard_match = C.less, C.less_equal, C.same_value, C.wildcard_match
 
 
 # dt_string.md "String comparisons": case ignored, diacritics ignored

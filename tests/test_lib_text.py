@@ -145,8 +145,8 @@ def test_position():
 def test_position_is_diacritic_insensitive_and_linguistic():
     assert T.position(rt, "e", "café") == 4
     assert T.position(rt, "é", "cafe", STAR) == 0
-    assert T.position_ex("œ", "Bœuf", 1) == (2, 1)          # lengthFound = 1
-    assert T.position_ex("oe", "Bœuf", 1) == (2, 1)         # œ = oe
+    assert T.position_ex(FOURD_COLLATION, "œ", "Bœuf", 1) == (2, 1)          # lengthFound = 1
+    assert T.position_ex(FOURD_COLLATION, "oe", "Bœuf", 1) == (2, 1)         # œ = oe
     assert T.position(rt, "abc@", "xabcd") == 0             # no wildcard in Position
 
 

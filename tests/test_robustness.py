@@ -7,6 +7,10 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from conftest import CORPUS
 from fourmail.compiler.codegen import CompileError, compile_method
 from fourmail.lang.fourd import SourceSyntaxError, parse
+from fourmail.runtime.collation import FOURD_COLLATION
+from fourmail.runtime.compare import Comparison
+
+FOURD = Comparison(FOURD_COLLATION)     # the operators of a default process
 
 PIECES = ["If", "(", ")", "End if", "Else", "For each", "End for each", "For", "End for", "Case of", ":", "End case",
           "While", "Repeat", "Until", "Try", "Catch", "End try", "$a", "$b", ":=", "+=", "+", "-", "*", "/", "\\",
@@ -23,7 +27,7 @@ def check(source: str) -> None:
         assert e.line >= 1 and e.col >= 1 and e.format()
         return
     try:
-        compile_method(program, "fuzz", "fuzz.4dm", source)
+        compile_method(program, "fuzz", "fuzz.4dm", source, operators=FOURD)
     except CompileError:
         pass
 
@@ -100,7 +104,7 @@ def outcome_of(source: str):
     """What a program does: the syntax/compile error, or its output and uncaught 4D error."""
     try:
         program = parse(source, "fuzz.4dm")
-        compile_method(program, "fuzz", "fuzz.4dm", source)
+        compile_method(program, "fuzz", "fuzz.4dm", source, operators=FOURD)
     except SourceSyntaxError as e:
         assert e.line >= 1 and e.col >= 1 and e.format()
         return ("syntax", e.line)

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import fourmail
@@ -81,3 +82,75 @@ def test_the_check_sees_the_ways_of_importing(tmp_path):
         "m.py:9 fourmail.lang", "m.py:9 fourmail.lang.parse"]
     assert _forbidden(tmp_path, "fourmail.repl", ("fourmail.cli",)) == [
         "m.py:11 fourmail.cli", "m.py:12 fourmail.cli", "m.py:12 fourmail.cli.main"]
+
+
+def test_runtime_does_not_reach_up_by_name():
+    """No import in disguise: no module above the runtime named in a string (importlib, sys.modules)."""
+    above = re.compile(r"fourmail\.(commands|mail|lang|compiler|sandbox|repl|cli|program)\b")
+    hits = []
+    for f in sorted((PACKAGE / "runtime").rglob("*.py")):
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and above.search(node.value):
+                hits.append(f"{f.name}:{node.lineno} {node.value[:60]!r}")
+    assert hits == []
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """fourmail's modules -> the fourmail modules each imports (lazy imports included)."""
+    modules = {}
+    for f in PACKAGE.rglob("*.py"):
+        parts = ("fourmail",) + f.relative_to(PACKAGE).with_suffix("").parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = f
+    graph = {}
+    for name, f in modules.items():
+        package = name if f.name == "__init__.py" else name.rsplit(".", 1)[0]
+        by_line: dict[int, set[str]] = {}
+        for line, m in _imports(f, package):
+            if m in modules:
+                by_line.setdefault(line, set()).add(m)
+        found = set()
+        for names in by_line.values():     # `from . import words` imports the module, not its package
+            found |= {m for m in names if not any(n.startswith(m + ".") for n in names)}
+        graph[name] = found - {name}
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import each other, directly or not (Tarjan's components)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    groups = []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                groups.append(sorted(group))
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return sorted(groups)
+
+
+def test_no_import_cycles():
+    """The one pair allowed: the command table registers its rows into the registry, which imports
+    the table on the first lookup (so that start-up imports no command)."""
+    assert _cycles(_import_graph()) == [["fourmail.commands.registry", "fourmail.commands.table"]]
+
+
+def test_the_cycle_check_finds_cycles():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]

@@ -2,7 +2,7 @@
 fourmail/mail (mail-convert-to-mime.md, mail-convert-from-mime.md, mail-new-attachment.md)."""
 from __future__ import annotations
 
-from ..mail.attachment import new_attachment
+from ..mail.attachment import new_attachment, new_mail_attachment  # noqa: F401  (4D.MailAttachment.new)
 from ..mail.charsets import DEFAULT
 from ..mail.mime import email_to_mime, mime_to_email
 from ..runtime.errors import E, FourDError

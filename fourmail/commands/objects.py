@@ -18,6 +18,7 @@ from ..runtime.errors import E, FourDError
 from ..runtime.jsontext import stringify
 from ..runtime.values import UNDEFINED, ClassInstance, Date, LazyObject, Time, copy_value, to_longint, type_name
 from ..runtime.values import is_object as _is_object
+from ..runtime.shared import SHARED, guard as shared_guard, shared_copy
 from .text import num
 
 # Field and Variable Types constants (value-type.md)
@@ -86,15 +87,18 @@ def ob_entries(rt, o):
 
 
 def ob_copy(rt, o, *options):
-    """Deep copy (ob-copy.md); pointers are not modelled so resolvePtrs changes nothing."""
+    """Deep copy (ob-copy.md), never shared unless `ck shared` is passed (shared.md
+    "Duplication"); pointers are not modelled so `ck resolve pointers` changes nothing."""
     if type(o) is list:
-        return copy_value(o)
-    o = _obj_arg("OB Copy", o)
-    if o is None:
-        return None
-    if isinstance(o, ClassInstance):
-        return o
-    return copy_value(o)
+        result = copy_value(o)
+    else:
+        o = _obj_arg("OB Copy", o)
+        if o is None or isinstance(o, ClassInstance):
+            return o
+        result = copy_value(o)
+    if options:
+        return shared_copy(result, options[0], options[1] if len(options) > 1 else None, "OB Copy")
+    return result
 
 
 def ob_is_empty(rt, o):
@@ -188,6 +192,8 @@ def ob_set(rt, o, *pairs):
         v = pairs[i + 1]
         if isinstance(obj, ClassInstance):
             obj.set_property(rt, name, v)
+        elif SHARED and id(obj) in SHARED and (v := shared_guard(obj, v)) is UNDEFINED:
+            assign_undefined(obj, name)
         elif v is UNDEFINED:
             assign_undefined(obj, name)
         else:

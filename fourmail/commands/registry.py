@@ -81,6 +81,25 @@ def constant(name: str, value: Any, theme: str = "", number: str | None = None) 
     CONSTANTS[key(name)] = Constant(name, value, theme, number)
 
 
+def builtin_class(name: str, impl: str | None) -> None:
+    """A class of the `4D` store (`4D.SMTPTransporter`): `impl` "module:function" makes an instance
+    from `new()`'s arguments, imported on first use; None: known, not available."""
+    from ..runtime.classes import register_builtin_class
+    register_builtin_class(name, None if impl is None else lambda: _implementation(impl))
+
+
+def _implementation(impl: str) -> Callable:
+    mod, _, attr = impl.partition(":")
+    return getattr(importlib.import_module("fourmail.commands." + mod), attr)
+
+
+def all_classes() -> dict:
+    """The classes of the `4D` store, by name."""
+    _ensure_loaded()
+    from ..runtime.classes import BUILTIN_CLASSES
+    return BUILTIN_CLASSES
+
+
 def lookup_command(name: str) -> Command | None:
     _ensure_loaded()
     return COMMANDS.get(key(name))

@@ -5,7 +5,16 @@ One line a command: name, 4D command number, documented syntax, implementation
 A name listed with impl None is known to the parser (so code that uses it parses) and raises a
 clear 4D error when run.
 """
-from .registry import command as C, constant as K
+from .registry import builtin_class as CLASS, command as C, constant as K
+
+# ---------------------------------------------------------------- classes of the `4D` store
+CLASS("File", "files:new_file")
+CLASS("Folder", "files:new_folder")
+CLASS("SMTPTransporter", "transporters:smtp_new_transporter")
+CLASS("IMAPTransporter", "transporters:imap_new_transporter")
+CLASS("POP3Transporter", "transporters:pop3_new_transporter")
+CLASS("MailAttachment", "mail:new_mail_attachment")
+CLASS("IMAPNotifier", "transporters:imap_new_notifier")
 
 # ---------------------------------------------------------------- objects and collections
 C("New object", 1471, "New object {( property ; value {; property2 ; value2 ; ...} )} -> Object", "objects:new_object")
@@ -13,7 +22,7 @@ C("New collection", 1472, "New collection {( value {; value2 ; ...} )} -> Collec
 C("OB Keys", 1719, "OB Keys ( object ) -> Collection", "objects:ob_keys", 1, 1)
 C("OB Values", 1718, "OB Values ( object ) -> Collection", "objects:ob_values", 1, 1)
 C("OB Entries", 1720, "OB Entries ( object ) -> Collection", "objects:ob_entries", 1, 1)
-C("OB Copy", 1225, "OB Copy ( object {; resolvePtrs} ) -> Object", "objects:ob_copy", 1, 2)
+C("OB Copy", 1225, "OB Copy ( object {; option {; groupWith}} ) -> Object", "objects:ob_copy", 1, 3)
 C("OB Is empty", 1297, "OB Is empty ( object ) -> Boolean", "objects:ob_is_empty", 1, 1)
 C("OB Is defined", 1231, "OB Is defined ( object {; property} ) -> Boolean", "objects:ob_is_defined", 1, 2)
 C("OB Get", 1224, "OB Get ( object ; property ) -> any", "objects:ob_get", 2, 3)
@@ -205,3 +214,13 @@ for _name, _value in (("Blank if null time", 100), ("HH MM", 2), ("HH MM AM PM",
                       ("Hour min", 4), ("Hour min sec", 3), ("ISO time", 8), ("Min sec", 7), ("MM SS", 6),
                       ("System time long", 11), ("System time long abbreviated", 10), ("System time short", 9)):
     K(_name, _value, "Time Display Formats")
+
+# ---------------------------------------------------------------- shared objects and collections (shared.md)
+C("New shared object", 1526, "New shared object {( property ; value {; property2 ; value2 ; ...} )} -> Object",
+  "sharing:new_shared_object")
+C("New shared collection", 1527, "New shared collection {( value {; value2 ; ...} )} -> Collection",
+  "sharing:new_shared_collection")
+C("Storage", 1525, "Storage -> Object", "sharing:storage", 0, 0)
+C("OB Is shared", 1759, "OB Is shared ( toCheck ) -> Boolean", "sharing:ob_is_shared", 1, 1)
+K("ck resolve pointers", 1, "Objects (Language)")
+K("ck shared", 2, "Objects (Language)")

@@ -13,7 +13,7 @@ import os
 import time
 from decimal import ROUND_HALF_UP, Context, Decimal
 
-from ..runtime.collation import FOURD_COLLATION, fold_char
+from ..runtime.collation import fold_char
 from ..runtime.conversions import number_to_text, to_text
 from ..runtime.datetext import date_to_text, time_to_text
 from ..runtime.errors import E, FourDError
@@ -66,10 +66,10 @@ def _fold_ascii_case(c: str) -> str:
     return c.lower() if "A" <= c <= "Z" else c
 
 
-def _folder(options: int | None, star: bool, collation=FOURD_COLLATION):
+def _folder(options: int | None, star: bool, collation):
     """Per-character fold function for a comparison mode.
 
-    Default (no option): the collation's (4D's: case- and diacritic-insensitive, linguistic).
+    Default (no option): the process's collation's (4D's: case- and diacritic-insensitive, linguistic).
     `*` or sk char codes (1): character codes (with sk case insensitive: only a-z/A-Z fold).
     Otherwise the sk options of compare-strings.md: 2 case insensitive, 4 diacritic insensitive,
     0 strict.
@@ -122,9 +122,9 @@ def _find(find: str, s: str, start: int, fold, whole_word: bool = False) -> tupl
         j += 1
 
 
-def position_ex(find: str, s: str, start: int = 1, star: bool = False, options: int | None = None,
-                collation=FOURD_COLLATION) -> tuple[int, int]:
-    """Position and lengthFound (position.md); (0, 0) when not found."""
+def position_ex(collation, find: str, s: str, start: int = 1, star: bool = False,
+                options: int | None = None) -> tuple[int, int]:
+    """Position and lengthFound (position.md) with the process's collation; (0, 0) when not found."""
     if start < 1:
         start = 1
     if not find or start > len(s):
@@ -384,7 +384,7 @@ def position(rt, find, s, *args):
     find, s = _text("Position", find), _text("Position", s)
     start = _int("Position", rest[0]) if rest else 1
     options = _int("Position", rest[2]) if len(rest) > 2 else None
-    return position_ex(find, s, start, star, options, rt.collation)[0]
+    return position_ex(rt.collation, find, s, start, star, options)[0]
 
 
 def replace_string(rt, source, old, new, *args):
@@ -474,7 +474,7 @@ def compare_strings(rt, a, b, options=None):
     if opt is None or (not opt & 1 and opt & 2 and opt & 4):
         ka, kb = text_key(a), text_key(b)
     elif opt & 1:
-        fold = _folder(opt, False)
+        fold = _folder(opt, False, rt.collation)
         ka, kb = (a, b) if fold is None else ("".join(map(fold, a)), "".join(map(fold, b)))
     else:
         # language order: letters first, then accents, then case (lower before upper)

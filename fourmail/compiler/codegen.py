@@ -615,6 +615,17 @@ class Codegen:
         self.emit("finally:")
         self.emit(f"    rt.try_leave({saved})")
 
+    def st_UseBlock(self, s: A.UseBlock) -> None:
+        # The shared object is in use for the body however it ends (error, break, return).
+        u = self.new_tmp("_use")
+        self.guarded(s.line, [f"{u} = _use({self.expr(s.target)}, {s.keyword!r})"], [f"{u} = None"])
+        self.emit("try:")
+        self.level += 1
+        self.nested_block(s.body, 1)        # try/finally
+        self.level -= 1
+        self.emit("finally:")
+        self.emit(f"    _end_use({u})")
+
     def st_Return(self, s: A.Return) -> None:
         if s.value is None:
             self.emit_return(self.read_local(self.result_var) if self.result_var else "UNDEFINED")
@@ -795,9 +806,10 @@ def _has_continue(body) -> bool:
     return False
 
 
-def runtime_globals() -> dict:
-    """The names compiled code uses."""
-    from ..runtime import ops, types as rtypes
+def runtime_globals(operators) -> dict:
+    """The names compiled code uses. `operators`: the comparison operators of the runtime the code
+    is compiled for (`rt.compare`, runtime/compare.py): they compare texts with its collation."""
+    from ..runtime import ops, shared, types as rtypes
     from ..runtime.errors import E, FourDError
     from ..runtime.values import UNDEFINED, truthy
 
@@ -808,14 +820,15 @@ def runtime_globals() -> dict:
         "UNDEFINED": UNDEFINED, "STAR": STAR, "_BRK": _BRK, "_CONT": _CONT, "_ONCE": (0,), "_truthy": truthy,
         "_test": ops.test,
         "_add": ops.add, "_sub": ops.sub, "_mul": ops.mul, "_div": ops.div, "_idiv": ops.intdiv,
-        "_mod": ops.mod, "_pow": ops.power, "_eq": ops.eq, "_ne": ops.ne, "_lt": ops.less,
-        "_gt": ops.greater, "_le": ops.less_equal, "_ge": ops.greater_equal, "_and": ops.and_,
+        "_mod": operators.mod, "_pow": ops.power, "_eq": operators.eq, "_ne": operators.ne, "_lt": operators.less,
+        "_gt": operators.greater, "_le": operators.less_equal, "_ge": operators.greater_equal, "_and": ops.and_,
         "_or": ops.or_, "_xor": ops.xor, "_shl": ops.shl, "_shr": ops.shr, "_bset": ops.bit_set,
         "_bclr": ops.bit_clear, "_btst": ops.bit_test, "_neg": ops.negate, "_getm": ops.get_member,
         "_getm_decl": ops.get_member_declared, "_setm": ops.set_member, "_geti": ops.get_index,
         "_seti": ops.set_index, "_getc": ops.get_char, "_setc": ops.set_char, "_call": ops.call_member,
         "_iterate": ops.iterate, "_number": ops.number, "_stored": ops.stored, "_coerce": rtypes.coerce,
         "_default": rtypes.default, "_raise_params": raise_params,
+        "_use": shared.use, "_end_use": shared.end_use,
         "_pget": _param_get, "_pset": _param_set, "_param": _param_value, "_pdeclare": _params_declare,
         "_no_database": _no_database,
     }
@@ -892,7 +905,8 @@ _BRK, _CONT = object(), object()    # a closure's `break` / `continue` of a loop
 
 
 def compile_method(program: A.Program, name: str, filename: str, source: str, method_exists=lambda n: False,
-                   locals_mode: str = "fast", known_types: dict[str, str] | None = None) -> CompiledMethod:
+                   locals_mode: str = "fast", known_types: dict[str, str] | None = None, *,
+                   operators) -> CompiledMethod:
     gen = Codegen(name, method_exists, locals_mode, known_types)
     try:
         py = gen.compile(program)
@@ -901,7 +915,7 @@ def compile_method(program: A.Program, name: str, filename: str, source: str, me
         raise CompileError(f"this method cannot be compiled ({type(exc).__name__}: {exc})", gen.line, 1) from None
     # A RecursionError goes on as it is: with the compiler's recursion bounded, it only happens to a
     # method first called from deep down the stack, and the runtime reports it there (error 71).
-    namespace = runtime_globals()
+    namespace = runtime_globals(operators)
     namespace.update(gen.globals)
     namespace["_M"] = name
     exec(code, namespace)

@@ -148,7 +148,7 @@ class Param(Node):
 
 
 class Declare(Node):
-    __slots__ = _fields = ('params', 'result_name', 'result_type')
+    __slots__ = _fields = ('params', 'result_name', 'result_type', 'variadic')
 
 
 class If(Node):
@@ -193,6 +193,13 @@ class TryBlock(Node):
     _bodies = ('body', 'handler')
 
 
+class UseBlock(Node):
+    """`Use (shared object or collection) ... End use`: the body runs with it in use.
+    keyword: the statement as the language spells it, for the runtime's messages"""
+    __slots__ = _fields = ('target', 'body', 'keyword')
+    _bodies = ('body',)
+
+
 class Return(Node):
     __slots__ = _fields = ('value',)
 
@@ -224,11 +231,14 @@ class ClassExtends(Node):
 
 
 class ClassConstructor(Node):
-    __slots__ = _fields = ('params',)
+    # modifiers: the words written before it, lower-cased: {"shared", "singleton", "session"}
+    # variadic: the type of `...` ending the parameters ("Variant" when untyped), else None
+    __slots__ = _fields = ('params', 'modifiers', 'variadic')
 
 
 class FunctionDecl(Node):
-    __slots__ = _fields = ('name', 'params', 'result_name', 'result_type')
+    # accessor: "get" / "set" for a computed property `name`, else None
+    __slots__ = _fields = ('name', 'params', 'result_name', 'result_type', 'modifiers', 'accessor', 'variadic')
 
 
 class PropertyDecl(Node):

@@ -16,6 +16,8 @@ import datetime as _dt
 
 from ..runtime.errors import E, FourDError
 from ..runtime.values import UNDEFINED, LazyObject, is_whole, to_longint, type_name
+from .imap_codes import (ERR_NETWORK, ERR_NOT_FOUND, ERR_SERVER, ERR_STATE,
+                         KEYWORD_FLAGS, flags_to_keywords)
 from .imap_session import IMAPSession
 from .session import SessionFailure
 from .transporter import Transporter
@@ -24,18 +26,8 @@ IMAP_AUTH_MODES = ("CRAM-MD5", "LOGIN", "OAUTH2", "PLAIN")
 IMAP_ALL = 1                  # the `IMAP all` constant
 READ_ONLY_STATE = 1           # `IMAP read only state` (0: read write, the default)
 
-# 4D error codes of the IMAP component (componentSignature "IMAP"); same numbering as POP3.
-ERR_NETWORK = 1               # no usable answer: connect, TLS, timeout, connection lost
-ERR_SERVER = 2                # the server refused (authentication, NO/BAD answer)
-ERR_STATE = 3                 # the call needs a selected mailbox, or the notifier is running
-ERR_NOT_FOUND = 4             # getMail(): no such message
 _CODES = {SessionFailure.NO_ANSWER: ERR_NETWORK, SessionFailure.UNSUPPORTED: ERR_SERVER,
           SessionFailure.STATE: ERR_STATE}
-
-# JMAP keywords of the Email object <-> IMAP system flags (EmailObjectClass.md .keywords).
-KEYWORD_FLAGS = {"$draft": "\\Draft", "$seen": "\\Seen", "$flagged": "\\Flagged",
-                 "$answered": "\\Answered", "$deleted": "\\Deleted"}
-FLAG_KEYWORDS = {f.upper(): k for k, f in KEYWORD_FLAGS.items()}
 _BAD_KEYWORD_CHARS = set('(){]%*"\\ ')
 
 
@@ -512,20 +504,6 @@ def _parsed(rt, data: dict, with_body: bool) -> dict:
         for name in ("bodyStructure", "bodyValues", "attachments", "textBody", "htmlBody"):
             mail.pop(name, None)
     return mail
-
-
-def flags_to_keywords(flags) -> dict:
-    """IMAP flags -> the Email object's keywords ({"$seen": True, "custom": True})."""
-    out = {}
-    for f in flags:
-        name = f.decode("utf-8", "replace") if isinstance(f, bytes) else str(f)
-        if name.startswith("\\"):
-            kw = FLAG_KEYWORDS.get(name.upper())
-            if kw:
-                out[kw] = True           # \Recent and other system flags have no keyword
-        else:
-            out[name] = True
-    return out
 
 
 def _flag_text(flags) -> str:

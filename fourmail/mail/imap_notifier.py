@@ -71,7 +71,7 @@ class IMAPNotifier(ClassInstance):
     # ------------------------------------------------------------ functions
     def fn_start(self, rt):
         """start(): IDLE in the selected mailbox; needs .selectBox() first."""
-        from .imap import ERR_STATE
+        from .imap_codes import ERR_STATE
         t = self._transporter()
         if t is None:
             return self._error_status(ERR_STATE, "This notifier belongs to no IMAP transporter: use "
@@ -99,7 +99,7 @@ class IMAPNotifier(ClassInstance):
 
     def fn_stop(self, rt):
         """stop(): DONE; the transporter's functions are available again."""
-        from .imap import ERR_NETWORK, ERR_STATE
+        from .imap_codes import ERR_NETWORK, ERR_STATE
         t = self._transporter()
         if not self._started:
             if self._lost:
@@ -181,7 +181,7 @@ class IMAPNotifier(ClassInstance):
 
     def _callbacks(self, events: list[dict]) -> list[tuple[str, dict]]:
         """The listener calls the pushes make (EXISTS gives the new count: one call per new message)."""
-        from .imap import flags_to_keywords
+        from .imap_codes import flags_to_keywords
         calls = []
         for e in events:
             kind, number = e["type"], e.get("number")

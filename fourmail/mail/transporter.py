@@ -3,7 +3,6 @@ properties, the settings of their protocol session (session.py), status objects,
 """
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 from ..runtime.errors import E, FourDError
@@ -60,7 +59,7 @@ class Transporter(ClassInstance):
         for name, (kind, default) in self.EXTRA_OPTIONS.items():
             getter = {"int": self._int, "bool": self._bool, "text": self._text}[kind]
             setattr(self, name, getter(server, name, default))
-        _open.add(self)
+        rt.release_at_end(self)       # its session closes when the run ends
 
     # ------------------------------------------------------------ server object reading
     def _text(self, server, name, default):
@@ -155,15 +154,3 @@ class _RunSetting:
 
     def __iter__(self):
         return iter(getattr(self._rt, self._name, ()))
-
-
-_open: "weakref.WeakSet[Transporter]" = weakref.WeakSet()
-
-
-def close_all() -> None:
-    """At the end of a run every transporter still alive is released."""
-    for t in list(_open):
-        try:
-            t.close()
-        except Exception:
-            pass

@@ -204,10 +204,11 @@ def _doc_members(class_name: str):
 
 
 def _members_of(value, declared: str | None):
-    from ..runtime.classes import BUILTIN_CLASSES, Class4D, ClassStore4D
+    from ..commands.registry import all_classes
+    from ..runtime.classes import Class4D, ClassStore4D
     out: list[tuple[str, str, bool]] = []
     if isinstance(value, ClassStore4D):
-        return [(name, "class", False) for name in BUILTIN_CLASSES]
+        return [(name, "class", False) for name in all_classes()]
     if isinstance(value, Class4D):
         return [("new", f"4D.{value.name}.new() creates an instance", True), ("name", "Text", False)]
     if isinstance(value, ClassInstance):

@@ -320,10 +320,10 @@ def _registry_help(name: str) -> str:
     if const is not None:
         theme = f" (theme {const.theme})" if const.theme else ""
         return f"{const.name} = {const.value!r}{theme}: a 4D constant\n"
-    from ..runtime.classes import BUILTIN_CLASSES
+    from ..commands.registry import all_classes
     k = _key(name)
     k = k[3:] if k.startswith("4d.") else k
-    for cname in BUILTIN_CLASSES:
+    for cname in all_classes():
         if cname.casefold() == k:
             return f"4D.{cname}: a 4D class (no reference page for it is shipped with fourmail)\n"
     return ""

@@ -1,22 +1,20 @@
 """The class stores `4D` and `cs` (classes.md): `4D.SMTPTransporter.new($options)`."""
 from __future__ import annotations
 
-import importlib
+from typing import Callable
 
 from .errors import E, FourDError
 from .values import UNDEFINED, ClassInstance, check_arity
 
-# 4D class name -> "module:callable" creating an instance from `new()`'s arguments (or None while
-# the class is not available yet; the 4D error says so).
-BUILTIN_CLASSES = {
-    "File": "fourmail.commands.files:new_file",
-    "Folder": "fourmail.commands.files:new_folder",
-    "SMTPTransporter": "fourmail.commands.transporters:smtp_new_transporter",
-    "IMAPTransporter": "fourmail.commands.transporters:imap_new_transporter",
-    "POP3Transporter": "fourmail.commands.transporters:pop3_new_transporter",
-    "MailAttachment": "fourmail.mail.attachment:new_mail_attachment",
-    "IMAPNotifier": "fourmail.commands.transporters:imap_new_notifier",
-}
+# The classes of the `4D` store: name -> a function giving the callable that makes an instance
+# from `new()`'s arguments (None: the class is known but not available; the 4D error says so).
+# The command registry fills it (commands/table.py lists the classes beside the commands): the
+# runtime knows no implementation of its own.
+BUILTIN_CLASSES: dict[str, Callable[[], Callable] | None] = {}
+
+
+def register_builtin_class(name: str, resolve: Callable[[], Callable] | None) -> None:
+    BUILTIN_CLASSES[name] = resolve
 
 
 class Class4D(ClassInstance):
@@ -24,7 +22,7 @@ class Class4D(ClassInstance):
 
     CLASS_NAME = "Class"
 
-    def __init__(self, store: str, name: str, factory: str | None):
+    def __init__(self, store: str, name: str, factory: Callable[[], Callable] | None):
         self.store, self.name, self.factory = store, name, factory
 
     def _properties(self) -> dict:
@@ -34,8 +32,7 @@ class Class4D(ClassInstance):
         if self.factory is None:
             raise FourDError(E.NOT_IMPLEMENTED, name=f"{self.store}.{self.name}.new()",
                              detail="this class is not implemented yet")
-        module, _, attr = self.factory.partition(":")
-        factory = getattr(importlib.import_module(module), attr)
+        factory = self.factory()
         check_arity(f"{self.store}.{self.name}.new()", factory, len(args))
         return factory(rt, *args)
 

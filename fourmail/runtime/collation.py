@@ -3,7 +3,8 @@
 4D's rule (dt_string.md "String comparisons", position.md) is the default: texts compare
 case-insensitively and diacritic-insensitively, with linguistic matching of ligatures (æ = ae,
 ß = ss) and C0 control characters ignored; `@` is the wildcard (runtime/compare.py). A process
-reaches its collation as `rt.collation`; another language supplies another `Collation`.
+reaches its collation as `rt.collation` and 4D's comparison rules with it as `rt.compare` (the
+operators of the code compiled for it); another language supplies another `Collation`.
 """
 from __future__ import annotations
 

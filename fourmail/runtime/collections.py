@@ -5,16 +5,14 @@ a formula or a method name (map, filter, find, sort with a callback...) raise NO
 
 Value rules: numbers are stored as reals; mixed types sort as null < booleans < strings <
 numbers < objects < collections < dates, objects and collections keeping their order
-(.sort() description); searches use 4D equality, so `@` works on text and objects match by
-reference (.indexOf() description).
+(.sort() description); searches use 4D equality with the process's collation (`rt.compare`), so
+`@` works on text and objects match by reference (.indexOf() description).
 """
 from __future__ import annotations
 
 import functools
 import re
 
-from .collation import FOURD_COLLATION
-from .compare import compare, keyword_match, same_value
 from .conversions import store_value, to_text
 from .datetext import parse_date
 from .errors import E, FourDError
@@ -78,7 +76,7 @@ def _set_path(obj: dict, path: str, value) -> None:
     obj[names[-1]] = value
 
 
-def sort_key(v, diacritical: bool = False, key=FOURD_COLLATION.key):
+def sort_key(v, key, diacritical: bool = False):
     """Ascending order of mixed values (.sort(): null, booleans, strings, numbers, objects, collections, dates);
     texts in the order of the collation whose `key` is given (the process's: see _sort_key)."""
     t = type(v)
@@ -194,7 +192,10 @@ def _slice(rt, c, args):
 
 
 def _copy(rt, c, args):
-    return copy_value(c)
+    from .shared import shared_copy           # .copy(ck shared {; groupWith}): a shared copy
+    if not args:
+        return copy_value(c)
+    return shared_copy(copy_value(c), args[0], args[1] if len(args) > 1 else None, "copy()")
 
 
 def _concat(rt, c, args):
@@ -255,6 +256,7 @@ def _at(rt, c, args):
 
 
 def _index_of(rt, c, args):
+    same_value = rt.compare.same_value
     n = len(c)
     start = _int("indexOf", args[1]) if len(args) > 1 else 0
     if start >= n:
@@ -266,6 +268,7 @@ def _index_of(rt, c, args):
 
 
 def _last_index_of(rt, c, args):
+    same_value = rt.compare.same_value
     n = len(c)
     start = n - 1
     if len(args) > 1:
@@ -284,6 +287,7 @@ def _last_index_of(rt, c, args):
 
 
 def _includes(rt, c, args):
+    same_value = rt.compare.same_value
     n = len(c)
     start = _int("includes", args[1]) if len(args) > 1 else 0
     if start >= n:
@@ -304,6 +308,7 @@ def _count(rt, c, args):
 
 
 def _count_values(rt, c, args):
+    same_value = rt.compare.same_value
     return float(sum(1 for v in _values("countValues", c, args, 1) if same_value(v, args[0])))
 
 
@@ -322,7 +327,7 @@ def _average(rt, c, args):
 
 def _sort_key(rt, diacritical: bool = False):
     """sort_key with the process's collation, bound once for a whole sort."""
-    return functools.partial(sort_key, diacritical=diacritical, key=rt.collation.key)
+    return functools.partial(sort_key, key=rt.collation.key, diacritical=diacritical)
 
 
 def _extreme(rt, fn: str, c, args, last: bool):
@@ -407,17 +412,17 @@ def _extract(rt, c, args):
     return out
 
 
-def _deep_equal(a, b, diacritical: bool, key) -> bool:
+def _deep_equal(a, b, diacritical: bool, cmp) -> bool:
     ta, tb = type(a), type(b)
     if ta is list and tb is list:
-        return len(a) == len(b) and all(_deep_equal(x, y, diacritical, key) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_deep_equal(x, y, diacritical, cmp) for x, y in zip(a, b))
     if (ta is dict or ta is LazyObject) and (tb is dict or tb is LazyObject):
-        return a.keys() == b.keys() and all(_deep_equal(a[k], b[k], diacritical, key) for k in a)
+        return a.keys() == b.keys() and all(_deep_equal(a[k], b[k], diacritical, cmp) for k in a)
     if ta is str and tb is str:
-        return a == b if diacritical else key(a) == key(b)
+        return a == b if diacritical else cmp.key(a) == cmp.key(b)
     if a is None or b is None or a is UNDEFINED or b is UNDEFINED:
         return a is b                                # Null is not equal to Undefined (.equal())
-    return same_value(a, b, wildcard=False)
+    return cmp.same_value(a, b, wildcard=False)
 
 
 def _equal(rt, c, args):
@@ -425,7 +430,7 @@ def _equal(rt, c, args):
     if type(other) is not list:
         return False
     diacritical = len(args) > 1 and bool(_int("equal", args[1]) & CK_DIACRITICAL)
-    return _deep_equal(c, other, diacritical, rt.collation.key)
+    return _deep_equal(c, other, diacritical, rt.compare)
 
 
 # ---------------------------------------------------------------- sorting
@@ -530,7 +535,8 @@ def _constant(text: str):
 class _Query:
     """Parser/evaluator of the query string syntax (.query(), dataClass.query())."""
 
-    def __init__(self, text: str, values: list, settings: dict | None):
+    def __init__(self, text: str, values: list, settings: dict | None, cmp):
+        self.cmp = cmp                                   # the process's Comparison (runtime/compare.py)
         self.toks = _tokenize(text)
         self.pos = 0
         self.values = values
@@ -654,20 +660,21 @@ class _Query:
             return not self.eval(node[1], element)
         _, path, op, value = node
         values = _candidates(element, path)
+        cmp = self.cmp
         if op in ("=", "=="):
-            return any(_query_equal(v, value, True) for v in values)
+            return any(_query_equal(cmp, v, value, True) for v in values)
         if op == "===":
-            return any(_query_equal(v, value, False) for v in values)
+            return any(_query_equal(cmp, v, value, False) for v in values)
         if op in ("#", "!="):
-            return not any(_query_equal(v, value, True) for v in values)
+            return not any(_query_equal(cmp, v, value, True) for v in values)
         if op == "!==":
-            return not any(_query_equal(v, value, False) for v in values)
+            return not any(_query_equal(cmp, v, value, False) for v in values)
         if op == "in":
             items = value if type(value) is list else [value]
-            return any(_query_equal(v, q, True) for v in values for q in items)
+            return any(_query_equal(cmp, v, q, True) for v in values for q in items)
         if op == "%":
-            return any(_contains_word(v, value) for v in values)
-        return any(_query_order(v, value, op) for v in values)
+            return any(_contains_word(cmp, v, value) for v in values)
+        return any(_query_order(cmp, v, value, op) for v in values)
 
 
 def _candidates(element, path: list[str]) -> list:
@@ -702,48 +709,48 @@ def _align(v, q):
     return v, q
 
 
-def _query_equal(v, q, wildcard: bool) -> bool:
+def _query_equal(cmp, v, q, wildcard: bool) -> bool:
     if q is None or q is UNDEFINED:
         return v is None or v is UNDEFINED               # "= null" finds null and undefined
     if v is None or v is UNDEFINED:
         return False
     v, q = _align(v, q)
-    return same_value(v, q, wildcard)
+    return cmp.same_value(v, q, wildcard)
 
 
-def _query_order(v, q, op: str) -> bool:
+def _query_order(cmp, v, q, op: str) -> bool:
     if v is None or v is UNDEFINED or q is None or q is UNDEFINED:
         return False
     v, q = _align(v, q)
     try:
-        c = compare(v, q, op)
+        c = cmp.compare(v, q, op)
     except FourDError:
         return False                                     # other types simply do not match
     return {"<": c < 0, ">": c > 0, "<=": c <= 0, ">=": c >= 0}[op]
 
 
-def _contains_word(v, word) -> bool:
+def _contains_word(cmp, v, word) -> bool:
     if type(v) is not str or type(word) is not str:
         return False
-    return keyword_match(v, word)
+    return cmp.keyword_match(v, word)
 
 
-def _query_args(fn: str, args) -> _Query:
+def _query_args(rt, fn: str, args) -> _Query:
     text = _text(fn, args[0])
     rest = list(args[1:])
     settings = None
     if len(rest) == 1 and type(rest[0]) in (dict, LazyObject):
         settings, rest = rest[0], []                  # querySettings: named placeholders
-    return _Query(text, rest, settings)
+    return _Query(text, rest, settings, rt.compare)
 
 
 def _query(rt, c, args):
-    q = _query_args("query", args)
+    q = _query_args(rt, "query", args)
     return [v for v in c if _is_obj(v) and q.match(v)]
 
 
 def _indices(rt, c, args):
-    q = _query_args("indices", args)
+    q = _query_args(rt, "indices", args)
     return [float(i) for i, v in enumerate(c) if _is_obj(v) and q.match(v)]
 
 

@@ -6,9 +6,9 @@ dt_object.md). Fast paths come first: plain reals and texts are the common case.
 """
 from __future__ import annotations
 
-from .compare import equal, greater, greater_equal, keyword_match, less, less_equal, wildcard_match  # noqa: F401
 from .conversions import assign_undefined, store_value
 from .errors import E, FourDError
+from .shared import SHARED, call_collection, guard as _shared_guard
 from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time, is_number, to_longint, truthy, type_name
 
 _float = float
@@ -101,9 +101,7 @@ def intdiv(a, b):
 
 
 def mod(a, b):
-    ta = type(a)
-    if ta is _str and type(b) is _str:
-        return keyword_match(a, b)           # "Alpha Bravo" % "Bravo" (dt_string.md)
+    # `%` on two texts compares them: Comparison.mod (runtime/compare.py) answers it before this
     if _num(a) and _num(b):
         x, y = to_longint(a), to_longint(b)      # "in the Long Integer range" (dt_number.md)
         if y == 0:
@@ -138,15 +136,7 @@ def negate(a):
 
 
 # ---------------------------------------------------------------- comparison
-def eq(a, b):
-    ta = type(a)
-    if ta is type(b) and (ta is _float or ta is _int):
-        return abs(a - b) < 1e-6 if ta is _float else a == b
-    return equal(a, b)
-
-
-def ne(a, b):
-    return not eq(a, b)
+# `=`, `#`, `<`... depend on the process's collation: they are a Comparison's (runtime/compare.py).
 
 
 # ---------------------------------------------------------------- logical and bitwise
@@ -233,6 +223,8 @@ def get_member_declared(o, name):
 def set_member(rt, o, name, value):
     t = type(o)
     if t is dict or t is LazyObject:
+        if SHARED and id(o) in SHARED:      # a shared object: only while in use (shared.md)
+            value = _shared_guard(o, value)
         if value is UNDEFINED:
             assign_undefined(o, name)
             return
@@ -286,6 +278,8 @@ def set_index(rt, o, index, value):
         i = _index_int(index)
         if i < 0:
             raise FourDError(E.INDEX_OUT_OF_RANGE, index=i)
+        if SHARED and id(o) in SHARED:
+            value = _shared_guard(o, value)
         if i >= len(o):
             o.extend([None] * (i + 1 - len(o)))   # assigning past the end null-fills (new-collection.md)
         o[i] = store_value(value)
@@ -323,6 +317,8 @@ def call_member(rt, o, name, args, line=0):
     t = type(o)
     if t is list:
         from .collections import call_collection_function
+        if SHARED and id(o) in SHARED:
+            return call_collection(rt, o, name, args, call_collection_function)
         return call_collection_function(rt, o, name, args)
     raise FourDError(E.NOT_A_FUNCTION, name=name, what="this object" if t is dict or t is LazyObject else _describe(o))
 

@@ -12,6 +12,7 @@ from typing import Any, Callable, TextIO
 
 from . import types as T
 from .collation import FOURD_COLLATION, Collation
+from .compare import Comparison
 from .errors import AbortExecution, E, FourDError, internal_error
 from .values import UNDEFINED, ClassInstance
 
@@ -49,9 +50,11 @@ class Runtime:
         self.project_dir = Path(project_dir or Path.cwd()).resolve()
         self.logs_dir = Path(logs_dir) if logs_dir else self.project_dir / "Logs"
         self.out = out or sys.stdout
-        # How this process compares texts (commands, collection functions); the operators compiled
-        # code calls have no process and use 4D's (runtime/compare.py).
+        # How this process compares texts, fixed for its life: commands read its collation, and the
+        # comparison rules with it (runtime/compare.py) serve collection searches and sorts and are
+        # the operators of the code compiled for this process.
         self.collation = collation
+        self.compare = Comparison(collation)
         self.err = err or sys.stderr
         self.answers = list(answers or [])
         self.interactive = sys.stdin.isatty() if interactive is None else interactive
@@ -71,6 +74,7 @@ class Runtime:
         # Compiling is the front end's job (fourmail/program.py): the loader gives the project
         # methods (`load_method(rt, path)`) and user classes (`read_class(rt, path)`) a run names.
         self.loader = loader
+        self._to_release = None      # see release_at_end
         from .classes import ClassStore4D, ClassStoreCS
         self.class_store_4d = ClassStore4D()
         self.class_store_cs = ClassStoreCS(self)
@@ -172,12 +176,21 @@ class Runtime:
             raise error
         self._call_handler(handler, error)
 
+    def release_at_end(self, thing) -> None:
+        """`thing.close()` is called when the run ends (a transporter's session), unless it is
+        gone by then: the runtime keeps no strong reference to it."""
+        if self._to_release is None:
+            import weakref
+            self._to_release = weakref.WeakSet()
+        self._to_release.add(thing)
+
     def shutdown(self) -> None:
         """End of the run: release what is still open (transporters close their sessions)."""
-        import sys
-        transporters = sys.modules.get("fourmail.mail.transporter")
-        if transporters is not None:      # no transporter was ever made: nothing to release
-            transporters.close_all()
+        for thing in list(self._to_release or ()):
+            try:
+                thing.close()
+            except Exception:
+                pass
 
     def _call_handler(self, handler: str, error: FourDError) -> None:
         self.process_vars.update({"error": int(error.code), "error method": error.method or "",

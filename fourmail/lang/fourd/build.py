@@ -1,4 +1,4 @@
-"""Turn the Lark parse (run inline, rule by rule) into the AST of fourmail.parser.ast."""
+"""Turn the Lark parse (run inline, rule by rule) into the AST of fourmail.lang.ast."""
 from __future__ import annotations
 
 import re
@@ -86,6 +86,26 @@ def _block(items) -> list:
     return [x for x in items if isinstance(x, A.Node)]
 
 
+_VARIADIC = "..."
+
+
+def _params(items) -> tuple[list, str | None]:
+    """The named parameters, and the type of a `...` ending the list (None without one)."""
+    params = [x for x in items if isinstance(x, A.Param)]
+    for p in params[:-1]:
+        if p.name == _VARIADIC:
+            raise SourceSyntaxError("`...` must be the last parameter", p.line, p.col)
+    if params and params[-1].name == _VARIADIC:
+        return params[:-1], params[-1].type or "Variant"
+    return params, None
+
+
+def _modifiers(items) -> frozenset:
+    """`shared`, `singleton`, `session singleton`, `exposed`, `local`: their words, lower-cased."""
+    found = next((x for x in items if isinstance(x, frozenset)), frozenset())
+    return frozenset(w for m in found for w in m.casefold().split())
+
+
 class AstBuilder:
     """Rule callbacks, named after the rules and aliases of 4d.lark: each gets the kept
     children of a reduction (lalr.py) and returns an AST node."""
@@ -140,22 +160,39 @@ class AstBuilder:
         vtype = next((x for x in items if isinstance(x, str) and not isinstance(x, Token)), None)
         return ("result", name, vtype)
 
+    def variadic_param(self, items):
+        vtype = next((x for x in items if isinstance(x, str) and not isinstance(x, Token)), None)
+        return A.Param(*_pos(items), _VARIADIC, vtype)
+
     def declare(self, items):
-        params = [x for x in items if isinstance(x, A.Param)]
+        params, variadic = _params(items)
         result = next((x for x in items if isinstance(x, tuple)), ("result", None, None))
-        return A.Declare(*_pos(items), params, result[1], result[2])
+        return A.Declare(*_pos(items), params, result[1], result[2], variadic)
 
     # ------------------------------------------------------------ class files
     def class_extends(self, items):
         return A.ClassExtends(*_pos(items), str(items[1]))
 
+    def class_modifiers(self, items):
+        return frozenset(str(x) for x in items)
+
     def class_constructor(self, items):
-        return A.ClassConstructor(*_pos(items), [x for x in items if isinstance(x, A.Param)])
+        params, variadic = _params(items)
+        return A.ClassConstructor(*_pos(items), params, _modifiers(items), variadic)
 
     def function_decl(self, items):
-        params = [x for x in items if isinstance(x, A.Param)]
+        params, variadic = _params(items)
         result = next((x for x in items if isinstance(x, tuple)), ("result", None, None))
-        return A.FunctionDecl(*_pos(items), str(items[1]), params, result[1], result[2])
+        names = [x for x in items if isinstance(x, Token) and x.type == "MEMBER"]
+        accessor = None
+        if len(names) == 2:         # `Function get fullName`: a computed property's accessor
+            accessor = str(names[0]).casefold()
+            if accessor not in ("get", "set"):
+                raise SourceSyntaxError(f"`{spelled('FUNCTION')} get` or `{spelled('FUNCTION')} set` was expected "
+                                        f"before the property name {names[1]}", names[0].line, names[0].column)
+        line, col = _pos(items)
+        return A.FunctionDecl(line, col, str(names[-1]), params, result[1], result[2], _modifiers(items),
+                              accessor, variadic)
 
     def property_decl(self, items):
         names = [str(x) for x in items if isinstance(x, Token) and x.type == "MEMBER"]
@@ -207,6 +244,9 @@ class AstBuilder:
 
     def repeat_loop(self, items):
         return A.Repeat(*_pos(items), items[1], items[3])
+
+    def use_block(self, items):
+        return A.UseBlock(*_pos(items), items[1], items[2], spelled("USE"))
 
     def try_block(self, items):
         blocks = [x for x in items if isinstance(x, list)]

@@ -320,10 +320,6 @@ def tokenize(text: str, names: NameTable, tolerant: bool = False, join: bool = F
             s = text[pos:end]
         elif naming and kind in ("word", "store"):
             ttype = "MEMBER"                                            # `Function send(...)`
-            if prev == "FUNCTION" and not tolerant and s.casefold() in ("get", "set") and \
-                    _NEXT_WORD.match(text, end):
-                raise _error("computed properties (Function get / Function set) are not "
-                             "supported by fourmail", text, pos)
         elif prev == "CLASS_EXTENDS" and kind == "word":
             ttype = "NAME"                                              # `Class extends Rectangle`
         elif kind == "word" or kind == "store":
