@@ -26,6 +26,7 @@ import re
 
 from ..lang import ast as A
 from ..runtime import types as T
+from ..runtime.values import ProcessPointer
 
 _BINOPS = {
     "+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "\\": "_idiv", "%": "_mod", "^": "_pow",
@@ -38,7 +39,23 @@ _INLINE = {"true": "True", "false": "False", "null": "None"}
 
 # Procedures that 4D documents as writing into one of their variable arguments:
 # name -> (index of the argument written when present, fallback index).
-_WRITEBACK = {"base64 encode": (1, 0), "base64 decode": (1, 0)}
+_WRITEBACK = {"base64 encode": (1, 0), "base64 decode": (1, 0), "ob set": (0, 0), "text to blob": (1, 1),
+              "set blob size": (0, 0)}
+# The array declarations, APPEND TO ARRAY and CLEAR VARIABLE make or reset the variable they name:
+# they are given its value and return what it holds afterwards (commands/arrays.py).
+_ARRAY_DECLARATIONS = frozenset("array " + k.lower() for k in T.ARRAY_KINDS)
+_WRITEBACK.update({name: (0, 0) for name in _ARRAY_DECLARATIONS})
+_WRITEBACK.update({"append to array": (0, 0), "clear variable": (0, 0), "copy array": (1, 1)})
+# Commands that write into some of their parameters besides a result (the "<-" / "<->" ones of
+# their pages): they are given a pointer to each (the variable is then a cell, as for `->$x`).
+_OUT_PARAMS = {"resolve pointer": (1, 2, 3), "find in sorted array": (3, 4), "match regex": (3, 4)}
+# Commands about a variable rather than its value (Type): they are also given its declared type.
+_DECLARED_TYPE = {"type"}
+# Functions that also fill variable arguments (Position's lengthFound, TEXT TO BLOB's offset):
+# name -> indexes of those arguments. Called with `outputs=True`, the function returns
+# (result, [value of each such argument passed]); the compiled code assigns them.
+_OUTPUTS = {"position": (3,), "text to blob": (3,)}
+_ASSIGNABLE = (A.LocalVar, A.ProcessVar, A.Member, A.Index)
 
 # Bounds of one generated Python function (Python's: 20 static blocks, 100 indentation levels,
 # 200 nested brackets); past them the block or expression moves into a closure.
@@ -53,11 +70,12 @@ MAX_NESTED_CLOSURES = 400
 
 
 class VarInfo:
-    __slots__ = ("pyname", "vtype")
+    __slots__ = ("pyname", "vtype", "cell")
 
     def __init__(self, pyname: str, vtype: str | None = None):
         self.pyname = pyname
         self.vtype = vtype            # None: untyped (created by assignment)
+        self.cell = False             # a pointer points to it (`->$x`): kept in a values.Cell
 
 
 class Loop:
@@ -83,8 +101,8 @@ class _Pending:
         self.kind, self.name, self.node, self.loops, self.key = kind, name, node, loops, key
 
 
-_LEAVES = (_Temp, A.Literal, A.LocalVar, A.ConstantRef, A.Star, A.ThisRef, A.SuperRef, A.ClassStore)
-_SPINE = (A.BinOp, A.Member, A.Index, A.CharIndex, A.MemberCall)
+_LEAVES = (_Temp, A.Literal, A.LocalVar, A.ConstantRef, A.Star, A.ThisRef, A.SuperRef, A.ClassStore, A.SortOrder)
+_SPINE = (A.BinOp, A.Member, A.Index, A.CharIndex, A.MemberCall, A.Element, A.Deref)
 
 
 def _spine_child(n):
@@ -183,16 +201,20 @@ class Codegen:
             return f"L.get({name.casefold()!r}, UNDEFINED)"
         if self.params_indirect and _param_number(name):
             return f"_pget(_P, {_param_number(name)})"
-        return info.pyname
+        return f"{info.pyname}.value" if info.cell else info.pyname
 
     def write_local(self, name: str, value_code: str) -> str:
         info = self.var(name)
-        if info.vtype and info.vtype != "Variant":
+        if info.vtype == T.ARRAY:
+            value_code = f"_setarr({self.read_local(name)}, {value_code}, {name!r})"
+        elif info.vtype and info.vtype != "Variant":
             value_code = f"_coerce({info.vtype!r}, {value_code}, {name!r})"
         if self.locals_mode == "dict":
             return f"L[{name.casefold()!r}] = {value_code}"
         if self.params_indirect and _param_number(name):
             return f"_pset(_P, {_param_number(name)}, {value_code})"
+        if info.cell:
+            return f"{info.pyname}.value = {value_code}"
         self.written.add(info.pyname)
         return f"{info.pyname} = {value_code}"
 
@@ -221,6 +243,16 @@ class Codegen:
                 self.var(n.name)
             elif isinstance(n, A.ParamRef):
                 self.params_indirect = True
+            elif isinstance(n, A.CommandCall) and n.name.casefold() in _ARRAY_DECLARATIONS and n.args:
+                if isinstance(n.args[0], A.LocalVar):
+                    info = self.var(n.args[0].name)
+                    info.vtype = info.vtype or T.ARRAY
+            elif isinstance(n, A.AddressOf) and isinstance(n.target, A.LocalVar):
+                self.var(n.target.name).cell = True
+            if isinstance(n, A.CommandCall) and n.args and n.name.casefold() in _OUT_PARAMS:
+                for i in _OUT_PARAMS[n.name.casefold()]:
+                    if i < len(n.args) and isinstance(n.args[i], A.LocalVar):
+                        self.var(n.args[i].name).cell = True
 
     # ------------------------------------------------------------ entry point
     def compile(self, program: A.Program) -> str:
@@ -234,8 +266,10 @@ class Codegen:
         params = program.declare.params if program.declare else []
         for i, p in enumerate(params):
             info = self.var(p.name)
-            header.append(f"{info.pyname} = _coerce({(info.vtype or 'Variant')!r}, args[{i}] if len(args) > {i} "
-                          f"else UNDEFINED, {p.name!r})")
+            value = (f"_coerce({(info.vtype or 'Variant')!r}, args[{i}] if len(args) > {i} "
+                     f"else UNDEFINED, {p.name!r})")
+            header.append(f"{info.pyname} = _Cell({value}, {info.vtype!r})" if info.cell and self.locals_mode == "fast"
+                          else f"{info.pyname} = {value}")
         if program.declare and program.declare.result_name:
             self.result_var = program.declare.result_name
         elif "$0" in self.vars:
@@ -263,10 +297,11 @@ class Codegen:
                     continue             # in _P
                 if m:
                     n = int(m.group(1))
-                    lines.append(f"    {info.pyname} = args[{n - 1}] if {n} <= len(args) else UNDEFINED"
-                                 if n > 0 else f"    {info.pyname} = UNDEFINED")
+                    value = f"args[{n - 1}] if {n} <= len(args) else UNDEFINED" if n > 0 else "UNDEFINED"
                 else:
-                    lines.append(f"    {info.pyname} = UNDEFINED")
+                    value = "UNDEFINED"
+                lines.append(f"    {info.pyname} = _Cell({value}, {info.vtype!r})" if info.cell
+                             else f"    {info.pyname} = {value}")
             if self.params_indirect:
                 lines.append("    _P = list(args)")
         lines += ["    " + h for h in header]
@@ -404,6 +439,10 @@ class Codegen:
             return [f"_setm(rt, {self.expr(target.target)}, {target.name!r}, {value_code})"]
         if isinstance(target, A.Index):
             return [f"_seti(rt, {self.expr(target.target)}, {self.expr(target.index)}, {value_code})"]
+        if isinstance(target, A.Element):
+            return [f"_sete(rt, {self.expr(target.target)}, {self.expr(target.index)}, {value_code})"]
+        if isinstance(target, A.Deref):
+            return [f"_setderef(rt, {self.expr(target.target)}, {value_code})"]
         if isinstance(target, A.CharIndex):
             if not isinstance(target.target, (A.LocalVar, A.ProcessVar)):
                 raise CompileError("[[...]] can only be assigned on a variable", target.line, target.col)
@@ -424,6 +463,14 @@ class Codegen:
             o, i = self.new_tmp(), self.new_tmp()
             code = [f"{o} = {self.expr(tgt.target)}", f"{i} = {self.expr(tgt.index)}",
                     f"_seti(rt, {o}, {i}, {op}(_geti({o}, {i}), {self.expr(s.value)}))"]
+        elif isinstance(tgt, A.Element):
+            o, i = self.new_tmp(), self.new_tmp()
+            code = [f"{o} = {self.expr(tgt.target)}", f"{i} = {self.expr(tgt.index)}",
+                    f"_sete(rt, {o}, {i}, {op}(_gete({o}, {i}), {self.expr(s.value)}))"]
+        elif isinstance(tgt, A.Deref):
+            p = self.new_tmp()
+            code = [f"{p} = {self.expr(tgt.target)}",
+                    f"_setderef(rt, {p}, {op}(_deref(rt, {p}), {self.expr(s.value)}))"]
         else:
             raise CompileError("compound assignment is not supported on [[...]]", tgt.line, tgt.col)
         self.guarded(s.line, code)
@@ -440,8 +487,9 @@ class Codegen:
             if key in _WRITEBACK and e.args:
                 idx, fallback = _WRITEBACK[key]
                 target = e.args[idx] if len(e.args) > idx else e.args[fallback]
-                self.guarded(s.line, self.assign_code(target, self.expr(e)))
-                return
+                if isinstance(target, _ASSIGNABLE):       # OB SET(New object;...) writes nothing back
+                    self.guarded(s.line, self.assign_code(target, self.expr(e)))
+                    return
         self.guarded(s.line, [self.expr(e)])
 
     def st_legacy_declaration(self, e: A.CommandCall) -> None:
@@ -712,7 +760,40 @@ class Codegen:
             detail = f"{expected} parameter(s) expected, {n} passed (syntax: {cmd.syntax})"
             return f"_raise_params({cmd.name!r}, {detail!r})"
         fn = self.const(cmd.resolve())
+        if key in _DECLARED_TYPE and n == 1:
+            v = e.args[0]
+            declared = (repr(self.var(v.name).vtype) if isinstance(v, A.LocalVar) else
+                        f"rt.process_types.get({v.name.casefold()!r})" if isinstance(v, A.ProcessVar) else "None")
+            return f"{fn}(rt, {self.expr(v)}, {declared})"
+        out = _OUT_PARAMS.get(key)
+        if out:
+            args = [self.out_arg(a) if i in out else self.expr(a) for i, a in enumerate(e.args or ())]
+            return f"{fn}({', '.join(['rt'] + args)})"
+        outs = [e.args[i] for i in _OUTPUTS.get(key, ()) if i < n]
+        if outs and all(isinstance(o, _ASSIGNABLE) for o in outs):
+            t = self.new_tmp()
+            sets = [self.assign_expr(o, f"{t}[1][{k}]") for k, o in enumerate(outs)]
+            call = f"{fn}({', '.join(['rt'] + self.args(e.args))}, outputs=True)"
+            return f"(({t} := {call}), {', '.join(sets)}, {t}[0])[-1]"
         return f"{fn}({', '.join(['rt'] + self.args(e.args))})"
+
+    def assign_expr(self, target, value_code: str) -> str:
+        """assign_code as an expression (a variable argument a function fills)."""
+        if isinstance(target, A.LocalVar):
+            name, _, value = self.write_local(target.name, value_code).partition(" = ")
+            if self.locals_mode == "dict":
+                return f"L.__setitem__({target.name.casefold()!r}, {value})"
+            return f"({name} := {value})"
+        return self.assign_code(target, value_code)[0]
+
+    def out_arg(self, a) -> str:
+        """A parameter the command writes into: a pointer to it."""
+        if isinstance(a, A.Star):
+            return "STAR"
+        if not isinstance(a, (A.LocalVar, A.ProcessVar, A.Element, A.Deref)):
+            raise CompileError("this parameter receives a value: it must be a variable, an array or an array element",
+                               a.line, a.col)
+        return self.ex_AddressOf(A.AddressOf(a.line, a.col, a))
 
     def ex_MethodCall(self, e: A.MethodCall) -> str:
         return f"rt.call_method({e.name!r}, [{', '.join(self.args(e.args))}], {e.line})"
@@ -750,6 +831,32 @@ class Codegen:
 
     def ex_CharIndex(self, e: A.CharIndex) -> str:
         return f"_getc({self.expr(e.target)}, {self.expr(e.index)})"
+
+    def ex_Element(self, e: A.Element) -> str:
+        return f"_gete({self.expr(e.target)}, {self.expr(e.index)})"
+
+    def ex_Deref(self, e: A.Deref) -> str:
+        return f"_deref(rt, {self.expr(e.target)})"
+
+    def ex_SortOrder(self, e: A.SortOrder) -> str:
+        return "_ASC" if e.ascending else "_DESC"
+
+    def ex_AddressOf(self, e: A.AddressOf) -> str:
+        t = e.target
+        if isinstance(t, A.LocalVar):
+            if self.locals_mode == "dict":
+                return f"_ptr_slot(L, {t.name.casefold()!r}, {t.name!r}, {self.var(t.name).vtype!r})"
+            return f"_ptr_cell({self.var(t.name).pyname}, {t.name!r})"
+        if isinstance(t, A.ProcessVar):
+            return self.const(ProcessPointer(t.name))
+        if isinstance(t, A.Deref):
+            return f"_ptr_of({self.expr(t.target)})"
+        base, row = t.target, "None"            # an element: of an array, or of a row of a 2D array
+        if isinstance(base, A.Element):
+            row = self.expr(base.index)
+            base = base.target
+        name = base.name if isinstance(base, (A.LocalVar, A.ProcessVar)) else ""
+        return f"_ptr_elem({self.expr(t.target)}, {self.expr(t.index)}, {name!r}, {row})"
 
     def ex_BinOp(self, e: A.BinOp) -> str:
         left, right = self.expr(e.left), self.expr(e.right)
@@ -811,7 +918,7 @@ def runtime_globals(operators) -> dict:
     is compiled for (`rt.compare`, runtime/compare.py): they compare texts with its collation."""
     from ..runtime import ops, shared, types as rtypes
     from ..runtime.errors import E, FourDError
-    from ..runtime.values import UNDEFINED, truthy
+    from ..runtime.values import ASCENDING, DESCENDING, UNDEFINED, Cell, truthy
 
     def raise_params(name, detail):
         raise FourDError(E.WRONG_PARAMETER_COUNT, name=name, detail=detail)
@@ -829,6 +936,9 @@ def runtime_globals(operators) -> dict:
         "_iterate": ops.iterate, "_number": ops.number, "_stored": ops.stored, "_coerce": rtypes.coerce,
         "_default": rtypes.default, "_raise_params": raise_params,
         "_use": shared.use, "_end_use": shared.end_use,
+        "_gete": ops.get_element, "_sete": ops.set_element, "_deref": ops.deref, "_setderef": ops.set_deref,
+        "_ptr_cell": ops.pointer_to_cell, "_ptr_slot": ops.pointer_to_slot, "_ptr_elem": ops.pointer_to_element,
+        "_ptr_of": ops.pointer_of, "_setarr": ops.assign_array_variable, "_Cell": Cell, "_ASC": ASCENDING, "_DESC": DESCENDING,
         "_pget": _param_get, "_pset": _param_set, "_param": _param_value, "_pdeclare": _params_declare,
         "_no_database": _no_database,
     }

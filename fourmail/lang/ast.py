@@ -89,6 +89,26 @@ class CharIndex(Node):
     __slots__ = _fields = ('target', 'index')
 
 
+class Element(Node):
+    """`$a{i}`: an element of an array (a row of a two-dimensional one)."""
+    __slots__ = _fields = ('target', 'index')
+
+
+class AddressOf(Node):
+    """`->x`: a pointer to a variable, an array or an array element."""
+    __slots__ = _fields = ('target',)
+
+
+class Deref(Node):
+    """`$p->`: what a pointer points to."""
+    __slots__ = _fields = ('target',)
+
+
+class SortOrder(Node):
+    """`>` or `<` as a parameter (SORT ARRAY($a;>))."""
+    __slots__ = _fields = ('ascending',)
+
+
 class BinOp(Node):
     __slots__ = _fields = ('op', 'left', 'right')
 

@@ -10,7 +10,7 @@ import math
 from decimal import Decimal
 
 from .errors import E, FourDError
-from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time
+from .values import UNDEFINED, Array, ClassInstance, Date, LazyObject, Time
 
 
 def js_number(x: float) -> str:
@@ -73,6 +73,8 @@ def _to_json(v, pretty: bool, indent: int, seen: set) -> str | None:
             return "{" + ",".join(items) + (end if items else "") + "}"
         finally:
             seen.discard(id(v))
+    if t is Array:        # an array is a variable, not a value (arrays.md): ARRAY TO COLLECTION converts it
+        raise FourDError(E.BAD_PARAMETER, name="JSON Stringify", detail="an array cannot be converted to JSON")
     return _escape(str(v))
 
 

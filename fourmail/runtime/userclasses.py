@@ -124,6 +124,9 @@ class UserObject(ClassInstance):
 
     READONLY = False
 
+    def user_class(self):
+        return self.cls
+
     def __init__(self, cls: UserClass, rt=None):
         self.cls = cls
         self.rt = rt                            # runs its computed properties' accessors

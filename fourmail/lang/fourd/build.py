@@ -65,7 +65,8 @@ def _pos(x) -> tuple[int, int]:
     return 0, 0
 
 
-_ASSIGNABLE = (A.LocalVar, A.ProcessVar, A.Member, A.Index, A.CharIndex, A.FieldRef, A.ParamRef)
+_ASSIGNABLE = (A.LocalVar, A.ProcessVar, A.Member, A.Index, A.CharIndex, A.Element, A.Deref, A.FieldRef,
+               A.ParamRef)
 _TOKEN = re.compile(r"(.*?)[ \t]*(:(?:C\d+|K\d+:\d+))?", re.I | re.S)
 
 
@@ -291,6 +292,29 @@ class AstBuilder:
 
     def char_index(self, items):
         return A.CharIndex(*_pos(items), items[0], items[2])
+
+    def element(self, items):
+        return A.Element(*_pos(items), items[0], items[1])
+
+    def address_of(self, items):
+        target = items[0]
+        if not isinstance(target, (A.LocalVar, A.ProcessVar, A.Element, A.Deref)):
+            raise SourceSyntaxError("-> points to a variable, an array or an array element", target.line, target.col)
+        return A.AddressOf(*_pos(items), target)
+
+    def deref(self, items):
+        return A.Deref(*_pos(items), items[0])
+
+    def deref_member(self, items):
+        target, name = items
+        return A.Member(*_pos(name), A.Deref(*_pos(target), target), str(name))
+
+    def sort_order(self, items):
+        op = str(items[0])
+        if op not in (">", "<"):
+            raise SourceSyntaxError(f"unexpected {op!r}: only > or < can be given alone as a parameter",
+                                   *_pos(items[0]))
+        return A.SortOrder(*_pos(items), op == ">")
 
     def arguments(self, items):
         return list(items)

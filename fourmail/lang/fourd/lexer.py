@@ -101,7 +101,8 @@ _TOKENIZED = re.compile(r"(?:[ \t]+[\w\u00b0]+)*?(?P<token>:(?:C(?P<command>\d+)
 # `[Table]Field`, `[Table:1]Field:2`, `[Table:1]`: the database, where an expression starts.
 _FIELD = re.compile(r"\[(?P<table>[^\W\d]\w*(?:[ \t]+\w+)*?)(?P<tnum>:\d+)?\]"
                     r"(?P<field>[^\W\d]\w*(?:[ \t]+\w+)*?:\d+|[^\W\d]\w*)?")
-_EXPR_END = {"LOCAL", "NAME", "MEMBER", "_RPAR", "_RSQB", "RCHAR", "COMMAND", "CONSTANT", "STRING", "FIELD"}
+_EXPR_END = {"LOCAL", "NAME", "MEMBER", "_RPAR", "_RSQB", "RCHAR", "COMMAND", "CONSTANT", "STRING", "_RBRACE",
+             "FIELD"}
 
 
 class NameTable:
@@ -206,6 +207,7 @@ def tokenize(text: str, names: NameTable, tolerant: bool = False, join: bool = F
     brackets: list[str] = state.brackets if state is not None else []   # open ( [ [[ {
     in_declaration = False    # inside `var ...` or `#DECLARE ...`: `:` announces a type
     naming = False            # after `Function` / `property` (and its `;`): a word is a member name
+    deref = False             # `->` after an expression (`$p->`): a word after it is a property (`$p->name`)
     scan, tok = _SCAN.match, Token
 
     while pos < n:
@@ -228,7 +230,7 @@ def tokenize(text: str, names: NameTable, tolerant: bool = False, join: bool = F
                     column = pos - line_start + 1
                     yield tok(ttype, fm.group(), pos, line, column, line, column + end - pos, end)
                     prev, pos = ttype, end
-                    naming = False
+                    naming = deref = False
                     continue
             if s == "[" and text.startswith("[[", pos) and prev in _EXPR_END:
                 s, ttype = "[[", "LCHAR"
@@ -241,6 +243,7 @@ def tokenize(text: str, names: NameTable, tolerant: bool = False, join: bool = F
             if ttype == "ASSIGN":
                 in_declaration = False
             naming = naming and names_go_on(ttype, prev)
+            deref = ttype == "_ARROW" and prev in _EXPR_END
             column = pos - line_start + 1
             yield tok(ttype, s, pos, line, column, line, column + len(s), pos + len(s))
             prev = ttype
@@ -267,7 +270,7 @@ def tokenize(text: str, names: NameTable, tolerant: bool = False, join: bool = F
             else:
                 yield tok("_NL", s, pos, line, column, line, column + 1, end)
                 prev = "_NL"
-                in_declaration = naming = False
+                in_declaration = naming = deref = False
                 brackets.clear()
             pos = end
             line += 1
@@ -315,7 +318,7 @@ def tokenize(text: str, names: NameTable, tolerant: bool = False, join: bool = F
             pos, prev = end, "STRING"
             continue
         start_col = pos - line_start + 1
-        if prev == "_DOT" and kind in ("word", "store", "local"):
+        if (prev == "_DOT" and kind == "local") or ((prev == "_DOT" or deref) and kind in ("word", "store")):
             ttype, end = "MEMBER", _MEMBER_RE.match(text, pos).end()   # `$c.length`: a property
             s = text[pos:end]
         elif naming and kind in ("word", "store"):
@@ -348,6 +351,7 @@ def tokenize(text: str, names: NameTable, tolerant: bool = False, join: bool = F
             ttype = kind.upper()
             if prev == "_DOT" and kind == "number" and not tolerant:
                 raise _error("a property name cannot start with a digit (use [\"...\"])", text, pos)
+        deref = False
         newlines = s.count("\n")
         yield tok(ttype, s, pos, line, start_col, line + newlines, start_col + len(s), end)
         if newlines:       # a text literal continued over lines
