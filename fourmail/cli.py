@@ -68,6 +68,16 @@ def _language(args, path: str | None = None):
     return (lang.for_path(path) if path else None) or lang.get()
 
 
+def _project_methods(f: str) -> tuple[str, ...]:
+    """The project methods a file being parsed can call, as `run` finds them (a method or class
+    file in Methods/ or Classes/ belongs to the folder above): the parser needs names with blanks."""
+    from .runtime.session import find_method_files
+    folder = Path(f).resolve().parent
+    if folder.name in ("Methods", "Classes"):
+        folder = folder.parent
+    return tuple(p.stem for p in find_method_files(folder).values())
+
+
 def cmd_parse(args) -> int:
     from .lang.errors import SourceSyntaxError
     passed = failed = unusable = 0
@@ -75,10 +85,11 @@ def cmd_parse(args) -> int:
         try:
             source = _read(f)
             language = _language(args, f)
+            methods = _project_methods(f)
             if Path(f).parent.name == "Classes":        # a class file: its members too
-                language.parse_class(source, Path(f).stem, f)
+                language.parse_class(source, Path(f).stem, f, methods)
             else:
-                language.parse(source, f)
+                language.parse(source, f, methods)
             passed += 1
         except SourceSyntaxError as e:
             failed += 1

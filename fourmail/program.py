@@ -42,11 +42,16 @@ def compile_source(rt: Runtime, source: str, filename: str, name: str | None = N
                    locals_mode: str = "fast", known_types: dict[str, str] | None = None,
                    edit: Callable[[Any], None] | None = None):
     """Parse and compile `source` (`edit` may change the parsed program first); SourceSyntaxError."""
-    program = language_of(rt).parse(source, filename)
+    program = language_of(rt).parse(source, filename, method_names(rt))
     if edit is not None:
         edit(program)
     return compile_program(rt, program, source, filename, name or Path(filename).stem,
                            locals_mode=locals_mode, known_types=known_types)
+
+
+def method_names(rt: Runtime) -> tuple[str, ...]:
+    """The project methods `rt` can call, as their files spell them (the parser needs names with blanks)."""
+    return tuple(path.stem for path in rt.method_files().values())
 
 
 class SourceLoader:
@@ -84,7 +89,7 @@ class SourceLoader:
     def read_class(self, rt: Runtime, path: Path) -> "ClassSource":
         name, source = path.stem, read_source(path)
         try:
-            definition = self.language.parse_class(source, name, str(path))
+            definition = self.language.parse_class(source, name, str(path), method_names(rt))
         except SourceSyntaxError as e:
             raise _class_error(path, e) from None
         return ClassSource(rt, path, source, definition)

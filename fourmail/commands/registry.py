@@ -153,6 +153,22 @@ def lookup_constant(name: str) -> Constant | None:
     return CONSTANTS.get(key(name))
 
 
+def command_by_number(number: int) -> Command | None:
+    """The command with this 4D number (tokenized code names commands by number: `Length:C16`)."""
+    global _by_number
+    _ensure_loaded()
+    if _by_number is None or _by_number[0] != len(COMMANDS):    # rebuilt when commands are added
+        index: dict[int, Command] = {}
+        for c in COMMANDS.values():
+            if c.number is not None:
+                index.setdefault(c.number, c)
+        _by_number = (len(COMMANDS), index)
+    return _by_number[1].get(number)
+
+
+_by_number: tuple[int, dict[int, Command]] | None = None
+
+
 def all_commands() -> dict[str, Command]:
     _ensure_loaded()
     return COMMANDS

@@ -171,6 +171,9 @@ class Codegen:
         self.queued = 0                 # closures it queued so far
         self.closures: list[str] = []
         self.line = 1                 # the statement being compiled
+        # The method uses `${n}`: its parameters $1, $2... live in a list (`_P`, a copy of the
+        # arguments) that `${n}` indexes, instead of in Python locals.
+        self.params_indirect = False
 
     # ------------------------------------------------------------ helpers
     def emit(self, line: str) -> None:
@@ -196,6 +199,8 @@ class Codegen:
         info = self.var(name)
         if self.locals_mode == "dict":
             return f"L.get({name.casefold()!r}, UNDEFINED)"
+        if self.params_indirect and _param_number(name):
+            return f"_pget(_P, {_param_number(name)})"
         return f"{info.pyname}.value" if info.cell else info.pyname
 
     def write_local(self, name: str, value_code: str) -> str:
@@ -206,6 +211,8 @@ class Codegen:
             value_code = f"_coerce({info.vtype!r}, {value_code}, {name!r})"
         if self.locals_mode == "dict":
             return f"L[{name.casefold()!r}] = {value_code}"
+        if self.params_indirect and _param_number(name):
+            return f"_pset(_P, {_param_number(name)}, {value_code})"
         if info.cell:
             return f"{info.pyname}.value = {value_code}"
         self.written.add(info.pyname)
@@ -234,6 +241,8 @@ class Codegen:
                     info.vtype = info.vtype or T.normalise(n.result_type)
             elif isinstance(n, A.LocalVar):
                 self.var(n.name)
+            elif isinstance(n, A.ParamRef):
+                self.params_indirect = True
             elif isinstance(n, A.CommandCall) and n.name.casefold() in _ARRAY_DECLARATIONS and n.args:
                 if isinstance(n.args[0], A.LocalVar):
                     info = self.var(n.args[0].name)
@@ -284,6 +293,8 @@ class Codegen:
                 if info.pyname in declared:
                     continue
                 m = re.fullmatch(r"\$(\d+)", key)
+                if m and self.params_indirect and int(m.group(1)) > 0:
+                    continue             # in _P
                 if m:
                     n = int(m.group(1))
                     value = f"args[{n - 1}] if {n} <= len(args) else UNDEFINED" if n > 0 else "UNDEFINED"
@@ -291,6 +302,8 @@ class Codegen:
                     value = "UNDEFINED"
                 lines.append(f"    {info.pyname} = _Cell({value}, {info.vtype!r})" if info.cell
                              else f"    {info.pyname} = {value}")
+            if self.params_indirect:
+                lines.append("    _P = list(args)")
         lines += ["    " + h for h in header]
         return "\n".join(lines + self.closures + body) + "\n"
 
@@ -418,6 +431,10 @@ class Codegen:
             return [self.write_local(target.name, value_code)]
         if isinstance(target, A.ProcessVar):
             return [f"rt.set_process_var({target.name!r}, {value_code})"]
+        if isinstance(target, A.ParamRef):
+            return [f"_pset({self.params_of()}, {self.expr(target.index)}, {value_code})"]
+        if isinstance(target, A.FieldRef):
+            return [self.ex_FieldRef(target)]
         if isinstance(target, A.Member):
             return [f"_setm(rt, {self.expr(target.target)}, {target.name!r}, {value_code})"]
         if isinstance(target, A.Index):
@@ -436,7 +453,7 @@ class Codegen:
     def st_CompoundAssign(self, s: A.CompoundAssign) -> None:
         op = _BINOPS[s.op]
         tgt = s.target
-        if isinstance(tgt, (A.LocalVar, A.ProcessVar)):
+        if isinstance(tgt, (A.LocalVar, A.ProcessVar, A.ParamRef, A.FieldRef)):
             code = self.assign_code(tgt, f"{op}({self.expr(tgt)}, {self.expr(s.value)})")
         elif isinstance(tgt, A.Member):
             o = self.new_tmp()
@@ -479,7 +496,9 @@ class Codegen:
         vtype = T.LEGACY[e.name.casefold()]
         lines = []
         for v in e.args or ():
-            if isinstance(v, A.LocalVar):
+            if isinstance(v, (A.ParamRef, A.LocalVar)) and self.declares_parameter(v):
+                lines.append(self.declare_parameter(v, vtype))
+            elif isinstance(v, A.LocalVar):
                 lines.append(self.write_local(v.name, f"_default({vtype!r})"))
             elif isinstance(v, A.ProcessVar):
                 lines.append(f"rt.declare_process_var({v.name!r}, {vtype!r})")
@@ -494,9 +513,27 @@ class Codegen:
                 if s.init is not None:
                     lines.append(f"rt.set_process_var({v.name!r}, {self.expr(s.init)})")
                 continue
+            if s.init is None and self.declares_parameter(v):
+                lines.append(self.declare_parameter(v, vtype))
+                continue
             value = self.expr(s.init) if s.init is not None else f"_default({vtype!r})"
             lines.append(self.write_local(v.name, value))
         self.guarded(s.line, lines)
+
+    # `C_TEXT($1)`, `var $1 : Text`, `var ${2} : Real` in a called method type the parameters: the
+    # values passed stay (parameters.md: one of another type becomes the type's empty value).
+    @staticmethod
+    def declares_parameter(v) -> bool:
+        return isinstance(v, A.ParamRef) or (isinstance(v, A.LocalVar) and _param_number(v.name) is not None)
+
+    def declare_parameter(self, v, vtype: str) -> str:
+        if isinstance(v, A.ParamRef):        # the parameters from the n-th on
+            return f"_pdeclare({self.params_of()}, {self.expr(v.index)}, {vtype!r})"
+        return self.write_local(v.name, f"_param({vtype!r}, {self.read_local(v.name)})")
+
+    def params_of(self) -> str:
+        """Where `${n}` finds the parameters: the list _P, or the REPL's dict of locals."""
+        return "L" if self.locals_mode == "dict" else "_P"
 
     def st_Declare(self, s: A.Declare) -> None:
         pass    # parameters are bound when the method starts
@@ -786,6 +823,12 @@ class Codegen:
     def ex_SuperCall(self, e: A.SuperCall) -> str:
         return f"rt.super_construct([{', '.join(self.args(e.args))}], {e.line}, {e.keyword!r})"
 
+    def ex_ParamRef(self, e: A.ParamRef) -> str:
+        return f"_pget({self.params_of()}, {self.expr(e.index)})"
+
+    def ex_FieldRef(self, e: A.FieldRef) -> str:
+        return f"_no_database({e.table!r}, {e.field!r})"
+
     def ex_Index(self, e: A.Index) -> str:
         return f"_geti({self.expr(e.target)}, {self.expr(e.index)})"
 
@@ -967,7 +1010,68 @@ def runtime_globals(operators) -> dict:
         "_ptr_cell": ops.pointer_to_cell, "_ptr_slot": ops.pointer_to_slot, "_ptr_elem": ops.pointer_to_element,
         "_ptr_of": ops.pointer_of, "_setarr": ops.assign_array_variable, "_Cell": Cell, "_ASC": ASCENDING, "_DESC": DESCENDING,
         "_formula": functions.Formula, "_member_name": functions.member_name,
+        "_pget": _param_get, "_pset": _param_set, "_param": _param_value, "_pdeclare": _params_declare,
+        "_no_database": _no_database,
     }
+
+
+# ---------------------------------------------------------------- parameters and the database
+def _param_number(name: str) -> int | None:
+    """`$3` -> 3 (`$0`, the result, is 0); another name -> None."""
+    return int(name[1:]) if name[1:].isdigit() and name[1:].isascii() else None
+
+
+def _param_index(n) -> int:
+    """`${n}`: n is a number of 1 or more."""
+    from ..runtime.errors import E, FourDError
+    if type(n) in (int, float) and n == n and n >= 1:
+        return int(n)
+    raise FourDError(E.BAD_PARAMETER, name="${...}", detail=f"a parameter number (1 or more) was expected, not {n!r}")
+
+
+def _param_get(params, n):
+    from ..runtime.values import UNDEFINED
+    i = _param_index(n)
+    if isinstance(params, dict):      # the REPL keeps its locals in a dict
+        return params.get(f"${i}", UNDEFINED)
+    return params[i - 1] if i <= len(params) else UNDEFINED
+
+
+def _param_set(params, n, value):
+    from ..runtime.values import UNDEFINED
+    i = _param_index(n)
+    if isinstance(params, dict):
+        params[f"${i}"] = value
+        return
+    while len(params) < i:
+        params.append(UNDEFINED)
+    params[i - 1] = value
+
+
+def _param_value(vtype: str, value):
+    """A parameter declared `vtype` (C_TEXT($1)): the value passed, or the type's empty value when
+    it is of another type (parameters.md, sequential syntax: no error)."""
+    from ..runtime import types as rtypes
+    from ..runtime.errors import FourDError
+    try:
+        return rtypes.coerce(vtype, value)
+    except FourDError:
+        return rtypes.default(vtype)
+
+
+def _params_declare(params, n, vtype: str) -> None:
+    """`var ${n} : Type` / `C_REAL(${n})`: the parameters from the n-th on are of that type."""
+    first = _param_index(n)
+    if isinstance(params, dict):
+        return
+    for i in range(first - 1, len(params)):
+        params[i] = _param_value(vtype, params[i])
+
+
+def _no_database(table: str, field: str | None):
+    from ..runtime.errors import E, FourDError
+    name = f"[{table}]{field or ''}"
+    raise FourDError(E.NOT_IMPLEMENTED, name=name, detail="fourmail has no database (tables, fields, records)")
 
 
 class _Star:

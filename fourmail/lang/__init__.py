@@ -26,15 +26,16 @@ class Language:
     reference_dir: Path | None = None  # its reference pages, for :help
 
     # ---- front end
-    def parse(self, source: str, filename: str = "<input>") -> Any:
-        """Source text -> lang.ast.Program; raises lang.errors.SourceSyntaxError."""
+    def parse(self, source: str, filename: str = "<input>", methods: tuple[str, ...] = ()) -> Any:
+        """Source text -> lang.ast.Program; raises lang.errors.SourceSyntaxError. `methods`: the
+        project's method names (in 4D a name may hold blanks: `dev Update`)."""
         raise NotImplementedError
 
     def check_body(self, program: Any, filename: str, source: str) -> None:
         """Before a method or a class member compiles: what only a class file's top level may hold
         is a SourceSyntaxError here, in the language's words."""
 
-    def parse_class(self, source: str, name: str, filename: str) -> Any:
+    def parse_class(self, source: str, name: str, filename: str, methods: tuple[str, ...] = ()) -> Any:
         """A class file -> its definition: `.extends`, `.constructor`, `.functions`, `.properties`."""
         raise NotImplementedError
 

@@ -125,6 +125,16 @@ class TryExpr(Node):
     __slots__ = _fields = ('expr',)
 
 
+class ParamRef(Node):
+    # `${index}`: the index-th parameter of the method
+    __slots__ = _fields = ('index',)
+
+
+class FieldRef(Node):
+    # `[table]field` (field None: the table): the database, which fourmail does not have
+    __slots__ = _fields = ('table', 'field')
+
+
 class ObjectLiteral(Node):
     __slots__ = _fields = ('items',)
 

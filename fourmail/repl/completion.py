@@ -35,9 +35,10 @@ class ReplCompleter(Completer):
         self.keywords = [w.spelling for w in words.KEYWORDS]
         # After the `:` of a declaration (`var $x : Te`, `#DECLARE($a : `): the language's types.
         declaring = "|".join(words.spelling_pattern(w.token) for w in words.KEYWORDS if w.declares)
-        # `$a.b.c.par|` -> base `$a`, path `.b.c`, partial `par` (a base may be the class store `4D`)
+        # `$a.b.c.par|` -> base `$a`, path `.b.c`, partial `par` (a base may be the class store `4D`,
+        # tokenized or not: `4D:C1709.`)
         self._member_ctx = re.compile(r"(?<![\w$.])(" + re.escape(words.CLASS_STORE) +
-                                      r"|\$[\w]*|[^\W\d][\w]*)((?:\.[^\W\d][\w]*)*)\.([\w$]*)$", re.I)
+                                      r"|\$[\w]*|[^\W\d][\w]*)(?::C\d+)?((?:\.[^\W\d][\w]*)*)\.([\w$]*)$", re.I)
         self._type_ctx = re.compile(r"(?i)(?:^|[\s])(?:" + declaring + r")(?![\w])[^:\n]*:\s*([\w.]*)$")
 
     def get_completions(self, document, complete_event) -> Iterable[Completion]:

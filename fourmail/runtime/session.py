@@ -24,6 +24,17 @@ SYSTEM_VARIABLES = {"ok": "Integer", "document": "Text", "error": "Integer", "er
 MAX_CALL_DEPTH = 200
 
 
+def find_method_files(project_dir: Path) -> dict[str, Path]:
+    """The project methods of a folder: `NAME.4dm` in it, or in its Methods/ (4D's
+    Project/Sources/Methods), by case-folded name."""
+    found: dict[str, Path] = {}
+    for folder in (project_dir / "Methods", project_dir):
+        if folder.is_dir():
+            for f in folder.glob("*.4dm"):
+                found.setdefault(f.stem.casefold(), f)
+    return found
+
+
 class Frame:
     __slots__ = ("method", "args", "this", "cls")
 
@@ -231,12 +242,7 @@ class Runtime:
     def method_files(self) -> dict[str, Path]:
         """Project methods: `NAME.4dm` beside the script, or in Methods/ (4D's Project/Sources/Methods)."""
         if self._method_files is None:
-            found: dict[str, Path] = {}
-            for folder in (self.project_dir / "Methods", self.project_dir):
-                if folder.is_dir():
-                    for f in folder.glob("*.4dm"):
-                        found.setdefault(f.stem.casefold(), f)
-            self._method_files = found
+            self._method_files = find_method_files(self.project_dir)
         return self._method_files
 
     def method_exists(self, name: str) -> bool:

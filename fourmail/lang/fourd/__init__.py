@@ -13,18 +13,19 @@ from ..ast import Program
 from ..errors import SourceSyntaxError
 
 
-def parse(source: str, filename: str = "<input>") -> Program:
+def parse(source: str, filename: str = "<input>", methods: tuple[str, ...] = ()) -> Program:
     from .. import lalr
     from .build import AstBuilder
     from .errors import from_unexpected
     from .grammar import get_tables
-    from .lexer import Token, base_names, tokenize
+    from .lexer import Token, base_names, method_names, tokenize
 
     text = source if source.endswith("\n") else source + "\n"
     tables = get_tables()   # grammar problems are bugs, not the user's syntax errors
     end = Token("$END", "", len(text), text.count("\n") or 1, 1)
     try:
-        return lalr.parse(tokenize(text, base_names()), tables, AstBuilder(text), end)
+        tokens = tokenize(text, base_names(), extra=method_names(methods))
+        return lalr.parse(tokens, tables, AstBuilder(text), end)
     except SourceSyntaxError as e:
         e.filename, e.source = filename, source
         raise
@@ -38,16 +39,16 @@ class FourD(Language):
     extensions = (".4dm",)
     reference_dir = Path(__file__).resolve().parent.parent.parent / "reference"   # 4D's pages, for :help
 
-    def parse(self, source, filename="<input>"):
-        return parse(source, filename)
+    def parse(self, source, filename="<input>", methods=()):
+        return parse(source, filename, methods)
 
     def check_body(self, program, filename, source):
         from .classfile import reject_class_declarations
         reject_class_declarations(program.body, filename, source)
 
-    def parse_class(self, source, name, filename):
+    def parse_class(self, source, name, filename, methods=()):
         from .classfile import split_class
-        return split_class(parse(source, filename), name, filename, source)
+        return split_class(parse(source, filename, methods), name, filename, source)
 
     def keyword(self, role):
         return self.words.spelled(role)

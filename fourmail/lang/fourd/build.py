@@ -65,7 +65,26 @@ def _pos(x) -> tuple[int, int]:
     return 0, 0
 
 
-_ASSIGNABLE = (A.LocalVar, A.ProcessVar, A.Member, A.Index, A.CharIndex, A.Element, A.Deref)
+_ASSIGNABLE = (A.LocalVar, A.ProcessVar, A.Member, A.Index, A.CharIndex, A.Element, A.Deref, A.FieldRef,
+               A.ParamRef)
+_TOKEN = re.compile(r"(.*?)[ \t]*(:(?:C\d+|K\d+:\d+))?", re.I | re.S)
+
+
+def _split_token(tok) -> tuple[str, str]:
+    """A tokenized name -> (name, token): `Length:C16` -> ("Length", ":C16"); no token: ""."""
+    m = _TOKEN.fullmatch(str(tok))
+    return m.group(1), (m.group(2) or "").upper()
+
+
+def _tokenized_command(tok):
+    """The command a COMMAND token names; tokenized (`Get localized string:C991`), the number
+    decides, whatever the name says."""
+    from ...commands.registry import command_by_number, lookup_command
+    name, token = _split_token(tok)
+    cmd = (command_by_number(int(token[2:])) if token else None) or lookup_command(name)
+    if cmd is None:
+        raise SourceSyntaxError(f"unknown 4D command {str(tok)!r}", tok.line, tok.column)
+    return cmd
 
 
 def _check_assignable(node: A.Node) -> A.Node:
@@ -328,11 +347,9 @@ class AstBuilder:
         return A.MethodCall(*_pos(items[0]), str(items[0]), items[1])
 
     def command_call(self, items):
-        from ...commands.registry import lookup_command
         tok = items[0]
-        name = re.sub(r":C\d+$", "", str(tok), flags=re.I)
-        cmd = lookup_command(name)
-        return self._call_or_formula(tok, cmd.name if cmd else name, items[1] if len(items) > 1 else None)
+        cmd = _tokenized_command(tok)
+        return self._call_or_formula(tok, cmd.name, items[1] if len(items) > 1 else None)
 
     # ------------------------------------------------------------ formulas
     _FORMULA = "Formula"       # the command whose argument is code, kept as a formula object
@@ -344,9 +361,8 @@ class AstBuilder:
         return A.CommandCall(*_pos(tok), name, args)
 
     def _formula_assign(self, tok, assignment):
-        from ...commands.registry import lookup_command
-        cmd = lookup_command(re.sub(r":C\d+$", "", str(tok), flags=re.I))
-        if cmd is None or cmd.name != self._FORMULA:
+        cmd = _tokenized_command(tok)
+        if cmd.name != self._FORMULA:
             raise SourceSyntaxError(f"an assignment cannot be an argument of {cmd.name if cmd else tok} "
                                     f"(only of {self._FORMULA})", assignment.line, assignment.col)
         return A.Formula(*_pos(tok), assignment, self._formula_source(tok))
@@ -381,8 +397,10 @@ class AstBuilder:
     def constant(self, items):
         from ...commands.registry import lookup_constant
         tok = items[0]
-        name = re.sub(r":K\d+:\d+$", "", str(tok), flags=re.I)
-        const = lookup_constant(name)
+        name, _ = _split_token(tok)
+        const = lookup_constant(name)        # tokenized (`Is text:K8:3`): the name decides
+        if const is None:
+            raise SourceSyntaxError(f"unknown 4D constant {str(tok)!r}", tok.line, tok.column)
         return A.ConstantRef(*_pos(tok), const.name, const.value)
 
     def string(self, items):
@@ -401,7 +419,7 @@ class AstBuilder:
         return A.Literal(*_pos(items[0]), parse_time(str(items[0])))
 
     def class_store(self, items):
-        return A.ClassStore(*_pos(items[0]), "4D" if str(items[0]).upper() == "4D" else "cs")
+        return A.ClassStore(*_pos(items[0]), "4D" if _split_token(items[0])[0].upper() == "4D" else "cs")
 
     def this_ref(self, items):
         return A.ThisRef(*_pos(items))
@@ -426,3 +444,15 @@ class AstBuilder:
 
     def collection_literal(self, items):
         return A.CollectionLiteral(*_pos(items), [x for x in items if isinstance(x, A.Node)])
+
+    # ------------------------------------------------------------ parameters, the database
+    def param_ref(self, items):
+        return A.ParamRef(*_pos(items[0]), items[1])
+
+    def param_decl(self, items):         # `var ${2} : Real`: the parameters from the 2nd on
+        return A.ParamRef(*_pos(items[0]), A.Literal(*_pos(items[1]), float(str(items[1]))))
+
+    def field_ref(self, items):
+        """`[Table]Field`, `[Table:1]Field:2`, `[Table:1]`: names without their numbers."""
+        m = re.fullmatch(r"\[(.*?)(?::\d+)?\](.*?)(?::\d+)?", str(items[0]), re.S)
+        return A.FieldRef(*_pos(items[0]), " ".join(m.group(1).split()), " ".join(m.group(2).split()) or None)

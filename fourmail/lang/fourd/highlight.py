@@ -25,7 +25,8 @@ KEYWORD_TOKENS = {words.STATEMENT: Keyword, words.DECLARATION: Keyword.Declarati
 _TOKENS = {
     **{w.token: KEYWORD_TOKENS[w.kind] for w in words.KEYWORDS},
     "TYPE_NAME": Keyword.Type, "CLASS_PATH": Name.Class, "CLASS_STORE": Name.Namespace,
-    "COMMAND": Name.Builtin, "CONSTANT": Name.Constant,
+    "COMMAND": Name.Builtin, "CONSTANT": Name.Constant, "FIELD": Name.Variable, "TABLE": Name.Variable,
+    "PARAM": Name.Variable,
     "LOCAL": Name.Variable, "NAME": Name.Variable.Global, "MEMBER": Name.Attribute,
     "STRING": String.Double, "OPEN_STRING": String.Double,
     "NUMBER": Number, "HEX_NUMBER": Number.Hex, "DATE": String.Other, "TIME": String.Other,

@@ -12,6 +12,7 @@ in tolerant mode, gives the REPL and the highlighter a token for every character
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from . import words as _words
@@ -39,6 +40,7 @@ class Token(str):
 
 # The keywords' word tuples -> token types (words.py is their table).
 KEYWORDS = {_words.words_of(w.token): w.token for w in _words.KEYWORDS if w.token not in _words.PATTERN_TOKENS}
+KEYWORD_TYPES = frozenset(KEYWORDS.values())
 
 # After these keywords `:` announces a type (`var $x : Text`, `Function f($a : Text) : Text`);
 # after NAMING ones a word is a member name (`Function send`, `property a; b`).
@@ -73,12 +75,13 @@ _SCAN = re.compile(r"""
 | (?P<bcomment>/\*)
 | (?P<string>"(?:[^"\\\r\n]|\\(?:\r?\n[ \t]*|.))*")
 | (?P<badstring>")
-| (?P<store>(?:4D|cs)(?=[ \t]*\.))
+| (?P<store>(?:4D|cs)(?::C\d+)?(?=[ \t]*\.))
 | (?P<hex>0[xX][0-9A-Fa-f]+)
 | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
 | (?P<date>![0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}!)
 | (?P<time>\?[0-9]{1,3}:[0-9]{1,2}(?::[0-9]{1,2})?\?)
 | (?P<declare>""" + _DECLARE + r"""(?![\w$]))
+| (?P<param>\$\{)
 | (?P<local>\$[\w]*)
 | (?P<ipvar><>[^\W\d][\w]*)
 | (?P<word>[^\W\d][\w]*)
@@ -87,10 +90,19 @@ _SCAN = re.compile(r"""
 _PUNCT_RE = re.compile("|".join(re.escape(p) for p, _ in PUNCT))
 _PUNCT_TYPE = dict(PUNCT)
 _MEMBER_RE = re.compile(r"[^\W\d$][\w$]*|\$[\w$]*")
-_CLASS_PATH_RE = re.compile(r"(?:4D|cs)(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)+", re.I)
-_TOKEN_SUFFIX = {"COMMAND": re.compile(r":C\d+", re.I), "CONSTANT": re.compile(r":K\d+:\d+", re.I)}
-_NEXT_WORD = re.compile(r"[ \t]+(\w+)")     # a later word may start with a digit: Get 4D folder
-_EXPR_END = {"LOCAL", "NAME", "MEMBER", "_RPAR", "_RSQB", "RCHAR", "COMMAND", "CONSTANT", "STRING", "_RBRACE"}
+_CLASS_PATH_RE = re.compile(r"(?:4D|cs)(?::C\d+)?(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)+", re.I)
+_STORE_TOKEN = re.compile(r":C\d+|\s", re.I)     # what a class path's value drops: `cs:C1710.X` is cs.X
+# A name's next word may start with a digit (`Get 4D folder`, `Object type 3D button`).
+_NEXT_WORD = re.compile(r"[ \t]+([\w\u00b0]+)")
+# Tokenized code (4D's project files): a name, then its token: `:Cnnn` for a command (the number
+# decides: `Get localized string:C991` is `Localized string`), `:Kg:n` for a constant (the name
+# decides). This matches after the first word: the other words and the token.
+_TOKENIZED = re.compile(r"(?:[ \t]+[\w\u00b0]+)*?(?P<token>:(?:C(?P<command>\d+)|K\d+:\d+))(?![\w:])", re.I)
+# `[Table]Field`, `[Table:1]Field:2`, `[Table:1]`: the database, where an expression starts.
+_FIELD = re.compile(r"\[(?P<table>[^\W\d]\w*(?:[ \t]+\w+)*?)(?P<tnum>:\d+)?\]"
+                    r"(?P<field>[^\W\d]\w*(?:[ \t]+\w+)*?:\d+|[^\W\d]\w*)?")
+_EXPR_END = {"LOCAL", "NAME", "MEMBER", "_RPAR", "_RSQB", "RCHAR", "COMMAND", "CONSTANT", "STRING", "_RBRACE",
+             "FIELD"}
 
 
 class NameTable:
@@ -147,8 +159,18 @@ def base_names() -> NameTable:
     return _base_table
 
 
-# Names of the running project's methods that have spaces in them (identifiers.md allows it).
-extra_names: NameTable | None = None
+# The running project's methods that have blanks in their names (identifiers.md allows it): the
+# front end hands their names to the parser, which tokenizes with this table beside the base one.
+@functools.lru_cache(maxsize=8)
+def method_names(methods: tuple[str, ...]) -> NameTable | None:
+    """The project methods whose names hold blanks (`dev Update`), as a name table; None: none do."""
+    spaced = [m for m in methods if len(m.split()) > 1]
+    if not spaced:
+        return None
+    t = NameTable()
+    for m in spaced:
+        t.add(m, "NAME")
+    return t
 
 
 class ScanState:
@@ -169,7 +191,7 @@ _BARE_NEWLINE = re.compile(r"(?<![\\\r])\r?\n")
 
 
 def tokenize(text: str, names: NameTable, tolerant: bool = False, join: bool = False,
-             state: ScanState | None = None):
+             state: ScanState | None = None, extra: NameTable | None = None):
     """The tokens of `text`. Strict (the parser's): blanks and comments are dropped and a lexical
     error raises SourceSyntaxError. Tolerant (the REPL's and the highlighter's): every character
     is in exactly one token, nothing raises, and these types are added:
@@ -178,6 +200,7 @@ def tokenize(text: str, names: NameTable, tolerant: bool = False, join: bool = F
         BCOMMENT    /* ... */ (nested)         CONT        `\\` + line break
         OPEN_STRING a text literal not closed  OPEN_COMMENT a /* comment not closed
         ERROR       a character 4D does not have
+        (strict too: FIELD `[Table]Field` / `[Table:1]Field:2`, TABLE `[Table:1]`, PARAM `${`)
         JOIN_NL     (with join=True) a line break inside an open bracket or text literal: the
                     statement goes on; `state` tells what is open at the end.
     """
@@ -188,7 +211,6 @@ def tokenize(text: str, names: NameTable, tolerant: bool = False, join: bool = F
     in_declaration = False    # inside `var ...` or `#DECLARE ...`: `:` announces a type
     naming = False            # after `Function` / `property` (and its `;`): a word is a member name
     deref = False             # `->` after an expression (`$p->`): a word after it is a property (`$p->name`)
-    extra = extra_names
     scan, tok = _SCAN.match, Token
 
     while pos < n:
@@ -203,6 +225,16 @@ def tokenize(text: str, names: NameTable, tolerant: bool = False, join: bool = F
                 continue
             s = p.group()
             ttype = _PUNCT_TYPE[s]
+            if s == "[" and prev not in _EXPR_END:
+                fm = _FIELD.match(text, pos)
+                if fm and (fm.group("tnum") or fm.group("field")):     # else `[a]`: a collection
+                    end = fm.end()
+                    ttype = "FIELD" if fm.group("field") else "TABLE"
+                    column = pos - line_start + 1
+                    yield tok(ttype, fm.group(), pos, line, column, line, column + end - pos, end)
+                    prev, pos = ttype, end
+                    naming = deref = False
+                    continue
             if s == "[" and text.startswith("[[", pos) and prev in _EXPR_END:
                 s, ttype = "[[", "LCHAR"
             elif s == "]" and text.startswith("]]", pos) and brackets and brackets[-1] == "[[":
@@ -308,6 +340,9 @@ def tokenize(text: str, names: NameTable, tolerant: bool = False, join: bool = F
             naming = ttype in NAMING
         elif kind == "local":
             ttype = "LOCAL"
+        elif kind == "param":
+            ttype = "PARAM"          # `${n}`: the n-th parameter
+            brackets.append("{")
         elif kind == "ipvar":
             ttype = "NAME"
         elif kind == "declare":
@@ -369,20 +404,26 @@ _WORD_RE = re.compile(_WORD)
 
 
 def resolve_word(text: str, pos: int, word: str, names: NameTable, extra: NameTable | None) -> tuple[str, int]:
-    """A word at `pos`: the longest keyword, command or constant (with its `:Cnnn` / `:Knn:n`
-    token suffix) or project method it starts, else a plain NAME. Returns (type, end)."""
+    """A word at `pos`: a tokenized name (`Length:C16`, `This:C1470`, `Is text:K8:3`), else the
+    longest keyword, command, constant or project method it starts, else a plain NAME.
+    Returns (type, end)."""
+    after = pos + len(word)
+    tm = _TOKENIZED.match(text, after)
+    if tm:
+        keyword = names.match(text, pos, word)      # `return Length:C16($t)`: the keyword comes first
+        if keyword is None or keyword[0] not in KEYWORD_TYPES or keyword[1] >= tm.start("token"):
+            number = tm.group("command")
+            if number is None:
+                return "CONSTANT", tm.end()
+            return _words.TOKEN_NUMBERS.get(int(number), "COMMAND"), tm.end()
     found = names.match(text, pos, word)
-    if found is None and extra is not None:
-        found = extra.match(text, pos, word)
+    if extra is not None:                            # `Max of` (a method) is longer than `Max`
+        mine = extra.match(text, pos, word)
+        if mine is not None and (found is None or mine[1] > found[1]):
+            found = mine
     if found is None:
-        return "NAME", pos + len(word)
-    ttype, end = found
-    suffix = _TOKEN_SUFFIX.get(ttype)
-    if suffix:
-        sm = suffix.match(text, end)
-        if sm:
-            end = sm.end()
-    return ttype, end
+        return "NAME", after
+    return found
 
 
 def _declaration_type(text: str, pos: int, line: int, line_start: int, tolerant: bool) -> list[Token]:
@@ -397,7 +438,7 @@ def _declaration_type(text: str, pos: int, line: int, line_start: int, tolerant:
     cm = _CLASS_PATH_RE.match(text, start)
     wm = None if cm else _WORD_RE.match(text, start)
     if cm:
-        value = cm.group() if tolerant else re.sub(r"\s", "", cm.group())
+        value = cm.group() if tolerant else _STORE_TOKEN.sub("", cm.group())
         out.append(Token("CLASS_PATH", value, start, line, column, line, column + len(cm.group()), cm.end()))
     elif wm and (tolerant or wm.group().casefold() in TYPE_NAMES):
         ttype = "TYPE_NAME" if wm.group().casefold() in TYPE_NAMES else "NAME"

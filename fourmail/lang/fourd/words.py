@@ -68,6 +68,10 @@ KEYWORDS: tuple[Word, ...] = (
     Word("local", "LOCAL_MODIFIER", "quick-tour", kind=DECLARATION),
 )
 
+# Tokenized code (4D's project files) writes these words with their command number (`This:C1470`,
+# `Super:C1705(...)`, `Super:C1706.f()`, `cs:C1710.X`, `4D:C1709.File`): number -> token type.
+TOKEN_NUMBERS = {1470: "THIS", 1705: "SUPER", 1706: "SUPER", 1709: "CLASS_STORE", 1710: "CLASS_STORE"}
+
 # The blocks the REPL's banner names as examples of input that goes on over lines.
 SHOWCASE_BLOCKS = ("IF", "FOR_EACH", "CASE_OF")
 
