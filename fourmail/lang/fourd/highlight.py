@@ -32,7 +32,7 @@ _TOKENS = {
     "NUMBER": Number, "HEX_NUMBER": Number.Hex, "DATE": String.Other, "TIME": String.Other,
     "COMMENT": Comment.Single, "BCOMMENT": Comment.Multiline, "OPEN_COMMENT": Comment.Multiline,
     "WS": Whitespace, "NL": Whitespace, "JOIN_NL": Whitespace, "CONT": Punctuation,
-    "ASSIGN": Operator, "COMPOUND_OP": Operator, "BINOP": Operator, "MINUS": Operator, "PLUS": Operator,
+    "ASSIGN": Operator, "COMPOUND_OP": Operator, "BINOP": Operator, "SC_OP": Operator, "MINUS": Operator, "PLUS": Operator,
     "STAR": Operator, "_ARROW": Operator, "_QMARK": Operator,
     "LCHAR": Punctuation, "RCHAR": Punctuation,
     "ERROR": Error,

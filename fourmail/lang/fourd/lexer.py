@@ -57,7 +57,7 @@ TYPE_NAMES = _words.TYPE_NAMES
 
 PUNCT = [  # longest first
     (":=", "ASSIGN"), ("+=", "COMPOUND_OP"), ("-=", "COMPOUND_OP"), ("*=", "COMPOUND_OP"), ("/=", "COMPOUND_OP"),
-    ("&&", "BINOP"), ("||", "BINOP"), ("<=", "BINOP"), (">=", "BINOP"), ("<<", "BINOP"), (">>", "BINOP"),
+    ("&&", "SC_OP"), ("||", "SC_OP"), ("<=", "BINOP"), (">=", "BINOP"), ("<<", "BINOP"), (">>", "BINOP"),
     ("^|", "BINOP"), ("?+", "BINOP"), ("?-", "BINOP"), ("??", "BINOP"), ("->", "_ARROW"),
     ("(", "_LPAR"), (")", "_RPAR"), (";", "_SEMI"), (":", "_COLON"), (",", "_COMMA"), (".", "_DOT"),
     ("{", "_LBRACE"), ("}", "_RBRACE"), ("[", "_LSQB"), ("]", "_RSQB"), ("?", "_QMARK"), ("-", "MINUS"),
