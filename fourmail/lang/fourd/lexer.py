@@ -46,6 +46,10 @@ KEYWORD_TYPES = frozenset(KEYWORDS.values())
 # after NAMING ones a word is a member name (`Function send`, `property a; b`).
 DECLARING = frozenset(w.token for w in _words.KEYWORDS if w.declares)
 NAMING = frozenset(w.token for w in _words.KEYWORDS if w.names)
+# Declaration words (`property`, `Function`, `local`...) begin a statement; elsewhere they are the
+# names of variables, as in code older than them: `For each (property; $o)`.
+STARTING = frozenset(w.token for w in _words.KEYWORDS if w.kind == _words.DECLARATION)
+_ASSIGNED = re.compile(r"[ \t]*(?::=|[-+*/]=)")     # `local:=5`: the word is assigned to, a name
 
 
 def names_go_on(ttype: str, prev: str | None) -> bool:
@@ -336,6 +340,9 @@ def tokenize(text: str, names: NameTable, tolerant: bool = False, join: bool = F
             else:
                 ttype, end = resolve_word(text, pos, s, names, extra)
                 s = text[pos:end]
+                if ttype in STARTING and ((prev is not None and prev != "_NL" and prev not in STARTING)
+                                          or _ASSIGNED.match(text, end)):
+                    ttype = "NAME"
             in_declaration = in_declaration or ttype in DECLARING
             naming = ttype in NAMING
         elif kind == "local":
