@@ -18,7 +18,7 @@ from ..runtime.errors import E, FourDError
 from ..runtime.jsontext import stringify
 from ..runtime.values import UNDEFINED, Array, ClassInstance, Date, LazyObject, Pointer, Time, copy_value, to_longint, type_name
 from ..runtime.values import is_object as _is_object
-from ..runtime.shared import SHARED, guard as shared_guard, shared_copy
+from ..runtime.shared import SHARED, copy_with_options, guard as shared_guard
 from .text import num
 
 # Field and Variable Types constants (value-type.md)
@@ -88,17 +88,14 @@ def ob_entries(rt, o):
 
 def ob_copy(rt, o, *options):
     """Deep copy (ob-copy.md), never shared unless `ck shared` is passed (shared.md
-    "Duplication"); pointers are not modelled so `ck resolve pointers` changes nothing."""
-    if type(o) is list:
-        result = copy_value(o)
-    else:
+    "Duplication"); with `ck resolve pointers` the copy holds the values pointed to."""
+    if type(o) is not list:
         o = _obj_arg("OB Copy", o)
         if o is None or isinstance(o, ClassInstance):
             return o
-        result = copy_value(o)
     if options:
-        return shared_copy(result, options[0], options[1] if len(options) > 1 else None, "OB Copy")
-    return result
+        return copy_with_options(rt, o, options[0], options[1] if len(options) > 1 else None, "OB Copy")
+    return copy_value(o)
 
 
 def ob_is_empty(rt, o):

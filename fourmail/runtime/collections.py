@@ -193,10 +193,10 @@ def _slice(rt, c, args):
 
 
 def _copy(rt, c, args):
-    from .shared import shared_copy           # .copy(ck shared {; groupWith}): a shared copy
+    from .shared import copy_with_options     # .copy(ck resolve pointers | ck shared {; groupWith})
     if not args:
         return copy_value(c)
-    return shared_copy(copy_value(c), args[0], args[1] if len(args) > 1 else None, "copy()")
+    return copy_with_options(rt, c, args[0], args[1] if len(args) > 1 else None, "copy()")
 
 
 def _concat(rt, c, args):

@@ -19,7 +19,7 @@ import sys
 import weakref
 
 from .errors import E, FourDError
-from .values import ClassInstance, LazyObject, type_name
+from .values import ClassInstance, LazyObject, copy_value, type_name
 
 
 class Group:
@@ -33,6 +33,7 @@ class Group:
         self.storage = storage       # Storage: what it holds joins no group
 
 
+CK_RESOLVE_POINTERS = 1   # `ck resolve pointers`: the copy holds the values pointed to
 CK_SHARED = 2       # `ck shared`: OB Copy / collection.copy() make a shared copy
 
 # id(value) -> (value, its group)
@@ -115,6 +116,13 @@ def share_tree(v, group: Group | None = None):
                 _register(x, group)
                 stack.extend(x)
     return v
+
+
+def copy_with_options(rt, value, option, group_with, name: str):
+    """OB Copy / collection.copy() with their `option {; groupWith}`: ck resolve pointers, ck shared."""
+    flags = int(option) if type(option) in (float, int) else 0
+    resolve = (lambda p: p.get(rt)) if flags & CK_RESOLVE_POINTERS else None
+    return shared_copy(copy_value(value, resolve), option, group_with, name)
 
 
 def shared_copy(copy, option, group_with, name: str):

@@ -398,13 +398,16 @@ def truthy(v: Any) -> bool:
     return True
 
 
-def copy_value(v: Any) -> Any:
-    """Deep copy of an object/collection tree (OB Copy, collection.copy())."""
+def copy_value(v: Any, resolve=None) -> Any:
+    """Deep copy of an object/collection tree (OB Copy, collection.copy()); with `resolve`, a
+    pointer in it is replaced by `resolve(pointer)`, the value it points to (ck resolve pointers)."""
     t = type(v)
     if t is dict or t is LazyObject:
-        return {k: copy_value(x) for k, x in v.items()}
+        return {k: copy_value(x, resolve) for k, x in v.items()}
     if t is list:
-        return [copy_value(x) for x in v]
+        return [copy_value(x, resolve) for x in v]
+    if resolve is not None and isinstance(v, Pointer):
+        return copy_value(resolve(v), resolve)
     return v
 
 
