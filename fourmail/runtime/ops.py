@@ -240,8 +240,9 @@ def get_member_declared(o, name):
 
 def set_member(rt, o, name, value):
     t = type(o)
-    if t is dict and type(value) is _float and not (SHARED and id(o) in SHARED):
-        o[name] = value             # a number stored as it is (a LazyObject, a shared object: below)
+    # a number stored as it is; a LazyObject, a shared object: below
+    if t is dict and type(value) is _float and not (SHARED and id(o) in SHARED):  # not a LazyObject
+        o[name] = value
         return
     if t is dict or t is LazyObject:
         if SHARED and id(o) in SHARED:      # a shared object: only while in use (shared.md)
