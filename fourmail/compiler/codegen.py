@@ -195,6 +195,7 @@ class Codegen:
         # that would not (a pointer...) must drop the variable from here.
         self.facts: dict[str, str] = {}
         self.pending_facts: dict[str, dict] = {}   # a queued closure's facts where it runs
+        self.temp_types: dict[str, str | None] = {}     # static types of the chains' temporaries
 
     # ------------------------------------------------------------ helpers
     def emit(self, line: str) -> None:
@@ -257,6 +258,8 @@ class Codegen:
             return _LITERAL_TYPES.get(type(e.value))
         if isinstance(e, A.LocalVar):
             return self.facts.get(e.name.casefold())
+        if isinstance(e, _Temp):
+            return self.temp_types.get(e.name)
         if depth <= 0:
             return None
         if isinstance(e, A.BinOp):
@@ -460,15 +463,20 @@ class Codegen:
         while isinstance(n, _SPINE):
             spine.append(n)
             n = _spine_child(n)
-        self.emit(f"_v = {self.expr(spine.pop())}")
+        first = spine.pop()
+        self.emit(f"_v = {self.expr(first)}")
+        self.temp_types["_v"] = self.static_type(first)
         v = _Temp(top.line, top.col, "_v")
         while spine:
             n = spine.pop()
             if isinstance(n, A.BinOp) and n.op in ("&&", "||"):
                 self.emit(f"if {'' if n.op == '&&' else 'not '}_truthy(_v):")
                 self.emit(f"    _v = {self.expr(n.right)}")
+                self.temp_types["_v"] = None
             else:
-                self.emit(f"_v = {self.expr(_with_spine_child(n, v))}")
+                step = _with_spine_child(n, v)
+                self.emit(f"_v = {self.expr(step)}")
+                self.temp_types["_v"] = self.static_type(step)
         self.emit("return _v")
 
     # ------------------------------------------------------------ statements
@@ -1104,6 +1112,8 @@ class Codegen:
                 rt_ = self.static_type(e.right)
                 py = "float" if rt_ in _NUMERIC else "str" if rt_ == "Text" and op == "+" else None
                 if py:
+                    if left.isidentifier():       # a Python local: read twice, no temporary
+                        return f"({left} {op} {right} if type({left}) is {py} else {_BINOPS[op]}({left}, {right}))"
                     t = self.new_tmp()
                     return f"({t} {op} {right} if type({t} := {left}) is {py} else {_BINOPS[op]}({t}, {right}))"
             return None
