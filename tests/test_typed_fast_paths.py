@@ -297,6 +297,24 @@ ALERT(String($c[1]=Null)+String($c[$i*2]))"""
     assert lines(src) == ["5 10 2 True", "True"]
 
 
+def test_property_updated_from_itself_keeps_the_general_rules():
+    src = """var $o : Object
+var $i : Integer
+$o:=New object("n";1;"t";"a";"z";Null)
+$i:=2
+$o.n:=$o.n*$i
+$o.n:=$o.n-0.5
+$o.t:=$o.t+"b"
+ALERT(String($o.n)+" "+$o.t)
+$o.z:=$o.z+1"""
+    out, error = both(src)
+    assert out == ["1.5 ab"] and error is not None and error[1] == 9
+    src = """var $o : Object
+$o:=New object
+$o.missing:=$o.missing+1"""
+    assert both(src)[1] == (54, 3)
+
+
 def test_property_of_a_null_object_is_an_error():
     src = """var $o : Object
 $o.count:=$o.count+1"""

@@ -533,6 +533,20 @@ class Codegen:
             # a number into an object: stored inline (ops.set_member's common case)
             o, v = self.new_tmp(), self.new_tmp()
             shared = f"_SHARED and id({o}) in _SHARED"      # a shared object: _setm checks its use
+            value = s.value
+            if (isinstance(value, A.BinOp) and value.op in _PY_ARITH and isinstance(value.left, A.Member)
+                    and value.left.name == target.name and isinstance(value.left.target, A.LocalVar)
+                    and value.left.target.name.casefold() == target.target.name.casefold()
+                    and self.static_type(value.right) in _NUMERIC):
+                # `$o.n:=$o.n+1`: a Real property updated in place; anything else takes the general rules
+                right, op = self.expr(value.right), value.op
+                self.guarded(s.line, [
+                    f"{o} = {self.expr(target.target)}",
+                    f"if type({o}) is dict and type({v} := {o}.get({target.name!r})) is float "   # a LazyObject: below
+                    f"and not ({shared}):",
+                    f"    {o}[{target.name!r}] = {v} {op} {right}",
+                    "else:", f"    _setm(rt, {o}, {target.name!r}, {_BINOPS[op]}({self.expr(value.left)}, {right}))"])
+                return
             self.guarded(s.line, [
                 f"{o} = {self.expr(target.target)}", f"{v} = {self.expr(s.value)}",
                 f"if type({o}) is dict and type({v}) is float and not ({shared}):",  # a LazyObject: _setm
