@@ -104,6 +104,20 @@ ALERT("not reached")"""
     assert out == [] and error == (54, 1)
 
 
+def test_typed_parameters_can_be_rewritten_through_their_number():
+    # `${n}` writes $1 without its declared type: the compiler never takes $1's type as known
+    src = """C_LONGINT($1)
+var $i : Integer
+For ($i;1;2)
+${1}:=${1}+0.5
+End for
+ALERT(String($1)+" "+String($1+1))
+${1}:="x"
+ALERT(String($1+1))"""
+    out, error = both(src)
+    assert out == ["1 2"] and error == (54, 8)
+
+
 def test_failed_assignment_keeps_the_typed_value():
     src = """var $n : Integer
 var $t : Text
