@@ -1,7 +1,8 @@
 """AST -> Python code object, compiled once per method.
 
 A 4D method becomes one Python function. Local variables are Python locals (fast), process
-variables live in the runtime (rt.get_process_var), every operator is a call into runtime.ops, and
+variables live in the runtime (rt.get_process_var), every operator is a call into runtime.ops
+(except where the static types of its operands make Python's own the same: Codegen.static_type), and
 every statement is wrapped in a try/except that hands a failure to the runtime (error stack,
 ON ERR CALL, Try/Catch) together with the 4D line number. In 3.11 a try costs nothing when
 no exception is raised, so the wrapper is free on the fast path.
@@ -22,6 +23,7 @@ closures nested in one another (MAX_NESTED_CLOSURES): past it, a compile error a
 """
 from __future__ import annotations
 
+import math
 import re
 
 from ..lang import ast as A
@@ -33,6 +35,19 @@ _BINOPS = {
     "=": "_eq", "#": "_ne", "<": "_lt", ">": "_gt", "<=": "_le", ">=": "_ge", "&": "_and", "|": "_or",
     "^|": "_xor", "<<": "_shl", ">>": "_shr", "?+": "_bset", "?-": "_bclr", "??": "_btst",
 }
+
+# Static types. A variable declared with one of these types holds exactly one Python type once
+# its declaration has run (runtime/types.py coerce): the code of its default value. Values whose
+# static type is known skip the runtime's general operators and assignment checks where Python's
+# own give the same result.
+_EXACT_DEFAULTS = {"Integer": "0", "Real": "0.0", "Text": "''", "Boolean": "False"}
+_PY_TYPES = {"Integer": "int", "Real": "float", "Text": "str", "Boolean": "bool"}
+_LITERAL_TYPES = {float: "Real", str: "Text", bool: "Boolean"}
+_NUMERIC = ("Integer", "Real")
+_PY_ARITH = {"+": "+", "-": "-", "*": "*"}          # on two numbers (and + on two texts) as ops does
+_PY_COMPARE = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "=": "==", "#": "!="}   # on two Integers
+_REAL_RESULT = ("/", "\\", "^", "%")                 # a Real from two numbers, or an error
+_STATIC_DEPTH = 8                                     # operands looked into (deep expressions: unknown)
 
 # Commands evaluated inline (no call): they are constants of the language.
 _INLINE = {"true": "True", "false": "False", "null": "None"}
@@ -174,6 +189,13 @@ class Codegen:
         # The method uses `${n}`: its parameters $1, $2... live in a list (`_P`, a copy of the
         # arguments) that `${n}` indexes, instead of in Python locals.
         self.params_indirect = False
+        # Locals whose declared type is certain here (key -> type of _EXACT_DEFAULTS): their
+        # declaration has run on every path to this point. Until it has, a declared local holds
+        # Undefined. Every write to a local goes through write_local and keeps its type; a write
+        # that would not (a pointer...) must drop the variable from here.
+        self.facts: dict[str, str] = {}
+        self.pending_facts: dict[str, dict] = {}   # a queued closure's facts where it runs
+        self.temp_types: dict[str, str | None] = {}     # static types of the chains' temporaries
 
     # ------------------------------------------------------------ helpers
     def emit(self, line: str) -> None:
@@ -203,12 +225,22 @@ class Codegen:
             return f"_pget(_P, {_param_number(name)})"
         return f"{info.pyname}.value" if info.cell else info.pyname
 
-    def write_local(self, name: str, value_code: str) -> str:
+    def write_local(self, name: str, value_code: str, value_type: str | None = None) -> str:
+        """Assignment to a local; `value_type`: the value's static type, if known."""
         info = self.var(name)
         if info.vtype == T.ARRAY:
             value_code = f"_setarr({self.read_local(name)}, {value_code}, {name!r})"
-        elif info.vtype and info.vtype != "Variant":
-            value_code = f"_coerce({info.vtype!r}, {value_code}, {name!r})"
+        elif info.vtype and info.vtype != "Variant" and info.vtype != value_type:
+            if info.vtype == "Real" and value_type == "Integer":
+                value_code = f"float({value_code})"
+            elif info.vtype == "Integer" and value_type == "Real":
+                value_code = f"_to_int({value_code})"
+            elif info.vtype in _EXACT_DEFAULTS and value_type is None:     # check the common case inline
+                t = self.new_tmp()
+                value_code = (f"({t} if type({t} := {value_code}) is {_PY_TYPES[info.vtype]} "
+                              f"else _coerce({info.vtype!r}, {t}, {name!r}))")
+            else:
+                value_code = f"_coerce({info.vtype!r}, {value_code}, {name!r})"
         if self.locals_mode == "dict":
             return f"L[{name.casefold()!r}] = {value_code}"
         if self.params_indirect and _param_number(name):
@@ -217,6 +249,62 @@ class Codegen:
             return f"{info.pyname}.value = {value_code}"
         self.written.add(info.pyname)
         return f"{info.pyname} = {value_code}"
+
+    # ------------------------------------------------------------ static types
+    def static_type(self, e, depth: int = _STATIC_DEPTH) -> str | None:
+        """The type of `e`'s value when the compiler knows it: "Integer" (a Python int), "Real"
+        (float), "Text" (str), "Boolean" (bool); None when it does not."""
+        if isinstance(e, A.Literal):
+            return _LITERAL_TYPES.get(type(e.value))
+        if isinstance(e, A.LocalVar):
+            return self.facts.get(e.name.casefold())
+        if isinstance(e, _Temp):
+            return self.temp_types.get(e.name)
+        if depth <= 0:
+            return None
+        if isinstance(e, A.BinOp):
+            if e.op in _PY_COMPARE:
+                return "Boolean"           # the comparisons answer True or False, or raise
+            left = self.static_type(e.left, depth - 1)
+            if left in _NUMERIC:
+                right = self.static_type(e.right, depth - 1)
+                if right in _NUMERIC:
+                    if e.op in _PY_ARITH:
+                        return "Integer" if left == right == "Integer" else "Real"
+                    if e.op in _REAL_RESULT:
+                        return "Real"
+            elif left == "Text" and e.op == "+" and self.static_type(e.right, depth - 1) == "Text":
+                return "Text"
+            return None
+        if isinstance(e, A.Negate):
+            t = self.static_type(e.operand, depth - 1)
+            return t if t in _NUMERIC else None
+        return None
+
+    def typed_value(self, value, name: str) -> tuple[str, str | None]:
+        """Code and static type of a value assigned to the local `name`; a number literal
+        assigned to an Integer is converted here, once."""
+        if self.var(name).vtype == "Integer":
+            if isinstance(value, A.Literal) and type(value.value) is float:
+                return repr(T.to_integer(value.value)), "Integer"
+            if (isinstance(value, A.BinOp) and value.op in ("+", "-") and isinstance(value.left, A.LocalVar)
+                    and self.static_type(value.left) == "Integer" and isinstance(value.right, A.Literal)
+                    and type(value.right.value) is float and value.right.value.is_integer()
+                    and abs(value.right.value) < 2 ** 31):
+                # `$n:=$n+1`: the Real sum rounds back to the integer sum while that is in the
+                # 32-bit range (past it, the general rule wraps it)
+                left, k, t = self.expr(value.left), value.right.value, self.new_tmp()
+                return (f"({t} if -2147483648 <= ({t} := {left} {value.op} {int(k)}) <= 2147483647 "
+                        f"else _to_int({left} {value.op} {k!r}))"), "Integer"
+        return self.expr(value), self.static_type(value)
+
+    def establish(self, names, vtype: str) -> None:
+        """The locals `names` certainly hold a `vtype` from here on (their declaration has run).
+        Not the parameters $1, $2... (`${n}` writes them as well)."""
+        if self.locals_mode == "fast" and vtype in _EXACT_DEFAULTS:
+            for n in names:
+                if _param_number(n) is None:
+                    self.facts[n.casefold()] = vtype
 
     # ------------------------------------------------------------ declarations pre-pass
     def declare_types(self, node) -> None:
@@ -270,6 +358,7 @@ class Codegen:
                      f"else UNDEFINED, {p.name!r})")
             header.append(f"{info.pyname} = _Cell({value}, {info.vtype!r})" if info.cell and self.locals_mode == "fast"
                           else f"{info.pyname} = {value}")
+            self.establish([p.name], info.vtype)
         if program.declare and program.declare.result_name:
             self.result_var = program.declare.result_name
         elif "$0" in self.vars:
@@ -319,6 +408,7 @@ class Codegen:
                                first.line, first.col)
         self.queued += 1
         name = self.new_tmp("_b" if kind == "block" else "_e")
+        self.pending_facts[name] = dict(self.facts)
         self.pending.append(_Pending(kind, name, node, loops, self.key + (self.queued,)))
         return name
 
@@ -332,6 +422,7 @@ class Codegen:
             self.out, self.level, self.fn, self.fn_level = [], 2, item.name, 2
             self.py_blocks, self.edepth, self.written = 0, 0, set()
             self.loops, self.key, self.queued = item.loops, item.key, 0
+            self.facts = self.pending_facts.pop(item.name, {})
             try:
                 if item.kind == "block":
                     self.statements(item.node)
@@ -372,15 +463,20 @@ class Codegen:
         while isinstance(n, _SPINE):
             spine.append(n)
             n = _spine_child(n)
-        self.emit(f"_v = {self.expr(spine.pop())}")
+        first = spine.pop()
+        self.emit(f"_v = {self.expr(first)}")
+        self.temp_types["_v"] = self.static_type(first)
         v = _Temp(top.line, top.col, "_v")
         while spine:
             n = spine.pop()
             if isinstance(n, A.BinOp) and n.op in ("&&", "||"):
                 self.emit(f"if {'' if n.op == '&&' else 'not '}_truthy(_v):")
                 self.emit(f"    _v = {self.expr(n.right)}")
+                self.temp_types["_v"] = None
             else:
-                self.emit(f"_v = {self.expr(_with_spine_child(n, v))}")
+                step = _with_spine_child(n, v)
+                self.emit(f"_v = {self.expr(step)}")
+                self.temp_types["_v"] = self.static_type(step)
         self.emit("return _v")
 
     # ------------------------------------------------------------ statements
@@ -388,10 +484,12 @@ class Codegen:
         if not stmts:
             self.emit("pass")
             return
+        facts = dict(self.facts)       # what a nested block establishes holds only inside it
         if self.py_blocks > _MAX_PY_BLOCKS or self.level - self.fn_level > _MAX_PY_INDENT:
             self.split_block(stmts)
         else:
             self.statements(stmts)
+        self.facts = facts
 
     def statements(self, stmts) -> None:
         for s in stmts:
@@ -409,7 +507,10 @@ class Codegen:
 
     def condition(self, expr, line: int) -> str:
         t = self.new_tmp("_c")
-        self.guarded(line, [f"{t} = _test({self.expr(expr)})"], [f"{t} = False"])
+        code = self.expr(expr)
+        if self.static_type(expr) != "Boolean":
+            code = f"_test({code})"
+        self.guarded(line, [f"{t} = {code}"], [f"{t} = False"])
         return t
 
     def statement(self, s) -> None:
@@ -424,6 +525,34 @@ class Codegen:
         self.py_blocks -= py_blocks
 
     def st_Assign(self, s: A.Assign) -> None:
+        if isinstance(s.target, A.LocalVar):
+            self.guarded(s.line, [self.write_local(s.target.name, *self.typed_value(s.value, s.target.name))])
+            return
+        target = s.target
+        if isinstance(target, A.Member) and isinstance(target.target, A.LocalVar) and self.locals_mode == "fast":
+            # a number into an object: stored inline (ops.set_member's common case)
+            o, v = self.new_tmp(), self.new_tmp()
+            shared = f"_SHARED and id({o}) in _SHARED"      # a shared object: _setm checks its use
+            value = s.value
+            if (isinstance(value, A.BinOp) and value.op in _PY_ARITH and isinstance(value.left, A.Member)
+                    and value.left.name == target.name and isinstance(value.left.target, A.LocalVar)
+                    and value.left.target.name.casefold() == target.target.name.casefold()
+                    and self.static_type(value.right) in _NUMERIC):
+                # `$o.n:=$o.n+1`: a Real property updated in place; anything else takes the general rules
+                right, op = self.expr(value.right), value.op
+                self.guarded(s.line, [
+                    f"{o} = {self.expr(target.target)}",
+                    f"if type({o}) is dict and type({v} := {o}.get({target.name!r})) is float "   # a LazyObject: below
+                    f"and not ({shared}):",
+                    f"    {o}[{target.name!r}] = {v} {op} {right}",
+                    "else:", f"    _setm(rt, {o}, {target.name!r}, {_BINOPS[op]}({self.expr(value.left)}, {right}))"])
+                return
+            self.guarded(s.line, [
+                f"{o} = {self.expr(target.target)}", f"{v} = {self.expr(s.value)}",
+                f"if type({o}) is dict and type({v}) is float and not ({shared}):",  # a LazyObject: _setm
+                f"    {o}[{target.name!r}] = {v}",
+                "else:", f"    _setm(rt, {o}, {target.name!r}, {v})"])
+            return
         self.guarded(s.line, self.assign_code(s.target, self.expr(s.value)))
 
     def assign_code(self, target, value_code: str) -> list[str]:
@@ -453,7 +582,10 @@ class Codegen:
     def st_CompoundAssign(self, s: A.CompoundAssign) -> None:
         op = _BINOPS[s.op]
         tgt = s.target
-        if isinstance(tgt, (A.LocalVar, A.ProcessVar, A.ParamRef, A.FieldRef)):
+        if isinstance(tgt, A.LocalVar):     # `$x+=v` is `$x:=$x+v`
+            value = A.BinOp(s.line, s.col, s.op, tgt, s.value)
+            code = [self.write_local(tgt.name, *self.typed_value(value, tgt.name))]
+        elif isinstance(tgt, (A.ProcessVar, A.ParamRef, A.FieldRef)):
             code = self.assign_code(tgt, f"{op}({self.expr(tgt)}, {self.expr(s.value)})")
         elif isinstance(tgt, A.Member):
             o = self.new_tmp()
@@ -499,10 +631,13 @@ class Codegen:
             if isinstance(v, (A.ParamRef, A.LocalVar)) and self.declares_parameter(v):
                 lines.append(self.declare_parameter(v, vtype))
             elif isinstance(v, A.LocalVar):
-                lines.append(self.write_local(v.name, f"_default({vtype!r})"))
+                lines.append(self.write_local(v.name, _EXACT_DEFAULTS.get(vtype, f"_default({vtype!r})"),
+                                              vtype if vtype in _EXACT_DEFAULTS else None))
             elif isinstance(v, A.ProcessVar):
                 lines.append(f"rt.declare_process_var({v.name!r}, {vtype!r})")
         self.guarded(e.line, lines or ["pass"])
+        if all(isinstance(v, A.LocalVar) and self.var(v.name).vtype == vtype for v in e.args or ()):
+            self.establish([v.name for v in e.args or ()], vtype)
 
     def st_VarDecl(self, s: A.VarDecl) -> None:
         lines = []
@@ -516,9 +651,16 @@ class Codegen:
             if s.init is None and self.declares_parameter(v):
                 lines.append(self.declare_parameter(v, vtype))
                 continue
-            value = self.expr(s.init) if s.init is not None else f"_default({vtype!r})"
-            lines.append(self.write_local(v.name, value))
+            if s.init is not None:
+                lines.append(self.write_local(v.name, *self.typed_value(s.init, v.name)))
+            elif vtype in _EXACT_DEFAULTS:
+                lines.append(self.write_local(v.name, _EXACT_DEFAULTS[vtype], vtype))
+            else:
+                lines.append(self.write_local(v.name, f"_default({vtype!r})"))
         self.guarded(s.line, lines)
+        # Established when none of its writes can fail: defaults of the variables' own type
+        if s.init is None and all(isinstance(v, A.LocalVar) and self.var(v.name).vtype == vtype for v in s.names):
+            self.establish([v.name for v in s.names], vtype)
 
     # `C_TEXT($1)`, `var $1 : Text`, `var ${2} : Real` in a called method type the parameters: the
     # values passed stay (parameters.md: one of another type becomes the type's empty value).
@@ -613,7 +755,19 @@ class Codegen:
         self.emit("    break")
         self.level -= 1
 
+    def loop_test(self, test: str) -> None:
+        """Open a loop running while `test` holds. CPython 3.11 specializes a function's code
+        (in-place text appends, integer arithmetic...) after some backward jumps, and counts
+        only unconditional ones: a `while True:` loop gets there within the first call."""
+        self.emit("while True:")
+        self.level += 1
+        self.emit(f"if not ({test}):")
+        self.emit("    break")
+
     def st_For(self, s: A.For) -> None:
+        if s.step is None or (isinstance(s.step, A.Literal) and type(s.step.value) is float):
+            self.for_constant_step(s)
+            return
         end, step = self.new_tmp("_end"), self.new_tmp("_step")
         counter = s.counter
         self.guarded(s.line, self.assign_code(counter, f"_number({self.expr(s.start)})")
@@ -621,10 +775,53 @@ class Codegen:
                         f"{step} = _number({self.expr(s.step)})" if s.step else f"{step} = 1"],
                      [f"{end} = 0", f"{step} = 1"] + self.assign_code(counter, "1"))
         cur = self.expr(counter)
-        self.emit(f"while ({cur} <= {end}) if {step} > 0 else ({cur} >= {end}):")
-        self.level += 1
+        self.loop_test(f"({cur} <= {end}) if {step} > 0 else ({cur} >= {end})")
         self.loop_body(s.body, needs_tail=True)
         self.guarded(s.line, self.assign_code(counter, f"{cur} + {step}"), ["break"])
+        self.level -= 1
+
+    def for_constant_step(self, s: A.For) -> None:
+        """A For loop whose step is known: the loop tests one comparison. A numeric counter
+        (a declared Integer or Real local) holds a number of its type from the start on
+        (whatever the body assigns to it is converted), so adding the step needs no conversion
+        when it is of that type, and an Integer counter compares with a whole end."""
+        counter = s.counter
+        up = s.step is None or s.step.value > 0
+        step_code = "1" if s.step is None else self.expr(s.step)
+        ctype = None
+        if (isinstance(counter, A.LocalVar) and self.locals_mode == "fast" and self.var(counter.name).vtype in _NUMERIC
+                and _param_number(counter.name) is None):
+            ctype = self.var(counter.name).vtype
+        end = self.new_tmp("_end")
+        if ctype:
+            code, vtype = self.typed_value(s.start, counter.name)
+            if vtype not in _NUMERIC:
+                code, vtype = f"_number({code})", None
+            init = [self.write_local(counter.name, code, vtype)]
+            on_error = [self.write_local(counter.name, "1", "Integer")]
+        else:
+            init = self.assign_code(counter, f"_number({self.expr(s.start)})")
+            on_error = self.assign_code(counter, "1")
+        e = s.end
+        if ctype == "Integer" and isinstance(e, A.Literal) and type(e.value) is float and math.isfinite(e.value):
+            init.append(f"{end} = {math.floor(e.value) if up else math.ceil(e.value)}")
+        elif ctype == "Integer":
+            init.append(f"{end} = _int_bound(_number({self.expr(e)}), {up})")
+        else:
+            init.append(f"{end} = _number({self.expr(e)})")
+        # after a failure the loop does not run: the counter is 1, past the end
+        self.guarded(s.line, init, [f"{end} = {0 if up else 2}"] + on_error)
+        self.establish([counter.name] if ctype else [], ctype)
+        cur = self.expr(counter)
+        self.loop_test(f"{cur} {'<=' if up else '>='} {end}")
+        self.loop_body(s.body, needs_tail=True)
+        if ctype:
+            step_type = "Integer" if s.step is None else "Real"
+            nxt = [self.write_local(counter.name, f"{cur} + {step_code}",
+                                    "Integer" if ctype == step_type == "Integer" else "Real")]
+        else:
+            nxt = self.assign_code(counter, f"{cur} + {step_code}")
+        self.guarded(s.line, nxt, ["break"])
         self.level -= 1
 
     def st_ForEach(self, s: A.ForEach) -> None:
@@ -805,6 +1002,10 @@ class Codegen:
         t = e.target
         if isinstance(t, A.LocalVar):
             info = self.var(t.name)
+            if info.vtype == "Object" and self.locals_mode == "fast":    # an object: read inline
+                o = self.expr(t)
+                return (f"({o}.get({e.name!r}, UNDEFINED) if type({o}) is dict "    # a LazyObject: _getm_decl
+                        f"else _getm_decl({o}, {e.name!r}))")
             if info.vtype in ("Object", "Collection"):
                 return f"_getm_decl({self.expr(t)}, {e.name!r})"
         return f"_getm({self.expr(t)}, {e.name!r})"
@@ -812,7 +1013,16 @@ class Codegen:
     def ex_MemberCall(self, e: A.MemberCall) -> str:
         if isinstance(e.target, A.SuperRef):      # Super.f(): the parent class's function on This
             return f"rt.super_call({e.name!r}, [{', '.join(self.args(e.args))}], {e.line}, {e.target.keyword!r})"
-        return f"_call(rt, {self.expr(e.target)}, {e.name!r}, [{', '.join(self.args(e.args))}], {e.line})"
+        target, args = self.expr(e.target), ", ".join(self.args(e.args))
+        if e.name == "push" and len(e.args or ()) == 1 and len(args) < 100:
+            # one element pushed onto a collection: appended inline when its type is known (as
+            # collections' push stores it: numbers as Reals), else collections.push_one
+            t, at = self.new_tmp(), self.static_type(e.args[0])
+            push = (f"({t}.append({args}) or {t})" if at in ("Real", "Text", "Boolean") else
+                    f"({t}.append(float({args})) or {t})" if at == "Integer" else f"_push1({t}, {args})")
+            return (f"({push} if type({t} := {target}) is list and not (_SHARED and id({t}) in _SHARED) "
+                    f"else _call(rt, {t}, 'push', [{args}], {e.line}))")
+        return f"_call(rt, {target}, {e.name!r}, [{args}], {e.line})"
 
     def ex_ThisRef(self, e: A.ThisRef) -> str:
         return "rt.this()"
@@ -830,7 +1040,24 @@ class Codegen:
         return f"_no_database({e.table!r}, {e.field!r})"
 
     def ex_Index(self, e: A.Index) -> str:
-        return f"_geti({self.expr(e.target)}, {self.expr(e.index)})"
+        if not (isinstance(e.target, A.LocalVar) and self.locals_mode == "fast"):
+            return f"_geti({self.expr(e.target)}, {self.expr(e.index)})"
+        # An element of a collection inline (ops.get_index's common case), the index written once
+        # in each branch of the type test and evaluated once.
+        t, i = self.new_tmp(), self.new_tmp()
+        target = self.expr(e.target)
+        k = self.modulo_literal(e.index)
+        if k is not None:
+            # `$c[$i%3]`: a natural number modulo k indexes as the integer remainder (ops.mod)
+            left, m = self.expr(e.index.left), self.new_tmp()
+            return (f"(({t}[{i}] if ({i} := {m} % {int(k)}) < len({t}) else UNDEFINED) "
+                    f"if type({t} := {target}) is list and 0 <= ({m} := {left}) <= 2147483647 "
+                    f"else _geti({t}, _modn({left}, {k!r})))")
+        index = self.expr(e.index)
+        if len(index) > 100:
+            return f"_geti({target}, {index})"
+        return (f"(({t}[int({i})] if type({i} := {index}) is float and 0.0 <= {i} < len({t}) else _geti({t}, {i})) "
+                f"if type({t} := {target}) is list else _geti({t}, {index}))")
 
     def ex_CharIndex(self, e: A.CharIndex) -> str:
         return f"_getc({self.expr(e.target)}, {self.expr(e.index)})"
@@ -869,7 +1096,53 @@ class Codegen:
         if e.op == "||":
             t = self.new_tmp()
             return f"({t} if _truthy({t} := {left}) else {right})"
-        return f"{_BINOPS[e.op]}({left}, {right})"
+        return self.typed_binop(e, left, right) or f"{_BINOPS[e.op]}({left}, {right})"
+
+    def modulo_literal(self, e) -> float | None:
+        """k when `e` is `n % k`, n an Integer (evaluated without side effects), k a whole literal."""
+        if (isinstance(e, A.BinOp) and e.op == "%" and isinstance(e.right, A.Literal)
+                and type(e.right.value) is float and e.right.value.is_integer() and 1 <= e.right.value < 2 ** 31
+                and self.static_type(e.left) == "Integer"):
+            return e.right.value
+        return None
+
+    def typed_binop(self, e: A.BinOp, left: str, right: str) -> str | None:
+        """Python's operator where it computes what the runtime's would: + - * on two numbers,
+        + on two texts, comparisons of two Integers (Reals compare with an epsilon), `%` of two
+        numbers without the text case; `=`/`#` with a text literal on the right (no `@`) with the
+        literal's collation key computed once. None: the general operator."""
+        op = e.op
+        if op in _PY_COMPARE and self.operators is not None and op in ("=", "#") \
+                and isinstance(e.right, A.Literal) and type(e.right.value) is str and "@" not in e.right.value:
+            # a text is looked up in the literal's table of answers (Comparison.equal_to_text)
+            table, t = self.const(self.operators.equal_to_text(e.right.value)), self.new_tmp()
+            code = f"({table}[{t}] if type({t} := {left}) is str else _eq({t}, {right}))"
+            return code if op == "=" else f"(not {code})"
+        if op not in _PY_ARITH and op not in _PY_COMPARE and op != "%":
+            return None
+        lt = self.static_type(e.left)
+        if lt is None:
+            if op in _PY_ARITH:     # a value of unknown type with a number (or text): check it inline
+                rt_ = self.static_type(e.right)
+                py = "float" if rt_ in _NUMERIC else "str" if rt_ == "Text" and op == "+" else None
+                if py:
+                    if left.isidentifier():       # a Python local: read twice, no temporary
+                        return f"({left} {op} {right} if type({left}) is {py} else {_BINOPS[op]}({left}, {right}))"
+                    t = self.new_tmp()
+                    return f"({t} {op} {right} if type({t} := {left}) is {py} else {_BINOPS[op]}({t}, {right}))"
+            return None
+        rt_ = self.static_type(e.right)
+        if op in _PY_ARITH and lt in _NUMERIC and rt_ in _NUMERIC or op == "+" and lt == rt_ == "Text":
+            return f"({left} {_PY_ARITH[op]} {right})"
+        if op in _PY_COMPARE and lt == rt_ == "Integer":
+            return f"({left} {_PY_COMPARE[op]} {right})"
+        if op == "%" and lt in _NUMERIC and rt_ in _NUMERIC:
+            if self.modulo_literal(e) is not None:
+                # a natural number modulo a whole literal: Python's % gives 4D's (ops.mod)
+                t = self.new_tmp()
+                return f"({t} % {right} if 0 <= ({t} := {left}) <= 2147483647 else _modn({t}, {right}))"
+            return f"_modn({left}, {right})"
+        return None
 
     def ex_Negate(self, e: A.Negate) -> str:
         return f"_neg({self.expr(e.operand)})"
@@ -986,7 +1259,7 @@ def compile_formula(body, name: str, method_exists=lambda n: False, captured: tu
 def runtime_globals(operators) -> dict:
     """The names compiled code uses. `operators`: the comparison operators of the runtime the code
     is compiled for (`rt.compare`, runtime/compare.py): they compare texts with its collation."""
-    from ..runtime import functions, ops, shared, types as rtypes
+    from ..runtime import collections, functions, ops, shared, types as rtypes
     from ..runtime.errors import E, FourDError
     from ..runtime.values import ASCENDING, DESCENDING, UNDEFINED, Cell, truthy
 
@@ -1004,8 +1277,9 @@ def runtime_globals(operators) -> dict:
         "_getm_decl": ops.get_member_declared, "_setm": ops.set_member, "_geti": ops.get_index,
         "_seti": ops.set_index, "_getc": ops.get_char, "_setc": ops.set_char, "_call": ops.call_member,
         "_iterate": ops.iterate, "_number": ops.number, "_stored": ops.stored, "_coerce": rtypes.coerce,
+        "_to_int": rtypes.to_integer, "_modn": ops.mod, "_push1": collections.push_one, "_int_bound": ops.integer_bound,
         "_default": rtypes.default, "_raise_params": raise_params,
-        "_use": shared.use, "_end_use": shared.end_use,
+        "_use": shared.use, "_end_use": shared.end_use, "_SHARED": shared.SHARED,
         "_gete": ops.get_element, "_sete": ops.set_element, "_deref": ops.deref, "_setderef": ops.set_deref,
         "_ptr_cell": ops.pointer_to_cell, "_ptr_slot": ops.pointer_to_slot, "_ptr_elem": ops.pointer_to_element,
         "_ptr_of": ops.pointer_of, "_setarr": ops.assign_array_variable, "_Cell": Cell, "_ASC": ASCENDING, "_DESC": DESCENDING,

@@ -50,7 +50,7 @@ def fold_char(c: str, case: bool, diacritics: bool, linguistic: bool) -> str:
 def text_key(s: str) -> str:
     """Comparison key: equal keys mean equal texts for 4D `=` (case- and diacritic-insensitive)."""
     if s.isascii():
-        if _CTRL.search(s):
+        if not s.isprintable() and _CTRL.search(s):
             s = _CTRL.sub("", s)
         return s.lower()
     return "".join(fold_char(c, True, True, True) for c in s)

@@ -110,7 +110,15 @@ def _start_index(start: int, n: int) -> int:
 
 
 def _push(rt, c, args):
-    c.extend(_stored(v) for v in args)
+    for v in args:
+        c.append(_stored(v))
+    return c
+
+
+def push_one(c, v):
+    """`c.push(v)` for one value, as compiled code calls it (_push's common case)."""
+    t = type(v)
+    c.append(v if t is float or t is str else float(v) if t is int else _stored(v))
     return c
 
 
@@ -1015,7 +1023,9 @@ def call_collection_function(rt, coll: list, name: str, args: list):
     found = _FUNCTIONS.get(name)
     if found is not None:
         fn, required, most = found
-        check_count(f"collection.{name}()", required, most, len(args))
+        n = len(args)
+        if n < required or (most is not None and n > most):
+            check_count(f"collection.{name}()", required, most, n)
         return fn(rt, coll, list(args))
     raise FourDError(E.UNKNOWN_MEMBER_FUNCTION, name=name, cls="Collection")
 

@@ -158,6 +158,11 @@ class Comparison:
     def ne(self, a, b) -> bool:
         return not self.eq(a, b)
 
+    def equal_to_text(self, b: str) -> "TextEquality":
+        """`a = b` for a text `b` known when the code is compiled (a literal without `@`), for
+        texts `a`: a table `table[a]` answering it, `b`'s key computed once."""
+        return TextEquality(self.key, b)
+
     # ------------------------------------------------------------ order
     def compare(self, a, b, op: str = "<") -> int:
         """-1, 0 or 1 for ordered values (text, numbers, times, dates).
@@ -245,3 +250,24 @@ class Comparison:
         if type(a) is _str and type(b) is _str:
             return self.keyword_match(a, b)             # "Alpha Bravo" % "Bravo"
         return _modulo(a, b)
+
+
+class TextEquality(dict):
+    """The answers of `a = b` for one text `b` without `@` and the texts `a` compared with it
+    lately (code compares the same few texts often); `table[a]` for a text `a`."""
+
+    __slots__ = ("key", "text", "text_key")
+
+    def __init__(self, key, text: str):
+        super().__init__()
+        if "@" in text:
+            raise ValueError("a wildcard pattern is matched, not compared by key")
+        self.key, self.text, self.text_key = key, text, key(text)
+
+    def __missing__(self, a: str) -> bool:
+        r = a == self.text or self.key(a) == self.text_key
+        if len(a) <= 64:                # short texts only: the table keeps what it holds alive
+            if len(self) >= 256:
+                self.clear()
+            self[a] = r
+        return r

@@ -6,6 +6,9 @@ dt_object.md). Fast paths come first: plain reals and texts are the common case.
 """
 from __future__ import annotations
 
+from math import ceil as _ceil, floor as _floor
+
+from .collections import call_collection_function, push_one
 from .conversions import assign_undefined, store_value
 from .errors import E, FourDError
 from .functions import Formula
@@ -107,6 +110,9 @@ def intdiv(a, b):
 
 def mod(a, b):
     # `%` on two texts compares them: Comparison.mod (runtime/compare.py) answers it before this
+    if type(a) is _int and -2147483648 <= a <= 2147483647 and type(b) is _float and 1.0 <= b < 2147483648.0:
+        r = (a if a >= 0 else -a) % _int(b)     # the common case: what the general rule below gives
+        return _float(-r if a < 0 else r)
     if _num(a) and _num(b):
         x, y = to_longint(a), to_longint(b)      # "in the Long Integer range" (dt_number.md)
         if y == 0:
@@ -225,6 +231,8 @@ def get_member(o, name):
 
 def get_member_declared(o, name):
     """Property read on a declared Object/Collection variable never assigned: Undefined, length 0."""
+    if type(o) is dict:                 # a LazyObject: get_member below
+        return o.get(name, UNDEFINED)
     if o is None:
         return 0.0 if name == "length" else UNDEFINED
     return get_member(o, name)
@@ -232,6 +240,10 @@ def get_member_declared(o, name):
 
 def set_member(rt, o, name, value):
     t = type(o)
+    # a number stored as it is; a LazyObject, a shared object: below
+    if t is dict and type(value) is _float and not (SHARED and id(o) in SHARED):  # not a LazyObject
+        o[name] = value
+        return
     if t is dict or t is LazyObject:
         if SHARED and id(o) in SHARED:      # a shared object: only while in use (shared.md)
             value = _shared_guard(o, value)
@@ -267,6 +279,8 @@ def _index_int(index, what="index"):
 def get_index(o, index):
     t = type(o)
     if t is list:
+        if type(index) is _float and 0.0 <= index < len(o):    # the common case
+            return o[_int(index)]
         i = _index_int(index)
         if i < 0:
             raise FourDError(E.INDEX_OUT_OF_RANGE, index=i)
@@ -321,15 +335,16 @@ def set_char(s, index, value):
 
 
 def call_member(rt, o, name, args, line=0):
+    t = type(o)
+    if t is list:
+        if SHARED and id(o) in SHARED:
+            return call_collection(rt, o, name, args, call_collection_function)
+        if name == "push" and len(args) == 1:     # the common case
+            return push_one(o, args[0])
+        return call_collection_function(rt, o, name, args)
     if isinstance(o, ClassInstance):
         rt.current_line = line
         return o.call_function(rt, name, args)
-    t = type(o)
-    if t is list:
-        from .collections import call_collection_function
-        if SHARED and id(o) in SHARED:
-            return call_collection(rt, o, name, args, call_collection_function)
-        return call_collection_function(rt, o, name, args)
     if t is dict or t is LazyObject:
         f = o.get(name)
         if type(f) is Formula:               # an object function: This is the object (FunctionClass.md)
@@ -358,6 +373,14 @@ def iterate(source, begin=None, end=None, statement=""):
     if source is None or source is UNDEFINED:
         return []
     raise FourDError(E.BAD_PARAMETER, name=statement, detail=f"cannot iterate over a {type_name(source)}")
+
+
+def integer_bound(end, up: bool):
+    """A For loop's end for an Integer counter: an integer compares with it as the number does
+    (i <= 3.5 is i <= 3), and faster."""
+    if type(end) is _float and end - end == 0:
+        return _floor(end) if up else _ceil(end)
+    return end
 
 
 def number(v, what="For"):

@@ -37,6 +37,8 @@ def _mismatch(value, vtype, name):
 
 def to_integer(v: float) -> int:
     """Reals assigned to an Integer are rounded (half away from zero), then kept on 32 bits."""
+    if -2147483648.5 < v < 2147483647.5:        # the common case: no wrapping (and not a NaN)
+        return int(v + 0.5) if v >= 0 else -int(0.5 - v)
     if math.isnan(v) or math.isinf(v):
         return 0
     r = int(math.floor(abs(v) + 0.5)) * (1 if v >= 0 else -1)
