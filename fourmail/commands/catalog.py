@@ -93,7 +93,6 @@ REASONS: dict[str, str] = {
 COMMAND_REASONS: dict[str, str] = {
     "ds": _database("the ORDA datastore ds"),
     "Create entity selection": _database("the ORDA datastore ds"),
-    "Form": _FORM,
     "PLUGIN LIST": "needs 4D plug-ins, which fourmail does not have",
     "Get plugin access": "needs 4D plug-ins, which fourmail does not have",
     "SET PLUGIN ACCESS": "needs 4D plug-ins, which fourmail does not have",

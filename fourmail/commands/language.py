@@ -26,6 +26,12 @@ def null(rt):
     return None
 
 
+def form(rt):
+    """Form: the object of the current form. fourmail shows no form, and outside one there is no
+    form object: Null (so `If (Form#Null)` guards, and `Form.x` is the error of a Null object)."""
+    return None
+
+
 def undefined(rt, value):
     """Undefined ( expression ): True for the undefined value only (undefined.md)."""
     return value is UNDEFINED

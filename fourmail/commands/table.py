@@ -40,6 +40,7 @@ C("True", 214, "True -> Boolean", "language:true", 0, 0)
 C("False", 215, "False -> Boolean", "language:false", 0, 0)
 C("Not", 34, "Not ( boolean ) -> Boolean", "language:not_", 1, 1)
 C("Null", 1517, "Null -> Null", "language:null", 0, 0)
+C("Form", 1466, "Form -> Object", "language:form", 0, 0)
 C("Undefined", 82, "Undefined ( expression ) -> Boolean", "language:undefined", 1, 1)
 C("Bool", 1537, "Bool ( expression ) -> Boolean", "language:bool_", 1, 1)
 

@@ -860,6 +860,11 @@ class Codegen:
         self.emit("finally:")
         self.emit(f"    rt.try_leave({saved})")
 
+    def st_ForeignBlock(self, s: A.ForeignBlock) -> None:
+        # Code in another language: it parses (one piece), and running it says fourmail cannot.
+        detail = f"fourmail runs no {s.language}: this block needs 4D's {s.language} engine and a 4D database"
+        self.guarded(s.line, [f"_unavailable({s.keyword!r}, {detail!r})"])
+
     def st_UseBlock(self, s: A.UseBlock) -> None:
         # The shared object is in use for the body however it ends (error, break, return).
         u = self.new_tmp("_use")
@@ -1285,7 +1290,7 @@ def runtime_globals(operators) -> dict:
         "_ptr_of": ops.pointer_of, "_setarr": ops.assign_array_variable, "_Cell": Cell, "_ASC": ASCENDING, "_DESC": DESCENDING,
         "_formula": functions.Formula, "_member_name": functions.member_name,
         "_pget": _param_get, "_pset": _param_set, "_param": _param_value, "_pdeclare": _params_declare,
-        "_no_database": _no_database,
+        "_no_database": _no_database, "_unavailable": _unavailable,
     }
 
 
@@ -1340,6 +1345,11 @@ def _params_declare(params, n, vtype: str) -> None:
         return
     for i in range(first - 1, len(params)):
         params[i] = _param_value(vtype, params[i])
+
+
+def _unavailable(name: str, detail: str):
+    from ..runtime.errors import E, FourDError
+    raise FourDError(E.NOT_IMPLEMENTED, name=name, detail=detail)
 
 
 def _no_database(table: str, field: str | None):

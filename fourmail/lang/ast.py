@@ -231,6 +231,11 @@ class UseBlock(Node):
     _bodies = ('body',)
 
 
+class ForeignBlock(Node):
+    """Code in another language inside the method (4D's `Begin SQL` ... `End SQL`)."""
+    __slots__ = _fields = ('language', 'keyword', 'text')
+
+
 class Return(Node):
     __slots__ = _fields = ('value',)
 

@@ -6,6 +6,7 @@ import re
 from .. import ast as A
 from ..errors import SourceSyntaxError
 from .lexer import Token
+from . import words
 from .words import spelled
 from ...runtime.values import Date, Time
 
@@ -263,6 +264,11 @@ class AstBuilder:
 
     def use_block(self, items):
         return A.UseBlock(*_pos(items), items[1], items[2], spelled("USE"))
+
+    def foreign_block(self, items):
+        tok = items[0]
+        language, opening, _ = words.FOREIGN_BLOCKS[tok.type]
+        return A.ForeignBlock(*_pos(tok), language, opening, str(tok))
 
     def try_block(self, items):
         blocks = [x for x in items if isinstance(x, list)]

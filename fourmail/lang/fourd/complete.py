@@ -20,6 +20,8 @@ from .scan import Piece, ScanState, lines_of, scan
 COMPLETE, INCOMPLETE, INVALID = "complete", "incomplete", "invalid"
 
 _SKIP = {"WS", "COMMENT", "BCOMMENT", "CONT", "JOIN_NL"}
+# Pieces the next line continues: an open comment or foreign block (`Begin SQL` without its end), a `\\`.
+_OPEN_PIECES = ("OPEN_COMMENT", "CONT") + tuple("OPEN_" + t for t in words.FOREIGN_BLOCKS)
 # A line that starts with a middle or a closer (Else, End if, Until...) or a Case branch `:(`.
 _DEDENT_LINE = re.compile(
     r"[ \t]*(?:(?:" + "|".join(words.spelling_pattern(t) for t in sorted(words.MIDDLES | words.CLOSERS))
@@ -44,7 +46,7 @@ def check_complete(text: str) -> Completeness:
     _, next_level = _levels(pieces)
     tail = [p for p in pieces if p.kind not in ("WS", "NL", "JOIN_NL")]
     last = tail[-1] if tail else None
-    if last is not None and (last.kind in ("OPEN_COMMENT", "CONT") or st.open_string or st.brackets):
+    if last is not None and (last.kind in _OPEN_PIECES or st.open_string or st.brackets):
         return Completeness(INCOMPLETE, next_level)
     from .. import lalr
     from ..errors import SourceSyntaxError
@@ -116,7 +118,7 @@ def _levels(pieces: list[Piece], stack: list[list] | None = None) -> tuple[int, 
     last_continues = False
     for line in lines:
         sig = _significant(line)
-        last_continues = bool(line) and line[-1].kind in ("JOIN_NL", "CONT", "OPEN_STRING", "OPEN_COMMENT")
+        last_continues = bool(line) and line[-1].kind in ("JOIN_NL", "OPEN_STRING") + _OPEN_PIECES
         if not sig:
             level = depth(stack)
             continue

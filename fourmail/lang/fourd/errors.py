@@ -10,7 +10,7 @@ TERMINAL_NAMES = {
     "_NL": "end of line", "$END": "end of file", "_LPAR": "'('", "_RPAR": "')'", "_SEMI": "';'",
     "_COLON": "':'", "_COMMA": "','", "_DOT": "'.'", "_LSQB": "'['", "_RSQB": "']'", "_LBRACE": "'{'",
     "_RBRACE": "'}'", "_QMARK": "'?'", "_ARROW": "'->'", "ASSIGN": "':='", "COMPOUND_OP": "'+=', '-=', '*=' or '/='",
-    "BINOP": "an operator", "SC_OP": "'&&' or '||'", "MINUS": "'-'", "PLUS": "'+'", "STAR": "'*'", "LOCAL": "a local variable",
+    "BINOP": "an operator", **{t: f"a {w[1]} block" for t, w in words.FOREIGN_BLOCKS.items()}, "SC_OP": "'&&' or '||'", "MINUS": "'-'", "PLUS": "'+'", "STAR": "'*'", "LOCAL": "a local variable",
     "NAME": "a name", "MEMBER": "a property name", "STRING": "a text literal", "NUMBER": "a number",
     "COMMAND": "a command", "CONSTANT": "a constant", "TYPE_NAME": "a type name", "CLASS_PATH": "a class",
     "LCHAR": "'[['", "RCHAR": "']]'",

@@ -30,7 +30,7 @@ _TOKENS = {
     "LOCAL": Name.Variable, "NAME": Name.Variable.Global, "MEMBER": Name.Attribute,
     "STRING": String.Double, "OPEN_STRING": String.Double,
     "NUMBER": Number, "HEX_NUMBER": Number.Hex, "DATE": String.Other, "TIME": String.Other,
-    "COMMENT": Comment.Single, "BCOMMENT": Comment.Multiline, "OPEN_COMMENT": Comment.Multiline,
+    "SQL_BLOCK": String.Other, "OPEN_SQL_BLOCK": String.Other, "COMMENT": Comment.Single, "BCOMMENT": Comment.Multiline, "OPEN_COMMENT": Comment.Multiline,
     "WS": Whitespace, "NL": Whitespace, "JOIN_NL": Whitespace, "CONT": Punctuation,
     "ASSIGN": Operator, "COMPOUND_OP": Operator, "BINOP": Operator, "SC_OP": Operator, "MINUS": Operator, "PLUS": Operator,
     "STAR": Operator, "_ARROW": Operator, "_QMARK": Operator,

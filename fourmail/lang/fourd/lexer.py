@@ -58,6 +58,10 @@ def names_go_on(ttype: str, prev: str | None) -> bool:
 
 
 TYPE_NAMES = _words.TYPE_NAMES
+# `Begin SQL` ... `End SQL` (words.FOREIGN_BLOCKS): the opening words, and the closing line's
+_FOREIGN = [(ttype, re.compile(_words.spelling_pattern_of(opening) + r"(?![\w$])", re.I),
+             re.compile(r"^[ \t]*" + _words.spelling_pattern_of(closing) + r"(?![\w$])", re.I | re.M), closing)
+            for ttype, (_, opening, closing) in _words.FOREIGN_BLOCKS.items()]
 
 PUNCT = [  # longest first
     (":=", "ASSIGN"), ("+=", "COMPOUND_OP"), ("-=", "COMPOUND_OP"), ("*=", "COMPOUND_OP"), ("/=", "COMPOUND_OP"),
@@ -296,6 +300,23 @@ def tokenize(text: str, names: NameTable, tolerant: bool = False, join: bool = F
                 yield tok("COMMENT", s, pos, line, pos - line_start + 1, line, end - line_start + 1, end)
             pos = end
             continue
+        if kind == "word" and (prev is None or prev == "_NL"):
+            foreign = next(((t, c, w) for t, o, c, w in _FOREIGN if o.match(text, pos)), None)
+            if foreign is not None:        # `Begin SQL`: everything to the `End SQL` line is one piece
+                ttype, closing, closing_words = foreign
+                found = closing.search(text, pos)
+                if found is None:
+                    if not tolerant:
+                        raise _error(f"missing {closing_words}", text, pos)
+                    yield _spanning(tok, "OPEN_" + ttype, text, pos, n, line, line_start)
+                    break
+                end = found.end()
+                yield _spanning(tok, ttype, text, pos, end, line, line_start)
+                breaks = text.count("\n", pos, end)
+                if breaks:
+                    line, line_start = line + breaks, text.rindex("\n", pos, end) + 1
+                pos, prev = end, ttype
+                continue
         if kind == "bcomment":
             end = block_comment_end(text, pos)
             if end is None:

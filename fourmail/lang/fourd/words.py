@@ -82,6 +82,10 @@ VALUE_PAGES = {"null": "null-undefined", "undefined": "null-undefined"}
 CASE_BRANCH = ":"
 CASE_BRANCH_OPENER = "CASE_OF"
 
+# Code in another language, between an opening and a closing line: one piece, not read as 4D
+# (token type -> the language, the opening and the closing words).
+FOREIGN_BLOCKS = {"SQL_BLOCK": ("SQL", "Begin SQL", "End SQL")}
+
 # `#DECLARE` is one word with its `#`: the tokenizer matches it by pattern, not through the name table.
 PATTERN_TOKENS = frozenset({"DECLARE"})
 
@@ -104,7 +108,11 @@ def words_of(token: str) -> tuple[str, ...]:
 
 def spelling_pattern(token: str) -> str:
     """A regex for the keyword as written: any case (use re.I), any blanks between its words."""
-    return r"[ \t]+".join(re.escape(w) for w in words_of(token))
+    return spelling_pattern_of(BY_TOKEN[token].spelling)
+
+
+def spelling_pattern_of(spelling: str) -> str:
+    return r"[ \t]+".join(re.escape(w) for w in spelling.casefold().split())
 
 
 class TypeName(NamedTuple):
