@@ -237,3 +237,29 @@ def test_ctrl_c_stops_a_worker_that_never_ends(tmp_path):
         p.kill()
     assert p.returncode == 130
     assert err == "\ninterrupted (error 1006: user interruption)\n"
+
+
+def test_each_process_has_its_own_error_method_and_ok(tmp_path, capsys):
+    r = run(tmp_path, """
+ON ERR CALL("mainCatcher")
+OK:=0
+CALL WORKER("w"; "risky"; "unguarded")
+CALL WORKER("w"; "guard")
+CALL WORKER("w"; "risky"; "guarded")
+""", mainCatcher='ALERT("main caught "+String(Error))\n',
+        workerCatcher='ALERT("worker caught "+String(Error))\n',
+        guard='ON ERR CALL("workerCatcher")\n',
+        risky='#DECLARE($how : Text)\nALERT($how+" OK="+String(OK))\nthrow(77; "risky")\n')
+    assert r.error is None, r.error and r.error.describe()
+    assert r.lines == ["unguarded OK=1", "guarded OK=1", "worker caught 77"]
+    assert "process 2 (w): risky:3: error 77 (host): risky\n" in capsys.readouterr().err
+
+
+def test_the_others_go_on_after_the_main_methods_error(tmp_path):
+    r = run(tmp_path, """
+CALL WORKER("w"; "say"; "still here")
+throw(9; "the main method broke")
+""", say='#DECLARE($t : Text)\nDELAY PROCESS(Current process; 6)\nALERT($t)\n')
+    assert r.error is not None and r.error.code == 9
+    assert r.lines == ["still here"]
+    assert process_threads() == []
