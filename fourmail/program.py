@@ -62,6 +62,25 @@ class SourceLoader:
         except SourceSyntaxError as e:
             raise FourDError(E.METHOD_FILE, name=path.stem, detail=_where(path, e)) from None
 
+    def compile_formula(self, rt: Runtime, text: str, name: str):
+        """`Formula from string`: `text`, one expression or assignment, compiled as a formula's
+        code (compiler/codegen.py compile_formula). It may not name local variables (-10737)."""
+        from .compiler.codegen import CompileError, compile_formula, formula_captures
+        from .lang import ast as A
+        try:
+            body = self.language.parse(text, f"<{name}>").body
+            if len(body) != 1 or not isinstance(body[0], (A.ExprStatement, A.Assign, A.CompoundAssign)):
+                raise SourceSyntaxError("one expression or assignment was expected", 1, 1)
+            code = body[0].expr if isinstance(body[0], A.ExprStatement) else body[0]
+            local = formula_captures(code)
+            if local:
+                raise FourDError(E.FORMULA_LOCAL, name=local[0])
+            method = compile_formula(code, name, rt.method_exists, operators=rt.compare)
+        except (SourceSyntaxError, CompileError) as e:
+            raise FourDError(E.BAD_PARAMETER, name=name, detail=f"{e.message} ({e.line}:{e.col})") from None
+        rt.sources[name] = text           # for the line an error report quotes
+        return method
+
     def read_class(self, rt: Runtime, path: Path) -> "ClassSource":
         name, source = path.stem, read_source(path)
         try:

@@ -33,10 +33,12 @@ OPEN = {
     "Try": "Try",
     "Catch": "Try\n$o{i}:=Null\n$o{i}.x:=1\nCatch",
     "For continue": "For ($f{i};1;1)\nIf ($f{i}=0)\ncontinue\nEnd if",
+    "Use": "Use (Storage)",
 }
 CLOSE = {"If": "End if", "Else": "End if", "Case of": "End case", "Case else": "End case", "While": "End while",
          "For": "End for", "For each": "End for each", "For each until": "End for each",
-         "Repeat": "Until (True)", "Try": "End try", "Catch": "End try", "For continue": "End for"}
+         "Repeat": "Until (True)", "Try": "End try", "Catch": "End try", "For continue": "End for",
+         "Use": "End use"}
 LOOPS = ["While", "For", "For each", "For each until", "Repeat"]
 
 

@@ -165,8 +165,9 @@ def test_sort():
     assert col == ["Artie", "Chip", "Henry", "Jane", "Mary", "Tom", 1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
     mixed = [Date(2020, 1, 1), [1.0], {"a": 1.0}, 2.0, "b", True, None]
     assert call(mixed, "sort") == [None, True, "b", 2.0, {"a": 1.0}, [1.0], Date(2020, 1, 1)]
-    with pytest.raises(FourDError):
-        call([1.0], "sort", "myMethod")                                    # a formula is needed
+    with pytest.raises(FourDError) as e:
+        call([1.0], "sort", 5)                                             # a formula or a method name
+    assert e.value.code == 66
 
 
 def test_order_by():
@@ -250,9 +251,9 @@ def test_unknown_and_formula_functions():
     assert e.value.code == 61
     for name in ("map", "filter", "find", "findIndex"):
         with pytest.raises(FourDError) as e:
-            call([1.0], name, "method")
-        assert e.value.code == 67
-    assert "push" in COLLECTION_FUNCTIONS and "map" not in COLLECTION_FUNCTIONS
+            call([1.0], name, True)                                        # neither formula nor method name
+        assert e.value.code == 66
+    assert "push" in COLLECTION_FUNCTIONS and "map" in COLLECTION_FUNCTIONS
 
 
 def test_missing_parameters():

@@ -33,7 +33,6 @@ def test_strict_tokens_are_the_tolerant_ones_without_trivia(path):
     ("$a:=1 `", ["LOCAL", "ASSIGN", "NUMBER", "WS", "ERROR"]),
     ("var $x : Foo", ["VAR", "WS", "LOCAL", "WS", "_COLON", "WS", "NAME"]),
     ("$a:=$o.\t1", ["LOCAL", "ASSIGN", "LOCAL", "_DOT", "WS", "NUMBER"]),
-    ("Function get x", ["FUNCTION", "WS", "MEMBER", "WS", "MEMBER"]),
 ])
 def test_what_strict_mode_rejects_the_tolerant_mode_names(text, kinds):
     with pytest.raises(SourceSyntaxError):

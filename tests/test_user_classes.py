@@ -136,7 +136,7 @@ def test_an_error_in_a_function_names_the_function_and_its_line(project):
     ("$a:=1\nFunction f()\n", "1:1: code outside a function"),
     ("Function f()\nFunction f()\n", "2:1: the function f is declared twice"),
     ("Function f()\n  If (True)\n  Function g()\n  End if\n", "3:3: class declarations"),
-    ("Function get area() : Integer\n", "1:10: computed properties"),
+    ("Function fetch area() : Integer\n", "1:10: `Function get` or `Function set` was expected"),
     ("Class extends Loop\n", "its `Class extends` chain comes back to itself"),
 ])
 def test_class_file_mistakes(project, text, message):

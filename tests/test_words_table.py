@@ -13,7 +13,7 @@ from fourmail.lang.fourd import SourceSyntaxError, parse, words
 # A first line that opens each kind of block (a new opener in the table needs one here).
 OPENING_LINES = {
     "IF": "If (True)", "CASE_OF": "Case of\n: (True)", "FOR": "For ($i;1;2)", "FOR_EACH": "For each ($x;[1;2])",
-    "WHILE": "While (False)", "REPEAT": "Repeat", "TRY": "Try",
+    "WHILE": "While (False)", "REPEAT": "Repeat", "TRY": "Try", "USE": "Use (Storage)",
 }
 KEYWORD_LOOKS = {words.STATEMENT: Keyword, words.DECLARATION: Keyword.Declaration, words.VALUE: Name.Builtin.Pseudo}
 
@@ -108,6 +108,7 @@ BLOCKS_WITH_CONTINUE = {
     "TRY": "Try\ncontinue\nEnd try", "TRY/CATCH": "Try\nCatch\ncontinue\nEnd try",
     "FOR": "For ($j;1;2)\ncontinue\nEnd for", "FOR_EACH": "For each ($x;[1])\ncontinue\nEnd for each",
     "WHILE": "While (False)\ncontinue\nEnd while", "REPEAT": "Repeat\ncontinue\nUntil (True)",
+    "USE": "Use (Storage)\ncontinue\nEnd use",
 }
 
 

@@ -1,9 +1,10 @@
-"""BLOB commands: BLOB size, BLOB to text, Convert to text, BASE64 ENCODE / DECODE.
+"""BLOB commands: BLOB size, BLOB to text, TEXT TO BLOB, SET BLOB SIZE, Convert to text,
+BASE64 ENCODE / DECODE.
 
-BASE64 ENCODE and BASE64 DECODE are procedures that modify a variable in place in 4D
-(base64-encode.md: the *encoded* parameter when passed, otherwise *toEncode* itself). fourmail
-passes values, so these functions RETURN the new value; the evaluator assigns it back to the
-second argument variable if one was passed (other than `*`), otherwise to the first.
+BASE64 ENCODE, BASE64 DECODE, TEXT TO BLOB and SET BLOB SIZE are procedures that modify a
+variable in place in 4D (base64-encode.md: the *encoded* parameter when passed, otherwise
+*toEncode* itself; the *blob* of the other two). fourmail passes values, so these functions
+RETURN the new value and the compiled code assigns it to that variable (codegen `_WRITEBACK`).
 """
 from __future__ import annotations
 
@@ -118,6 +119,58 @@ def blob_to_text(rt, blob, text_format, *args):
     if fmt in (MAC_TEXT_WITHOUT_LENGTH, UTF8_TEXT_WITHOUT_LENGTH) and count is not None:
         text = text[:max(count, 0)]
     return text
+
+
+def encode_text(text: str, fmt: int) -> bytes:
+    """A text in one of the BLOB text formats, as BLOB to text reads it back (text-to-blob.md)."""
+    if fmt not in range(MAC_C_STRING, UTF8_TEXT_WITHOUT_LENGTH + 1):
+        raise FourDError(E.BAD_PARAMETER, name="TEXT TO BLOB", detail=f"unknown text format {fmt}")
+    raw = text.encode("mac-roman" if fmt <= MAC_TEXT_WITHOUT_LENGTH else "utf-8", errors="replace")
+    if fmt in (MAC_C_STRING, UTF8_C_STRING):
+        return raw + b"\0"
+    if fmt == MAC_PASCAL_STRING:
+        raw = raw[:255]
+        return bytes([len(raw)]) + raw
+    if fmt == MAC_TEXT_WITH_LENGTH:
+        raw = raw[:0xFFFF]
+        return len(raw).to_bytes(2, "big") + raw
+    if fmt == UTF8_TEXT_WITH_LENGTH:
+        return len(raw).to_bytes(4, "little") + raw
+    return raw
+
+
+def text_to_blob(rt, text, blob, *args, outputs=False):
+    """TEXT TO BLOB ( text ; blob {; textFormat {; offset | *}} ) -> the new BLOB (see module doc).
+
+    Without offset or `*` the text replaces the BLOB's contents; at an offset it overwrites from
+    there (the BLOB grows if needed) and the offset variable receives the position after it;
+    `*` appends. The format defaults to Mac C string.
+    """
+    if type(text) is not str:
+        raise FourDError(E.BAD_PARAMETER, name="TEXT TO BLOB", detail=f"a Text was expected, got {type_name(text)}")
+    old = _blob("TEXT TO BLOB", blob)
+    data = encode_text(text, _int("TEXT TO BLOB", args[0]) if args else MAC_C_STRING)
+    where = args[1] if len(args) > 1 else None
+    if where is None:
+        new, end = data, len(data)
+    elif is_star(where):
+        new, end = old + data, len(old) + len(data)
+    else:
+        at = max(_int("TEXT TO BLOB", where), 0)
+        base = old + b"\0" * (at - len(old)) if at > len(old) else old
+        new, end = base[:at] + data + base[at + len(data):], at + len(data)
+    return (new, [float(end)]) if outputs else new
+
+
+def set_blob_size(rt, blob, size, filler=0):
+    """SET BLOB SIZE ( blob ; size {; filler} ) -> the resized BLOB: cut, or grown with the filler
+    byte (0 by default) (set-blob-size.md)."""
+    data = _blob("SET BLOB SIZE", blob)
+    n = _int("SET BLOB SIZE", size)
+    if n < 0:
+        raise FourDError(E.BAD_PARAMETER, name="SET BLOB SIZE", detail=f"the size cannot be negative ({n})")
+    byte = _int("SET BLOB SIZE", filler) & 0xFF
+    return data[:n] + bytes([byte]) * (n - len(data))
 
 
 def convert_to_text(rt, blob, charset):

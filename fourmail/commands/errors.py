@@ -60,8 +60,10 @@ def abort(rt):
 
 
 def assert_(rt, condition, message=""):
+    """ASSERT: error -10518 "Assert failed: " followed by messageText (assert.md; without it 4D
+    shows the assertion's text, which the error report's source line shows here)."""
     if condition is not True:
-        text = message if isinstance(message, str) and message else "Assert failed"
+        text = "Assert failed: " + message if isinstance(message, str) and message else "Assert failed"
         raise FourDError(code=-10518, message=text, component="4DRT")
 
 
@@ -93,3 +95,9 @@ def error_line(rt):
 
 def error_formula(rt):
     return rt.get_process_var("Error formula")
+
+
+def asserted(rt, condition, message=""):
+    """Asserted: ASSERT that also returns the expression's value, for use in a test (asserted.md)."""
+    assert_(rt, condition, message)
+    return condition

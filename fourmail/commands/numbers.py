@@ -1,4 +1,4 @@
-"""Number commands: Int, Abs, Round, Trunc, Mod, Dec, Random, Square root.
+"""Number commands: Int, Abs, Round, Trunc, Mod, Dec, Random, Square root, Arctan, Log.
 
 All return Reals (float) except Random (a Longint). Rounding works on the decimal digits of
 the number (Round(29.8725;3) = 29.873, round.md), not on its binary value.
@@ -87,3 +87,16 @@ def random_(rt):
 def square_root(rt, n):
     x = _num("Square root", n)
     return math.sqrt(x) if x >= 0 else math.nan
+
+
+def arctan(rt, n):
+    """Arctan: the angle, in radians, whose tangent is the number (arctan.md)."""
+    return math.atan(_num("Arctan", n))
+
+
+def log(rt, n):
+    """Log: the natural logarithm; not defined (NaN, shown as "" by String) for n <= 0 (log.md)."""
+    x = _num("Log", n)
+    if x > 0:
+        return math.log(x)
+    return -math.inf if x == 0 else math.nan

@@ -16,8 +16,9 @@ from ..runtime.conversions import assign_undefined, store_value, to_text
 from ..runtime.datetext import parse_date, parse_time
 from ..runtime.errors import E, FourDError
 from ..runtime.jsontext import stringify
-from ..runtime.values import UNDEFINED, ClassInstance, Date, LazyObject, Time, copy_value, to_longint, type_name
+from ..runtime.values import UNDEFINED, Array, ClassInstance, Date, LazyObject, Pointer, Time, copy_value, to_longint, type_name
 from ..runtime.values import is_object as _is_object
+from ..runtime.shared import SHARED, guard as shared_guard, shared_copy
 from .text import num
 
 # Field and Variable Types constants (value-type.md)
@@ -86,15 +87,18 @@ def ob_entries(rt, o):
 
 
 def ob_copy(rt, o, *options):
-    """Deep copy (ob-copy.md); pointers are not modelled so resolvePtrs changes nothing."""
+    """Deep copy (ob-copy.md), never shared unless `ck shared` is passed (shared.md
+    "Duplication"); pointers are not modelled so `ck resolve pointers` changes nothing."""
     if type(o) is list:
-        return copy_value(o)
-    o = _obj_arg("OB Copy", o)
-    if o is None:
-        return None
-    if isinstance(o, ClassInstance):
-        return o
-    return copy_value(o)
+        result = copy_value(o)
+    else:
+        o = _obj_arg("OB Copy", o)
+        if o is None or isinstance(o, ClassInstance):
+            return o
+        result = copy_value(o)
+    if options:
+        return shared_copy(result, options[0], options[1] if len(options) > 1 else None, "OB Copy")
+    return result
 
 
 def ob_is_empty(rt, o):
@@ -188,6 +192,8 @@ def ob_set(rt, o, *pairs):
         v = pairs[i + 1]
         if isinstance(obj, ClassInstance):
             obj.set_property(rt, name, v)
+        elif SHARED and id(obj) in SHARED and (v := shared_guard(obj, v)) is UNDEFINED:
+            assign_undefined(obj, name)
         elif v is UNDEFINED:
             assign_undefined(obj, name)
         else:
@@ -279,4 +285,71 @@ def value_type(rt, v):
         return IS_COLLECTION
     if t is bytes or t is bytearray:
         return IS_BLOB
+    if isinstance(v, Pointer):
+        return IS_POINTER
+    if t is Array:           # an array evaluates to its selected element's number (value-type.md)
+        return IS_REAL
     return IS_VARIANT
+
+
+# ---------------------------------------------------------------- types and classes of values
+
+
+def ob_get_type(rt, o, prop):
+    """OB Get type ( object ; property ): the Value type of the property, Is undefined when it
+    is missing (ob-get-type.md)."""
+    name = _prop_name("OB Get type", prop)
+    obj = _obj_arg("OB Get type", o)
+    if obj is None:
+        return IS_UNDEFINED
+    v = obj.get(name, UNDEFINED) if isinstance(obj, dict) else obj.get_property(name)
+    return value_type(rt, v)
+
+
+def _class_of(rt, v):
+    """The class object of a value, or None (ob-class.md): a user class, a built-in 4D class, or
+    4D.Object / 4D.Collection for plain objects and collections."""
+    from ..runtime.classes import BUILTIN_CLASSES, Class4D
+    from ..runtime.userclasses import UserObject
+    if isinstance(v, UserObject):
+        return v.cls
+    if isinstance(v, Class4D) or getattr(v, "CLASS_NAME", None) == "Class":
+        return Class4D("4D", "Class", None)
+    if isinstance(v, ClassInstance):
+        return Class4D("4D", v.CLASS_NAME, BUILTIN_CLASSES.get(v.CLASS_NAME))
+    if type(v) in (dict, LazyObject):
+        return Class4D("4D", "Object", None)
+    if type(v) is list:
+        return Class4D("4D", "Collection", None)
+    return None
+
+
+def ob_class(rt, o):
+    """OB Class ( object ): the class of the object, Null for a value that is not an object."""
+    return _class_of(rt, o)
+
+
+def _same_class(a, b) -> bool:
+    from ..runtime.classes import Class4D
+    if isinstance(a, Class4D) and isinstance(b, Class4D):
+        return a.store == b.store and a.name.casefold() == b.name.casefold()
+    return a is b
+
+
+def ob_instance_of(rt, o, cls):
+    """OB Instance of ( object ; class ): is the object of this class or of a class inheriting from
+    it (ob-instance-of.md). Every object is an instance of 4D.Object."""
+    from ..runtime.classes import Class4D
+    from ..runtime.userclasses import UserClass
+    if not isinstance(cls, (Class4D, UserClass)):
+        raise FourDError(E.BAD_PARAMETER, name="OB Instance of", detail=f"a class was expected, got {type_name(cls)}")
+    c = _class_of(rt, o)
+    if c is None:
+        return False
+    if isinstance(cls, Class4D) and cls.store == "4D" and cls.name == "Object" and type(o) is not list:
+        return True                       # the root of every object class
+    while c is not None:
+        if _same_class(c, cls):
+            return True
+        c = getattr(c, "superclass", None)
+    return False

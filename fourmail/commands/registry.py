@@ -1,7 +1,8 @@
 """The one registry of 4D names: commands and constants.
 
 The parser's lexer, the compiler, the REPL completer and the pygments lexer all read this
-registry, so a command exists everywhere as soon as it is listed in `table.py`.
+registry, so a command exists everywhere as soon as it is listed in `table.py` (what fourmail
+implements) or in the catalog of every 4D name (`catalog.py`, fourmail/reference/language/).
 Implementations are referenced as "module:function" (relative to fourmail.commands) and
 imported only on first call, which keeps start-up fast.
 """
@@ -13,31 +14,51 @@ from typing import Any, Callable
 
 class Command:
     """name: canonical spelling ("SMTP New transporter"); number: 4D command number (the
-    `:C1608` token form); syntax: the documented signature; impl: "module:function" or None
-    when fourmail does not provide it (`unavailable` says why); max_args None = unlimited;
-    returns: a function (has a result) or a procedure."""
+    `:C1608` token form); syntax: the documented signature ("" when fourmail does not know it);
+    impl: "module:function" or None when fourmail does not provide it (`unavailable` says why,
+    as a predicate: "needs a form, which fourmail does not have"); max_args None = unlimited;
+    returns: a function (has a result) or a procedure; theme: the 4D theme it belongs to."""
 
     __slots__ = ("name", "number", "syntax", "impl", "min_args", "max_args", "returns", "summary",
-                 "unavailable", "_fn")
+                 "unavailable", "theme", "_fn")
 
     def __init__(self, name: str, number: int | None, syntax: str, impl: str | None, min_args: int = 0,
-                 max_args: int | None = None, returns: bool = True, summary: str = "", unavailable: str = ""):
+                 max_args: int | None = None, returns: bool = True, summary: str = "", unavailable: str = "",
+                 theme: str = ""):
         self.name, self.number, self.syntax, self.impl = name, number, syntax, impl
         self.min_args, self.max_args, self.returns = min_args, max_args, returns
-        self.summary, self.unavailable = summary, unavailable
+        self.summary, self.unavailable, self.theme = summary, unavailable, theme
         self._fn: Callable | None = None
 
     def __repr__(self) -> str:
         return f"<4D command {self.name}>"
 
+    @property
+    def label(self) -> str:
+        """The name with its number, as messages show it: "OBJECT SET VISIBLE (C603)"."""
+        return f"{self.name} (C{self.number})" if self.number is not None else self.name
+
+    @property
+    def implemented(self) -> bool:
+        """fourmail runs it: it has an implementation, or the compiler handles it (C_TEXT...)."""
+        if self.impl is not None:
+            return True
+        from ..runtime.types import LEGACY
+        return key(self.name) in LEGACY
+
+    def why_unavailable(self) -> str:
+        """The 4D error message of running a command fourmail does not implement."""
+        from .catalog import NOT_YET
+        return f"{self.label} {self.unavailable or NOT_YET}"
+
     def resolve(self) -> Callable:
         if self._fn is None:
             if self.impl is None:
                 from ..runtime.errors import FourDError, E
-                why = self.unavailable or "not implemented yet"
+                message = self.why_unavailable()
 
-                def unavailable(rt, *args, _name=self.name, _why=why):
-                    raise FourDError(E.NOT_IMPLEMENTED, name=_name, detail=_why)
+                def unavailable(rt, *args, _message=message):
+                    raise FourDError(E.NOT_IMPLEMENTED, message=_message)
                 self._fn = unavailable
             else:
                 mod, _, attr = self.impl.partition(":")
@@ -52,15 +73,33 @@ class Command:
         return self._fn
 
 
+class _NoValue:
+    """The value of a constant fourmail knows by name only."""
+
+    def __repr__(self) -> str:
+        return "<value not known>"
+
+
+NO_VALUE: Any = _NoValue()
+
+
 class Constant:
     __slots__ = ("name", "value", "theme", "number")
 
     def __init__(self, name: str, value: Any, theme: str = "", number: str | None = None):
-        self.name, self.value, self.theme = name, value, theme
+        self.name, self.value, self.theme = name, value, theme   # value NO_VALUE: not known
         self.number = number          # "K12:3" token reference, if known
 
     def __repr__(self) -> str:
         return f"<4D constant {self.name}={self.value!r}>"
+
+
+def unknown_constant(name: str):
+    """Using a constant whose value fourmail does not know: a 4D error naming it."""
+    from ..runtime.errors import FourDError, E
+    const = lookup_constant(name)
+    label = f"{const.name} ({const.number})" if const is not None and const.number else name
+    raise FourDError(E.NOT_IMPLEMENTED, message=f"{label} is a 4D constant whose value fourmail does not know")
 
 
 COMMANDS: dict[str, Command] = {}
@@ -73,8 +112,12 @@ def key(name: str) -> str:
 
 
 def command(name: str, number: int | None, syntax: str, impl: str | None, min_args: int = 0,
-            max_args: int | None = None, returns: bool = True, summary: str = "", unavailable: str = "") -> None:
-    COMMANDS[key(name)] = Command(name, number, syntax, impl, min_args, max_args, returns, summary, unavailable)
+            max_args: int | None = None, returns: bool = True, summary: str = "", unavailable: str = "",
+            theme: str = "") -> None:
+    """A command fourmail implements (or names with `unavailable`), from table.py; its theme, and
+    its number when `number` is None, come from the catalog (`theme` for one it does not list)."""
+    COMMANDS[key(name)] = Command(name, number, syntax, impl, min_args, max_args, returns, summary, unavailable,
+                                  theme)
 
 
 def constant(name: str, value: Any, theme: str = "", number: str | None = None) -> None:
@@ -128,3 +171,32 @@ def _ensure_loaded() -> None:
     if not _loaded:
         _loaded = True
         from . import table  # noqa: F401  (fills COMMANDS and CONSTANTS)
+        _add_catalog()
+
+
+def _add_catalog() -> None:
+    """Every name only the catalog knows, and the catalog's theme, number (where table.py gives
+    none) and token for table.py's. The catalog's names are spelled with single blanks (a test
+    checks), so their key is their casefold."""
+    from .catalog import read_commands, read_constants, reason_for
+    for name, theme, number in read_commands():
+        k = name.casefold()
+        cmd = COMMANDS.get(k)
+        if cmd is None:
+            # 4D spells procedures in capitals (`OBJECT SET VISIBLE`), functions not (`Form event code`)
+            COMMANDS[k] = Command(name, number, "", None, 0, None, name != name.upper(), "",
+                                  reason_for(name, theme), theme)
+            continue
+        cmd.theme = theme
+        if cmd.number is None:
+            cmd.number = number
+    for name, token, value, theme in read_constants():
+        k = name.casefold()
+        const = CONSTANTS.get(k)
+        if const is None:
+            CONSTANTS[k] = Constant(name, NO_VALUE if value is None else value, theme, token)
+            continue
+        if const.number is None:
+            const.number = token
+        if not const.theme:
+            const.theme = theme

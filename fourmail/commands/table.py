@@ -1,9 +1,12 @@
-"""The table of 4D commands and constants fourmail knows.
+"""The table of 4D commands and constants fourmail implements.
 
 One line a command: name, 4D command number, documented syntax, implementation
 ("module:function" inside fourmail.commands), argument count bounds, whether it returns a value.
 A name listed with impl None is known to the parser (so code that uses it parses) and raises a
-clear 4D error when run.
+clear 4D error when run (`unavailable` says why).
+Every other 4D name comes from the catalog (read by catalog.py, added by the registry), which
+also gives each command its theme and its number where a row says None; a number a row gives must
+be the catalog's (a test checks).
 """
 from .registry import builtin_class as CLASS, command as C, constant as K
 
@@ -22,7 +25,7 @@ C("New collection", 1472, "New collection {( value {; value2 ; ...} )} -> Collec
 C("OB Keys", 1719, "OB Keys ( object ) -> Collection", "objects:ob_keys", 1, 1)
 C("OB Values", 1718, "OB Values ( object ) -> Collection", "objects:ob_values", 1, 1)
 C("OB Entries", 1720, "OB Entries ( object ) -> Collection", "objects:ob_entries", 1, 1)
-C("OB Copy", 1225, "OB Copy ( object {; resolvePtrs} ) -> Object", "objects:ob_copy", 1, 2)
+C("OB Copy", 1225, "OB Copy ( object {; option {; groupWith}} ) -> Object", "objects:ob_copy", 1, 3)
 C("OB Is empty", 1297, "OB Is empty ( object ) -> Boolean", "objects:ob_is_empty", 1, 1)
 C("OB Is defined", 1231, "OB Is defined ( object {; property} ) -> Boolean", "objects:ob_is_defined", 1, 2)
 C("OB Get", 1224, "OB Get ( object ; property ) -> any", "objects:ob_get", 2, 3)
@@ -142,7 +145,7 @@ C("MAIL New attachment", 1644, "MAIL New attachment( file : 4D.File | zipFile : 
 
 # ---------------------------------------------------------------- 4D Write Pro (named by the docs, not provided)
 C("WP EXPORT VARIABLE", 1319, "WP EXPORT VARIABLE ( wpDoc ; destination ; format {; option} )", None, 3, 4, False,
-  unavailable="4D Write Pro is not part of fourmail")
+  unavailable="needs 4D Write Pro, which fourmail does not have", theme="4D Write Pro")
 K("wk mime html", 1, "4D Write Pro")
 K("wk docx", 7, "4D Write Pro")
 
@@ -171,6 +174,17 @@ K("fk posix path", 0, "Files")
 K("fk platform path", 1, "Files")
 K("SMTP log file", 15, "Files")
 K("IMAP Log file", 23, "Files")
+# the other `File(fileConstant)` constants of file.md
+for _name, _value in (("Backup history file", 19), ("Backup log file", 13), ("Backup settings file", 1),
+                      ("Backup settings file for data", 17), ("Build application log file", 14),
+                      ("Build application settings file", 20), ("Compacting log file", 6),
+                      ("Current backup settings file", 18), ("Debug log file", 12), ("Diagnostic log file", 11),
+                      ("Directory file", 16), ("HTTP Client log file", 24), ("HTTP debug log file", 9),
+                      ("HTTP log file", 8), ("Last backup file", 2), ("Last journal integration log file", 22),
+                      ("Repair log file", 7), ("Request log file", 10), ("User settings file", 3),
+                      ("User settings file for data", 4), ("Verification log file", 5)):
+    K(_name, _value, "Files")
+K("Read mode", 2, "")               # quick-tour.md: "`Read Mode` is a constant (value 2)"
 K("sk ignore empty strings", 1, "Strings")
 K("sk trim spaces", 2, "Strings")
 K("sk strict", 0, "Strings")
@@ -213,6 +227,117 @@ for _name, _value in (("Blank if null time", 100), ("HH MM", 2), ("HH MM AM PM",
                       ("System time long", 11), ("System time long abbreviated", 10), ("System time short", 9)):
     K(_name, _value, "Time Display Formats")
 
+# ---------------------------------------------------------------- shared objects and collections (shared.md)
+C("New shared object", 1526, "New shared object {( property ; value {; property2 ; value2 ; ...} )} -> Object",
+  "sharing:new_shared_object")
+C("New shared collection", 1527, "New shared collection {( value {; value2 ; ...} )} -> Collection",
+  "sharing:new_shared_collection")
+C("Storage", 1525, "Storage -> Object", "sharing:storage", 0, 0)
+C("OB Is shared", 1759, "OB Is shared ( toCheck ) -> Boolean", "sharing:ob_is_shared", 1, 1)
+K("ck resolve pointers", 1, "Objects (Language)")
+K("ck shared", 2, "Objects (Language)")
+
+# ---------------------------------------------------------------- arrays and pointers (arrays.md, dt_pointer.md)
+for _kind, _number in (("TEXT", 222), ("LONGINT", 221), ("INTEGER", 220), ("REAL", 219), ("BOOLEAN", 223),
+                       ("DATE", 224), ("TIME", 1223), ("OBJECT", 1221), ("POINTER", 280), ("PICTURE", 279),
+                       ("BLOB", 1222)):
+    C("ARRAY " + _kind, _number, f"ARRAY {_kind} ( arrayName ; size {{; size2}} )", "arrays:array_" + _kind.lower(),
+      2, 3, False)
+C("Size of array", 274, "Size of array ( array ) -> Integer", "arrays:size_of_array", 1, 1)
+C("APPEND TO ARRAY", 911, "APPEND TO ARRAY ( array ; value )", "arrays:append_to_array", 2, 2, False)
+C("INSERT IN ARRAY", 227, "INSERT IN ARRAY ( array ; where {; howMany} )", "arrays:insert_in_array", 2, 3, False)
+C("DELETE FROM ARRAY", 228, "DELETE FROM ARRAY ( array ; where {; howMany} )", "arrays:delete_from_array", 2, 3, False)
+C("Find in array", 230, "Find in array ( array ; value {; start} ) -> Integer", "arrays:find_in_array", 2, 3)
+C("Find in sorted array", 1333, "Find in sorted array ( array ; value ; > or < {; posFirst {; posLast}} ) -> Boolean",
+  "arrays:find_in_sorted_array", 3, 5)
+C("Count in array", 907, "Count in array ( array ; value ) -> Integer", "arrays:count_in_array", 2, 2)
+C("SORT ARRAY", 229, "SORT ARRAY ( array {; array2 ; ... ; arrayN}{; > or <} )", "arrays:sort_array", 1, None, False)
+C("MULTI SORT ARRAY", 718, "MULTI SORT ARRAY ( array ; > or < {; array2 ; > or < ; ...} ) | "
+  "MULTI SORT ARRAY ( ptrArrayName ; sortArrayName )", "arrays:multi_sort_array", 2, None, False)
+C("COPY ARRAY", 226, "COPY ARRAY ( source ; destination )", "arrays:copy_array", 2, 2, False)
+C("COLLECTION TO ARRAY", 1562, "COLLECTION TO ARRAY ( collection ; array {; propertyName}{; array2 ; propertyName2 ; ...} )",
+  "arrays:collection_to_array", 2, None, False)
+C("ARRAY TO COLLECTION", 1563, "ARRAY TO COLLECTION ( collection ; array {; propertyName}{; array2 ; propertyName2 ; ...} )",
+  "arrays:array_to_collection", 2, None, False)
+C("CLEAR VARIABLE", 89, "CLEAR VARIABLE ( variable )", "arrays:clear_variable", 1, 1, False)
+C("Get pointer", 304, "Get pointer ( varName ) -> Pointer", "pointers:get_pointer", 1, 1)
+C("Is nil pointer", 315, "Is nil pointer ( aPointer ) -> Boolean", "pointers:is_nil_pointer", 1, 1)
+C("Is a variable", 294, "Is a variable ( aPointer ) -> Boolean", "pointers:is_a_variable", 1, 1)
+C("RESOLVE POINTER", 394, "RESOLVE POINTER ( aPointer ; varName ; tableNum ; fieldNum )", "pointers:resolve_pointer",
+  4, 4, False)
+C("Type", 295, "Type ( fieldVar ) -> Integer", "pointers:type_", 1, 1)
+C("Match regex", 1019, "Match regex ( pattern ; aString {; start {; pos_found ; length_found}}{; *} ) -> Boolean",
+  "pointers:match_regex", 2, 6)
+for _name, _value in (("Array 2D", 13), ("Blob array", 31), ("Boolean array", 22), ("Date array", 17),
+                      ("Integer array", 15), ("LongInt array", 16), ("Object array", 39), ("Picture array", 19),
+                      ("Pointer array", 20), ("Real array", 14), ("String array", 21), ("Text array", 18),
+                      ("Time array", 32), ("Is integer", 8), ("Is string var", 24)):
+    K(_name, _value, "Field and Variable Types")
+
+# ---------------------------------------------------------------- common commands of real code (issue 12, item 8)
+C("Choose", 955, "Choose ( criterion ; value {; value2 ; ... ; valueN} ) -> any", "language:choose", 2, None)
+C("Localized string", 991, "Localized string ( resName ) -> Text", "environment:localized_string", 1, 1)
+C("OB Get type", 1230, "OB Get type ( object ; property ) -> Integer", "objects:ob_get_type", 2, 2)
+C("OB Class", 1730, "OB Class ( object ) -> Object", "objects:ob_class", 1, 1)
+C("OB Instance of", 1731, "OB Instance of ( object ; class ) -> Boolean", "objects:ob_instance_of", 2, 2)
+C("Arctan", 20, "Arctan ( number ) -> Real", "numbers:arctan", 1, 1)
+C("Log", 22, "Log ( number ) -> Real", "numbers:log", 1, 1)
+C("Asserted", 1132, "Asserted ( boolExpression {; messageText} ) -> Boolean", "errors:asserted", 1, 2)
+C("TEXT TO BLOB", 554, "TEXT TO BLOB ( text ; blob {; textFormat {; offset | *}} )", "blobs:text_to_blob", 2, 4, False)
+C("SET BLOB SIZE", 606, "SET BLOB SIZE ( blob ; size {; filler} )", "blobs:set_blob_size", 2, 3, False)
+C("Test path name", 476, "Test path name ( pathname ) -> Integer", "documents:test_path_name", 1, 1)
+C("Document to text", 1236, "Document to text ( fileName {; charSet {; breakMode}} ) -> Text",
+  "documents:document_to_text", 1, 3)
+C("CREATE FOLDER", 475, "CREATE FOLDER ( folderPath {; *} )", "documents:create_folder", 1, 2, False)
+C("DELETE DOCUMENT", 159, "DELETE DOCUMENT ( document )", "documents:delete_document", 1, 1, False)
+C("Get 4D folder", 485, "Get 4D folder {( folder {; options} {; *} )} -> Text", "environment:get_4d_folder", 0, 3)
+C("Temporary folder", 486, "Temporary folder -> Text", "environment:temporary_folder", 0, 0)
+C("System folder", 487, "System folder {( type )} -> Text", "environment:system_folder", 0, 1)
+C("Is macOS", 1572, "Is macOS -> Boolean", "environment:is_macos", 0, 0)
+C("Is Windows", 1573, "Is Windows -> Boolean", "environment:is_windows", 0, 0)
+C("Application info", 1599, "Application info -> Object", "environment:get_application_info", 0, 0)
+C("Get application info", None, "Get application info -> Object (former name of Application info)",
+  "environment:get_application_info", 0, 0)
+C("Current user", 182, "Current user -> Text", "environment:current_user", 0, 0)
+
+import os as _os  # noqa: E402  (Folder separator is the platform's)
+from ..runtime import collections as _ck  # noqa: E402  (the values collection functions read)
+for _n, _v in enumerate(("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                         "October", "November", "December"), 1):
+    K(_v, _n, "Days and Months")
+K("MAXLONG", 2147483647, "Math")
+K("Folder separator", _os.sep, "System Documents")
+K("Is a document", 1, "System Documents")
+K("Is a folder", 0, "System Documents")
+for _name, _value in (("Document unchanged", 0), ("Document with native format", 1), ("Document with CRLF", 2),
+                      ("Document with CR", 3), ("Document with LF", 4)):
+    K(_name, _value, "System Documents")
+for _name, _value in (("Mac C string", 0), ("Mac Pascal string", 1), ("Mac text with length", 2),
+                      ("Mac text without length", 3)):
+    K(_name, _value, "BLOB")
+for _name, _value in (("Active 4D Folder", 0), ("Licenses Folder", 1), ("4D Client Database Folder", 3),
+                      ("Database folder", 4), ("Database folder UNIX syntax", 5), ("Current resources folder", 6),
+                      ("Logs folder", 7), ("HTML Root Folder", 8), ("Data folder", 9), ("MobileApps folder", 10)):
+    K(_name, _value, "4D Environment")
+for _name, _value in (("System", 0), ("Fonts", 1), ("User Preferences_All", 2), ("User Preferences_User", 3),
+                      ("Startup Win_All", 4), ("Startup Win_User", 5), ("Start Menu Win_All", 8),
+                      ("Start Menu Win_User", 9), ("System Win", 12), ("System32 Win", 13), ("Favorites Win", 14),
+                      ("Desktop", 15), ("Applications or Program Files", 16), ("Documents folder", 17),
+                      ("Home folder", 18)):
+    K(_name, _value, "System Folder")
+for _name, _value in (("ck ascending", _ck.CK_ASCENDING), ("ck descending", _ck.CK_DESCENDING),
+                      ("ck keep null", _ck.CK_KEEP_NULL), ("ck ignore null or empty", _ck.CK_IGNORE_NULL_OR_EMPTY),
+                      ("ck diacritical", _ck.CK_DIACRITICAL), ("ck count values", _ck.CK_COUNT_VALUES)):
+    K(_name, _value, "Objects and collections")
+
+# ---------------------------------------------------------------- formulas (4D.Function)
+CLASS("Function", "formulas:new_function")
+C("Formula", 1597, "Formula ( formulaExp ) -> 4D.Function", "formulas:formula", 1, 1)
+C("Formula from string", 1601, "Formula from string ( formulaString {; context} ) -> 4D.Function",
+  "formulas:formula_from_string", 1, 2)
+K("sk execute in current database", 0, "Formulas")
+K("sk execute in host database", 1, "Formulas")
+
 # ---------------------------------------------------------------- processes and workers (processes.md)
 C("CALL WORKER", 1389, "CALL WORKER ( process : Text, Integer ; formula : Object, Text {; ...param : Expression} )",
   "processes:call_worker", 2, None, False)
@@ -224,8 +349,6 @@ C("Current process name", 1392, "Current process name : Text", "processes:curren
 C("Process number", 372, "Process number ( name : Text {; *} ) : Integer", "processes:process_number", 1, 2)
 C("Process state", 330, "Process state ( process : Integer ) : Integer", "processes:process_state", 1, 1)
 C("DELAY PROCESS", 323, "DELAY PROCESS ( process : Integer ; duration : Real )", "processes:delay_process", 2, 2, False)
-C("CALL FORM", 1391, "CALL FORM ( window : Integer ; formula : Object, Text {; ...param : Expression} )", None, 2, None,
-  False, unavailable="it calls a form, which fourmail does not have")
 for _name, _value in (("Does not exist", -100), ("Aborted", -1), ("Executing", 0), ("Delayed", 1),
                       ("Waiting for user event", 2), ("Waiting for input output", 3),
                       ("Waiting for internal flag", 4), ("Paused", 5)):

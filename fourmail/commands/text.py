@@ -375,16 +375,18 @@ def substring(rt, source, first, count=None):
     return s[a - 1:a - 1 + n] if n > 0 else ""
 
 
-def position(rt, find, s, *args):
+def position(rt, find, s, *args, outputs=False):
     """Position ( find ; aString {; start {; lengthFound}}{; *} ) or (...; start; lengthFound; options).
 
-    lengthFound is an output parameter: use position_ex() to get it.
+    lengthFound is a variable the command fills: with `outputs` (the compiled code passes it when
+    that variable is there) the result is (position, [lengthFound]).
     """
     rest, star = _split_star(args)
     find, s = _text("Position", find), _text("Position", s)
     start = _int("Position", rest[0]) if rest else 1
     options = _int("Position", rest[2]) if len(rest) > 2 else None
-    return position_ex(rt.collation, find, s, start, star, options)[0]
+    pos, found = position_ex(rt.collation, find, s, start, star, options)
+    return (pos, [float(found)]) if outputs else pos
 
 
 def replace_string(rt, source, old, new, *args):
@@ -413,6 +415,8 @@ def split_string(rt, s, separator, options=None):
     s = _text("Split string", s)
     sep = _text("Split string", separator)
     opt = _int("Split string", options) if options is not None else 0
+    if s == "":
+        return []                     # nothing to split: no substring (CollectionClass.md, flatMap())
     parts = list(s) if sep == "" else s.split(sep)
     if opt & 2:
         parts = [p.strip() for p in parts]

@@ -26,6 +26,7 @@ import re
 
 from ..lang import ast as A
 from ..runtime import types as T
+from ..runtime.values import ProcessPointer
 
 _BINOPS = {
     "+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "\\": "_idiv", "%": "_mod", "^": "_pow",
@@ -38,7 +39,23 @@ _INLINE = {"true": "True", "false": "False", "null": "None"}
 
 # Procedures that 4D documents as writing into one of their variable arguments:
 # name -> (index of the argument written when present, fallback index).
-_WRITEBACK = {"base64 encode": (1, 0), "base64 decode": (1, 0)}
+_WRITEBACK = {"base64 encode": (1, 0), "base64 decode": (1, 0), "ob set": (0, 0), "text to blob": (1, 1),
+              "set blob size": (0, 0)}
+# The array declarations, APPEND TO ARRAY and CLEAR VARIABLE make or reset the variable they name:
+# they are given its value and return what it holds afterwards (commands/arrays.py).
+_ARRAY_DECLARATIONS = frozenset("array " + k.lower() for k in T.ARRAY_KINDS)
+_WRITEBACK.update({name: (0, 0) for name in _ARRAY_DECLARATIONS})
+_WRITEBACK.update({"append to array": (0, 0), "clear variable": (0, 0), "copy array": (1, 1)})
+# Commands that write into some of their parameters besides a result (the "<-" / "<->" ones of
+# their pages): they are given a pointer to each (the variable is then a cell, as for `->$x`).
+_OUT_PARAMS = {"resolve pointer": (1, 2, 3), "find in sorted array": (3, 4), "match regex": (3, 4)}
+# Commands about a variable rather than its value (Type): they are also given its declared type.
+_DECLARED_TYPE = {"type"}
+# Functions that also fill variable arguments (Position's lengthFound, TEXT TO BLOB's offset):
+# name -> indexes of those arguments. Called with `outputs=True`, the function returns
+# (result, [value of each such argument passed]); the compiled code assigns them.
+_OUTPUTS = {"position": (3,), "text to blob": (3,)}
+_ASSIGNABLE = (A.LocalVar, A.ProcessVar, A.Member, A.Index)
 
 # Bounds of one generated Python function (Python's: 20 static blocks, 100 indentation levels,
 # 200 nested brackets); past them the block or expression moves into a closure.
@@ -53,11 +70,12 @@ MAX_NESTED_CLOSURES = 400
 
 
 class VarInfo:
-    __slots__ = ("pyname", "vtype")
+    __slots__ = ("pyname", "vtype", "cell")
 
     def __init__(self, pyname: str, vtype: str | None = None):
         self.pyname = pyname
         self.vtype = vtype            # None: untyped (created by assignment)
+        self.cell = False             # a pointer points to it (`->$x`): kept in a values.Cell
 
 
 class Loop:
@@ -83,8 +101,8 @@ class _Pending:
         self.kind, self.name, self.node, self.loops, self.key = kind, name, node, loops, key
 
 
-_LEAVES = (_Temp, A.Literal, A.LocalVar, A.ConstantRef, A.Star, A.ThisRef, A.SuperRef, A.ClassStore)
-_SPINE = (A.BinOp, A.Member, A.Index, A.CharIndex, A.MemberCall)
+_LEAVES = (_Temp, A.Literal, A.LocalVar, A.ConstantRef, A.Star, A.ThisRef, A.SuperRef, A.ClassStore, A.SortOrder)
+_SPINE = (A.BinOp, A.Member, A.Index, A.CharIndex, A.MemberCall, A.Element, A.Deref)
 
 
 def _spine_child(n):
@@ -178,14 +196,18 @@ class Codegen:
         info = self.var(name)
         if self.locals_mode == "dict":
             return f"L.get({name.casefold()!r}, UNDEFINED)"
-        return info.pyname
+        return f"{info.pyname}.value" if info.cell else info.pyname
 
     def write_local(self, name: str, value_code: str) -> str:
         info = self.var(name)
-        if info.vtype and info.vtype != "Variant":
+        if info.vtype == T.ARRAY:
+            value_code = f"_setarr({self.read_local(name)}, {value_code}, {name!r})"
+        elif info.vtype and info.vtype != "Variant":
             value_code = f"_coerce({info.vtype!r}, {value_code}, {name!r})"
         if self.locals_mode == "dict":
             return f"L[{name.casefold()!r}] = {value_code}"
+        if info.cell:
+            return f"{info.pyname}.value = {value_code}"
         self.written.add(info.pyname)
         return f"{info.pyname} = {value_code}"
 
@@ -212,6 +234,16 @@ class Codegen:
                     info.vtype = info.vtype or T.normalise(n.result_type)
             elif isinstance(n, A.LocalVar):
                 self.var(n.name)
+            elif isinstance(n, A.CommandCall) and n.name.casefold() in _ARRAY_DECLARATIONS and n.args:
+                if isinstance(n.args[0], A.LocalVar):
+                    info = self.var(n.args[0].name)
+                    info.vtype = info.vtype or T.ARRAY
+            elif isinstance(n, A.AddressOf) and isinstance(n.target, A.LocalVar):
+                self.var(n.target.name).cell = True
+            if isinstance(n, A.CommandCall) and n.args and n.name.casefold() in _OUT_PARAMS:
+                for i in _OUT_PARAMS[n.name.casefold()]:
+                    if i < len(n.args) and isinstance(n.args[i], A.LocalVar):
+                        self.var(n.args[i].name).cell = True
 
     # ------------------------------------------------------------ entry point
     def compile(self, program: A.Program) -> str:
@@ -225,8 +257,10 @@ class Codegen:
         params = program.declare.params if program.declare else []
         for i, p in enumerate(params):
             info = self.var(p.name)
-            header.append(f"{info.pyname} = _coerce({(info.vtype or 'Variant')!r}, args[{i}] if len(args) > {i} "
-                          f"else UNDEFINED, {p.name!r})")
+            value = (f"_coerce({(info.vtype or 'Variant')!r}, args[{i}] if len(args) > {i} "
+                     f"else UNDEFINED, {p.name!r})")
+            header.append(f"{info.pyname} = _Cell({value}, {info.vtype!r})" if info.cell and self.locals_mode == "fast"
+                          else f"{info.pyname} = {value}")
         if program.declare and program.declare.result_name:
             self.result_var = program.declare.result_name
         elif "$0" in self.vars:
@@ -252,10 +286,11 @@ class Codegen:
                 m = re.fullmatch(r"\$(\d+)", key)
                 if m:
                     n = int(m.group(1))
-                    lines.append(f"    {info.pyname} = args[{n - 1}] if {n} <= len(args) else UNDEFINED"
-                                 if n > 0 else f"    {info.pyname} = UNDEFINED")
+                    value = f"args[{n - 1}] if {n} <= len(args) else UNDEFINED" if n > 0 else "UNDEFINED"
                 else:
-                    lines.append(f"    {info.pyname} = UNDEFINED")
+                    value = "UNDEFINED"
+                lines.append(f"    {info.pyname} = _Cell({value}, {info.vtype!r})" if info.cell
+                             else f"    {info.pyname} = {value}")
         lines += ["    " + h for h in header]
         return "\n".join(lines + self.closures + body) + "\n"
 
@@ -387,6 +422,10 @@ class Codegen:
             return [f"_setm(rt, {self.expr(target.target)}, {target.name!r}, {value_code})"]
         if isinstance(target, A.Index):
             return [f"_seti(rt, {self.expr(target.target)}, {self.expr(target.index)}, {value_code})"]
+        if isinstance(target, A.Element):
+            return [f"_sete(rt, {self.expr(target.target)}, {self.expr(target.index)}, {value_code})"]
+        if isinstance(target, A.Deref):
+            return [f"_setderef(rt, {self.expr(target.target)}, {value_code})"]
         if isinstance(target, A.CharIndex):
             if not isinstance(target.target, (A.LocalVar, A.ProcessVar)):
                 raise CompileError("[[...]] can only be assigned on a variable", target.line, target.col)
@@ -407,6 +446,14 @@ class Codegen:
             o, i = self.new_tmp(), self.new_tmp()
             code = [f"{o} = {self.expr(tgt.target)}", f"{i} = {self.expr(tgt.index)}",
                     f"_seti(rt, {o}, {i}, {op}(_geti({o}, {i}), {self.expr(s.value)}))"]
+        elif isinstance(tgt, A.Element):
+            o, i = self.new_tmp(), self.new_tmp()
+            code = [f"{o} = {self.expr(tgt.target)}", f"{i} = {self.expr(tgt.index)}",
+                    f"_sete(rt, {o}, {i}, {op}(_gete({o}, {i}), {self.expr(s.value)}))"]
+        elif isinstance(tgt, A.Deref):
+            p = self.new_tmp()
+            code = [f"{p} = {self.expr(tgt.target)}",
+                    f"_setderef(rt, {p}, {op}(_deref(rt, {p}), {self.expr(s.value)}))"]
         else:
             raise CompileError("compound assignment is not supported on [[...]]", tgt.line, tgt.col)
         self.guarded(s.line, code)
@@ -423,8 +470,9 @@ class Codegen:
             if key in _WRITEBACK and e.args:
                 idx, fallback = _WRITEBACK[key]
                 target = e.args[idx] if len(e.args) > idx else e.args[fallback]
-                self.guarded(s.line, self.assign_code(target, self.expr(e)))
-                return
+                if isinstance(target, _ASSIGNABLE):       # OB SET(New object;...) writes nothing back
+                    self.guarded(s.line, self.assign_code(target, self.expr(e)))
+                    return
         self.guarded(s.line, [self.expr(e)])
 
     def st_legacy_declaration(self, e: A.CommandCall) -> None:
@@ -578,6 +626,17 @@ class Codegen:
         self.emit("finally:")
         self.emit(f"    rt.try_leave({saved})")
 
+    def st_UseBlock(self, s: A.UseBlock) -> None:
+        # The shared object is in use for the body however it ends (error, break, return).
+        u = self.new_tmp("_use")
+        self.guarded(s.line, [f"{u} = _use({self.expr(s.target)}, {s.keyword!r})"], [f"{u} = None"])
+        self.emit("try:")
+        self.level += 1
+        self.nested_block(s.body, 1)        # try/finally
+        self.level -= 1
+        self.emit("finally:")
+        self.emit(f"    _end_use({u})")
+
     def st_Return(self, s: A.Return) -> None:
         if s.value is None:
             self.emit_return(self.read_local(self.result_var) if self.result_var else "UNDEFINED")
@@ -640,6 +699,9 @@ class Codegen:
         return f"rt.get_process_var({e.name!r})"
 
     def ex_ConstantRef(self, e: A.ConstantRef) -> str:
+        from ..commands.registry import NO_VALUE, unknown_constant
+        if e.value is NO_VALUE:          # known by name only: using it is a 4D error naming it
+            return f"{self.const(unknown_constant)}({e.name!r})"
         return repr(e.value) if isinstance(e.value, (str, int, float, bool)) else self.const(e.value)
 
     def ex_Star(self, e: A.Star) -> str:
@@ -664,7 +726,40 @@ class Codegen:
             detail = f"{expected} parameter(s) expected, {n} passed (syntax: {cmd.syntax})"
             return f"_raise_params({cmd.name!r}, {detail!r})"
         fn = self.const(cmd.resolve())
+        if key in _DECLARED_TYPE and n == 1:
+            v = e.args[0]
+            declared = (repr(self.var(v.name).vtype) if isinstance(v, A.LocalVar) else
+                        f"rt.process_types.get({v.name.casefold()!r})" if isinstance(v, A.ProcessVar) else "None")
+            return f"{fn}(rt, {self.expr(v)}, {declared})"
+        out = _OUT_PARAMS.get(key)
+        if out:
+            args = [self.out_arg(a) if i in out else self.expr(a) for i, a in enumerate(e.args or ())]
+            return f"{fn}({', '.join(['rt'] + args)})"
+        outs = [e.args[i] for i in _OUTPUTS.get(key, ()) if i < n]
+        if outs and all(isinstance(o, _ASSIGNABLE) for o in outs):
+            t = self.new_tmp()
+            sets = [self.assign_expr(o, f"{t}[1][{k}]") for k, o in enumerate(outs)]
+            call = f"{fn}({', '.join(['rt'] + self.args(e.args))}, outputs=True)"
+            return f"(({t} := {call}), {', '.join(sets)}, {t}[0])[-1]"
         return f"{fn}({', '.join(['rt'] + self.args(e.args))})"
+
+    def assign_expr(self, target, value_code: str) -> str:
+        """assign_code as an expression (a variable argument a function fills)."""
+        if isinstance(target, A.LocalVar):
+            name, _, value = self.write_local(target.name, value_code).partition(" = ")
+            if self.locals_mode == "dict":
+                return f"L.__setitem__({target.name.casefold()!r}, {value})"
+            return f"({name} := {value})"
+        return self.assign_code(target, value_code)[0]
+
+    def out_arg(self, a) -> str:
+        """A parameter the command writes into: a pointer to it."""
+        if isinstance(a, A.Star):
+            return "STAR"
+        if not isinstance(a, (A.LocalVar, A.ProcessVar, A.Element, A.Deref)):
+            raise CompileError("this parameter receives a value: it must be a variable, an array or an array element",
+                               a.line, a.col)
+        return self.ex_AddressOf(A.AddressOf(a.line, a.col, a))
 
     def ex_MethodCall(self, e: A.MethodCall) -> str:
         return f"rt.call_method({e.name!r}, [{', '.join(self.args(e.args))}], {e.line})"
@@ -697,6 +792,32 @@ class Codegen:
     def ex_CharIndex(self, e: A.CharIndex) -> str:
         return f"_getc({self.expr(e.target)}, {self.expr(e.index)})"
 
+    def ex_Element(self, e: A.Element) -> str:
+        return f"_gete({self.expr(e.target)}, {self.expr(e.index)})"
+
+    def ex_Deref(self, e: A.Deref) -> str:
+        return f"_deref(rt, {self.expr(e.target)})"
+
+    def ex_SortOrder(self, e: A.SortOrder) -> str:
+        return "_ASC" if e.ascending else "_DESC"
+
+    def ex_AddressOf(self, e: A.AddressOf) -> str:
+        t = e.target
+        if isinstance(t, A.LocalVar):
+            if self.locals_mode == "dict":
+                return f"_ptr_slot(L, {t.name.casefold()!r}, {t.name!r}, {self.var(t.name).vtype!r})"
+            return f"_ptr_cell({self.var(t.name).pyname}, {t.name!r})"
+        if isinstance(t, A.ProcessVar):
+            return self.const(ProcessPointer(t.name))
+        if isinstance(t, A.Deref):
+            return f"_ptr_of({self.expr(t.target)})"
+        base, row = t.target, "None"            # an element: of an array, or of a row of a 2D array
+        if isinstance(base, A.Element):
+            row = self.expr(base.index)
+            base = base.target
+        name = base.name if isinstance(base, (A.LocalVar, A.ProcessVar)) else ""
+        return f"_ptr_elem({self.expr(t.target)}, {self.expr(t.index)}, {name!r}, {row})"
+
     def ex_BinOp(self, e: A.BinOp) -> str:
         left, right = self.expr(e.left), self.expr(e.right)
         if e.op == "&&":   # short-circuit: first falsy operand, else the last (operators.md)
@@ -722,6 +843,31 @@ class Codegen:
 
     def ex_CollectionLiteral(self, e: A.CollectionLiteral) -> str:
         return "[" + ", ".join(f"_stored({self.expr(v)})" for v in e.items) + "]"
+
+    def ex_Formula(self, e: A.Formula) -> str:
+        """The body compiles once, now, to its own function; the formula object made at run time
+        holds it with the values of the locals it names (formula.md: copied when it is made)."""
+        captured = formula_captures(e.body)
+        method = compile_formula(e.body, self.name, self.method_exists, captured, self.formula_depth + 1,
+                                 operators=self.operators)
+        values = "".join(self.read_local(n) + ", " for n in captured)
+        return f"_formula({self.const(method)}, ({values}), {e.source!r})"
+
+    def ex_IndexCall(self, e: A.IndexCall) -> str:
+        return (f"_call(rt, {self.expr(e.target)}, _member_name({self.expr(e.index)}), "
+                f"[{', '.join(self.args(e.args))}], {e.line})")
+
+    def ex__AllArgsCall(self, e) -> str:
+        # the method runs as the formula: its This is the formula's (this.md, "Formula object")
+        return f"rt._invoke(rt.load_method({e.name!r}), list(args), rt.this())"
+
+    def ex__Captured(self, e) -> str:
+        return f"L[{e.index}]"
+
+    # Set by compile_method: the comparison operators the method is compiled with, for the formulas
+    # it holds, and how many formulas it sits in (0: a method).
+    operators = None
+    formula_depth = 0
 
 
 def _walk(node):
@@ -752,12 +898,54 @@ def _has_continue(body) -> bool:
     return False
 
 
+# ---------------------------------------------------------------- formulas
+MAX_NESTED_FORMULAS = 64      # a formula inside a formula... compiles recursively: bounded
+
+
+class _AllArgsCall(A.Node):
+    """`Formula(myMethod)`: the method called with the formula's own parameters (formula.md)."""
+    __slots__ = _fields = ("name",)
+
+
+class _Captured(A.Node):
+    """The value of a local the formula named, copied when it was made: its place in `L`."""
+    __slots__ = _fields = ("index",)
+
+
+def formula_captures(body) -> tuple[str, ...]:
+    """The named locals a formula's code reads (`$value`, not `$1` or `$0`), in source order."""
+    seen: dict[str, str] = {}
+    for n in sorted((n for n in _walk(body) if isinstance(n, A.LocalVar)), key=lambda n: (n.line, n.col)):
+        if not re.fullmatch(r"\$\d+", n.name):
+            seen.setdefault(n.name.casefold(), n.name)
+    return tuple(seen.values())
+
+
+def compile_formula(body, name: str, method_exists=lambda n: False, captured: tuple[str, ...] = (),
+                    depth: int = 1, *, operators) -> CompiledMethod:
+    """A formula's code (an expression, or an assignment) as a method: `$1`... are its parameters,
+    `L` the captured values (of the locals named `captured`, set first); it returns the
+    expression's value (after an assignment, `$0`'s)."""
+    if depth > MAX_NESTED_FORMULAS:
+        raise CompileError("formulas nested too deeply", body.line, body.col)
+    line, col = body.line, body.col
+    stmts = [A.Assign(line, col, A.LocalVar(line, col, n), _Captured(line, col, i)) for i, n in enumerate(captured)]
+    if isinstance(body, (A.Assign, A.CompoundAssign)):
+        stmts.append(body)
+    elif isinstance(body, A.ProcessVar) and method_exists(body.name):
+        stmts.append(A.Return(line, col, _AllArgsCall(line, col, body.name)))
+    else:
+        stmts.append(A.Return(line, col, body))
+    program = A.Program(line, 1, stmts, None)
+    return compile_method(program, name, "", "", method_exists, operators=operators, formula_depth=depth)
+
+
 def runtime_globals(operators) -> dict:
     """The names compiled code uses. `operators`: the comparison operators of the runtime the code
     is compiled for (`rt.compare`, runtime/compare.py): they compare texts with its collation."""
-    from ..runtime import ops, types as rtypes
+    from ..runtime import functions, ops, shared, types as rtypes
     from ..runtime.errors import E, FourDError
-    from ..runtime.values import UNDEFINED, truthy
+    from ..runtime.values import ASCENDING, DESCENDING, UNDEFINED, Cell, truthy
 
     def raise_params(name, detail):
         raise FourDError(E.WRONG_PARAMETER_COUNT, name=name, detail=detail)
@@ -774,6 +962,11 @@ def runtime_globals(operators) -> dict:
         "_seti": ops.set_index, "_getc": ops.get_char, "_setc": ops.set_char, "_call": ops.call_member,
         "_iterate": ops.iterate, "_number": ops.number, "_stored": ops.stored, "_coerce": rtypes.coerce,
         "_default": rtypes.default, "_raise_params": raise_params,
+        "_use": shared.use, "_end_use": shared.end_use,
+        "_gete": ops.get_element, "_sete": ops.set_element, "_deref": ops.deref, "_setderef": ops.set_deref,
+        "_ptr_cell": ops.pointer_to_cell, "_ptr_slot": ops.pointer_to_slot, "_ptr_elem": ops.pointer_to_element,
+        "_ptr_of": ops.pointer_of, "_setarr": ops.assign_array_variable, "_Cell": Cell, "_ASC": ASCENDING, "_DESC": DESCENDING,
+        "_formula": functions.Formula, "_member_name": functions.member_name,
     }
 
 
@@ -790,8 +983,9 @@ _BRK, _CONT = object(), object()    # a closure's `break` / `continue` of a loop
 
 def compile_method(program: A.Program, name: str, filename: str, source: str, method_exists=lambda n: False,
                    locals_mode: str = "fast", known_types: dict[str, str] | None = None, *,
-                   operators) -> CompiledMethod:
+                   operators, formula_depth: int = 0) -> CompiledMethod:
     gen = Codegen(name, method_exists, locals_mode, known_types)
+    gen.operators, gen.formula_depth = operators, formula_depth
     try:
         py = gen.compile(program)
         code = compile(py, f"<4D method {name}>", "exec")

@@ -89,6 +89,26 @@ class CharIndex(Node):
     __slots__ = _fields = ('target', 'index')
 
 
+class Element(Node):
+    """`$a{i}`: an element of an array (a row of a two-dimensional one)."""
+    __slots__ = _fields = ('target', 'index')
+
+
+class AddressOf(Node):
+    """`->x`: a pointer to a variable, an array or an array element."""
+    __slots__ = _fields = ('target',)
+
+
+class Deref(Node):
+    """`$p->`: what a pointer points to."""
+    __slots__ = _fields = ('target',)
+
+
+class SortOrder(Node):
+    """`>` or `<` as a parameter (SORT ARRAY($a;>))."""
+    __slots__ = _fields = ('ascending',)
+
+
 class BinOp(Node):
     __slots__ = _fields = ('op', 'left', 'right')
 
@@ -111,6 +131,17 @@ class ObjectLiteral(Node):
 
 class CollectionLiteral(Node):
     __slots__ = _fields = ('items',)
+
+
+class Formula(Node):
+    """A formula object made from code (`Formula(expression)`): body is an expression, or an
+    Assign / CompoundAssign; source is the code as written, for `.source`."""
+    __slots__ = _fields = ('body', 'source')
+
+
+class IndexCall(Node):
+    """`target[index](args)`: the function stored in a property named by an expression."""
+    __slots__ = _fields = ('target', 'index', 'args')
 
 
 # ---------------------------------------------------------------- statements
@@ -138,7 +169,7 @@ class Param(Node):
 
 
 class Declare(Node):
-    __slots__ = _fields = ('params', 'result_name', 'result_type')
+    __slots__ = _fields = ('params', 'result_name', 'result_type', 'variadic')
 
 
 class If(Node):
@@ -183,6 +214,13 @@ class TryBlock(Node):
     _bodies = ('body', 'handler')
 
 
+class UseBlock(Node):
+    """`Use (shared object or collection) ... End use`: the body runs with it in use.
+    keyword: the statement as the language spells it, for the runtime's messages"""
+    __slots__ = _fields = ('target', 'body', 'keyword')
+    _bodies = ('body',)
+
+
 class Return(Node):
     __slots__ = _fields = ('value',)
 
@@ -214,11 +252,14 @@ class ClassExtends(Node):
 
 
 class ClassConstructor(Node):
-    __slots__ = _fields = ('params',)
+    # modifiers: the words written before it, lower-cased: {"shared", "singleton", "session"}
+    # variadic: the type of `...` ending the parameters ("Variant" when untyped), else None
+    __slots__ = _fields = ('params', 'modifiers', 'variadic')
 
 
 class FunctionDecl(Node):
-    __slots__ = _fields = ('name', 'params', 'result_name', 'result_type')
+    # accessor: "get" / "set" for a computed property `name`, else None
+    __slots__ = _fields = ('name', 'params', 'result_name', 'result_type', 'modifiers', 'accessor', 'variadic')
 
 
 class PropertyDecl(Node):

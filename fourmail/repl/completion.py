@@ -127,13 +127,15 @@ class ReplCompleter(Completer):
         for kw in self.keywords:
             if matches(kw):
                 out.append((0, kw, "keyword"))
+        from ..commands.registry import NO_VALUE
         for c in all_commands().values():
             if matches(c.name):
-                meta = c.syntax if c.impl or not c.unavailable else f"{c.syntax}  (not available yet)"
-                out.append((1, c.name, meta))
+                meta = c.syntax or (f"{c.theme} (C{c.number})" if c.number else c.theme)
+                out.append((1, c.name, meta if c.implemented else f"{meta}  (not in fourmail)"))
         for k in all_constants().values():
             if matches(k.name):
-                out.append((2, k.name, f"constant = {k.value!r}" + (f" ({k.theme})" if k.theme else "")))
+                value = "value not known" if k.value is NO_VALUE else f"= {k.value!r}"
+                out.append((2, k.name, f"constant {value}" + (f" ({k.theme})" if k.theme else "")))
         if len(words) == 1:
             rt = self.state.rt
             for key, value in rt.process_vars.items():

@@ -119,7 +119,8 @@ class HelpIndex:
     def __init__(self, root: Path = REFERENCE_DIR, language: lang.Language | None = None):
         self.entries: dict[str, list[Entry]] = {}
         self.class_members: dict[str, list[Entry]] = {}    # class key -> its functions and properties
-        pages = {p: p.read_text(encoding="utf-8") for p in sorted(root.glob("*/*.md"))}
+        pages = {p: p.read_text(encoding="utf-8") for p in sorted(root.glob("*/*.md"))
+                 if p.parent.name != "language"}          # the name catalog's SOURCES.md is no page
         refs: dict[str, str] = {}
         for text in pages.values():
             _ref_blocks(text, refs)
@@ -307,19 +308,28 @@ def _registry_help(name: str) -> str:
     from ..commands.registry import lookup_command, lookup_constant
     cmd = lookup_command(name)
     if cmd is not None:
-        lines = [cmd.syntax]
+        lines = [cmd.syntax or f"{cmd.name}: a 4D command (fourmail does not know its syntax)"]
         if cmd.number:
             lines.append(f"4D command number {cmd.number} (token form {cmd.name}:C{cmd.number})")
+        if cmd.theme:
+            lines.append(f"Theme: {cmd.theme}")
         if cmd.summary:
             lines.append(cmd.summary)
-        if cmd.impl is None:
-            lines.append(f"Not available in fourmail: {cmd.unavailable or 'not implemented yet'}.")
+        if not cmd.implemented:
+            lines.append(f"Not implemented by fourmail: {cmd.why_unavailable()}.")
+        else:
+            lines.append("Implemented by fourmail.")
         lines.append("(no reference page for this command is shipped with fourmail)")
         return "\n".join(lines) + "\n"
     const = lookup_constant(name)
     if const is not None:
+        from ..commands.registry import NO_VALUE
         theme = f" (theme {const.theme})" if const.theme else ""
-        return f"{const.name} = {const.value!r}{theme}: a 4D constant\n"
+        token = f", token form {const.name}:{const.number}" if const.number else ""
+        if const.value is NO_VALUE:
+            return (f"{const.name}: a 4D constant{theme}{token}. Its value is not known to fourmail: "
+                    f"using it is a 4D error.\n")
+        return f"{const.name} = {const.value!r}{theme}: a 4D constant{token}\n"
     from ..commands.registry import all_classes
     k = _key(name)
     k = k[3:] if k.startswith("4d.") else k

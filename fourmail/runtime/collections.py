@@ -1,7 +1,7 @@
-"""Collection member functions that need no formula (CollectionClass.md).
+"""Collection member functions (CollectionClass.md).
 
 `call_collection_function(rt, coll, name, args)` runs `coll.name(args...)`. Functions that take
-a formula or a method name (map, filter, find, sort with a callback...) raise NOT_IMPLEMENTED.
+a callback (every, filter, map, sort...) take a formula or the name of a project method.
 
 Value rules: numbers are stored as reals; mixed types sort as null < booleans < strings <
 numbers < objects < collections < dates, objects and collections keeping their order
@@ -16,6 +16,7 @@ import re
 from .conversions import store_value, to_text
 from .datetext import parse_date
 from .errors import E, FourDError
+from .functions import callback
 from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time, copy_value, to_longint, type_name
 from .values import check_count, is_object as _is_obj
 
@@ -192,7 +193,10 @@ def _slice(rt, c, args):
 
 
 def _copy(rt, c, args):
-    return copy_value(c)
+    from .shared import shared_copy           # .copy(ck shared {; groupWith}): a shared copy
+    if not args:
+        return copy_value(c)
+    return shared_copy(copy_value(c), args[0], args[1] if len(args) > 1 else None, "copy()")
 
 
 def _concat(rt, c, args):
@@ -435,7 +439,8 @@ def _equal(rt, c, args):
 
 def _sort(rt, c, args):
     if args:
-        raise FourDError(E.NOT_IMPLEMENTED, name="collection.sort()", detail="sorting with a formula is not supported")
+        c[:] = sorted(c, key=_less_key(rt, "sort", args))
+        return c
     c[:] = sorted(c, key=_sort_key(rt))
     return c
 
@@ -473,6 +478,231 @@ def _order_by(rt, c, args):
     for path, desc in reversed(_criteria("orderBy", arg)):
         out.sort(key=lambda v, p=path: order_key(get_path(v, p)), reverse=desc)
     return out
+
+
+# ---------------------------------------------------------------- functions that take a callback
+# The callback is a formula or a project method's name, called with $1 an object ($1.value the
+# element, $1.value2 the other one when sorting) and $2... the extra parameters. Its result is
+# what it returns (a formula's value, a method's `return` or $0), else what it put in $1.result;
+# $1.stop set to True ends the loop (the result is then the last one computed).
+
+
+def _callback(rt, fn: str, args: list, start: bool = False):
+    """(start index or None, call, extra parameters) of `fn({startFrom;} callback {; param...})`."""
+    first = None
+    if start and args and _is_num(args[0]):
+        first, args = _int(fn, args[0]), args[1:]
+    check_count(f"collection.{fn}()", 1, None, len(args))
+    return first, callback(rt, fn, args[0]), list(args[1:])
+
+
+def _result(call, p: dict, extra: list):
+    r = call([p, *extra])
+    if r is UNDEFINED or r is None:
+        return p.get("result", UNDEFINED)
+    return r
+
+
+def _stopped(p: dict) -> bool:
+    return p.get("stop") is True
+
+
+def _every(rt, c, args):
+    start, call, extra = _callback(rt, "every", args, start=True)
+    n = len(c)
+    if start is not None and start >= n:
+        return False                                 # startFrom >= length: not tested
+    for i in range(_start_index(start or 0, n), n):
+        p = {"value": c[i]}
+        if _result(call, p, extra) is not True:
+            return False
+        if _stopped(p):
+            break
+    return True
+
+
+def _some(rt, c, args):
+    start, call, extra = _callback(rt, "some", args, start=True)
+    n = len(c)
+    if start is not None and start >= n:
+        return False
+    for i in range(_start_index(start or 0, n), n):
+        p = {"value": c[i]}
+        if _result(call, p, extra) is True:
+            return True
+        if _stopped(p):
+            break
+    return False
+
+
+def _find_index(rt, fn: str, c, args) -> int:
+    start, call, extra = _callback(rt, fn, args, start=True)
+    n = len(c)
+    for i in range(_start_index(start or 0, n), n):   # a negative start still searches left to right
+        p = {"value": c[i]}
+        if _result(call, p, extra) is True:
+            return i
+        if _stopped(p):
+            break
+    return -1
+
+
+def _find(rt, c, args):
+    i = _find_index(rt, "find", c, args)
+    return c[i] if i >= 0 else UNDEFINED
+
+
+def _find_index_fn(rt, c, args):
+    return float(_find_index(rt, "findIndex", c, args))
+
+
+def _filter(rt, c, args):
+    _, call, extra = _callback(rt, "filter", args)
+    out = []
+    for v in list(c):
+        p = {"value": v}
+        if _result(call, p, extra) is True:
+            out.append(v)                            # a shallow copy: the same objects
+        if _stopped(p):
+            break
+    return out
+
+
+def _mapped(rt, fn: str, c, args) -> list:
+    _, call, extra = _callback(rt, fn, args)
+    out = []
+    for v in list(c):
+        p = {"value": v}
+        out.append(_stored(_result(call, p, extra)))
+        if _stopped(p):
+            break
+    return out
+
+
+def _map(rt, c, args):
+    return _mapped(rt, "map", c, args)
+
+
+def _flat_map(rt, c, args):
+    out = []
+    for v in _mapped(rt, "flatMap", c, args):      # map(), then flat() of depth 1
+        if type(v) is list:
+            out.extend(v)
+        else:
+            out.append(v)
+    return out
+
+
+def _reduced(rt, fn: str, items, args):
+    check_count(f"collection.{fn}()", 1, None, len(args))
+    call = callback(rt, fn, args[0])
+    acc = _stored(args[1]) if len(args) > 1 else UNDEFINED
+    extra = list(args[2:])
+    for v in items:
+        p = {"value": v}
+        if acc is not UNDEFINED:
+            p["accumulator"] = acc
+        r = call([p, *extra])
+        # what it put in $1.accumulator; a value it returns takes its place
+        acc = p.get("accumulator", UNDEFINED) if r is UNDEFINED or r is None else r
+        if _stopped(p):
+            break
+    return acc
+
+
+def _reduce(rt, c, args):
+    return _reduced(rt, "reduce", list(c), args)
+
+
+def _reduce_right(rt, c, args):
+    return _reduced(rt, "reduceRight", c[::-1], args)
+
+
+def _less(rt, fn: str, args):
+    """less(a, b): the callback's answer to "is a before b?" ($1.value, $1.value2)."""
+    check_count(f"collection.{fn}()", 1, None, len(args))
+    call, extra = callback(rt, fn, args[0]), list(args[1:])
+
+    def less(a, b) -> bool:
+        return _result(call, {"value": a, "value2": b}, extra) is True
+    return less
+
+
+def _less_key(rt, fn: str, args):
+    """A sort key ordering by the callback (sorted() only asks `<`: one call a comparison)."""
+    less = _less(rt, fn, args)
+
+    class Key:
+        __slots__ = ("v",)
+
+        def __init__(self, v):
+            self.v = v
+
+        def __lt__(self, other):
+            return less(self.v, other.v)
+    return Key
+
+
+def _order_by_method(rt, c, args):
+    return sorted(c, key=_less_key(rt, "orderByMethod", args))   # a sorted shallow copy
+
+
+def _multi_sort(rt, c, args):
+    """multiSort({formula;} {colsToSort}): sort `c`, and each collection of colsToSort with it, in
+    place; each of them (a collection, or {collection; order}) breaks the ties left (a stable sort)."""
+    if not args:
+        return _sort(rt, c, [])
+    less = None
+    if len(args) > 1 or type(args[0]) is not list:
+        less = _less(rt, "multiSort", args[:1])
+        args = args[1:]
+    check_count("collection.multiSort()", 0 if less else 1, 1, len(args))
+    levels = []                                      # (collection, descending)
+    for item in (args[0] if args else []):
+        if type(item) is list:
+            levels.append((item, False))
+        elif _is_obj(item) and type(get_path(item, "collection")) is list:
+            order = get_path(item, "order")
+            levels.append((get_path(item, "collection"), _is_num(order) and to_longint(order) == CK_DESCENDING))
+        else:
+            raise FourDError(E.BAD_PARAMETER, name="collection.multiSort()",
+                             detail=f"colsToSort holds collections or {{collection; order}} objects, not {type_name(item)}")
+    n = len(c)
+    if any(len(col) != n for col, _ in levels):
+        raise FourDError(E.BAD_PARAMETER, name="collection.multiSort()",
+                         detail="the collections to sort must all have as many elements as the collection")
+    order_key = _sort_key(rt)
+    keyed = [(order_key, col, desc) for col, desc in levels]
+
+    def before(i: int, j: int) -> bool:
+        if less is not None:
+            if less(c[i], c[j]):
+                return True
+            if less(c[j], c[i]):
+                return False
+        else:
+            a, b = order_key(c[i]), order_key(c[j])
+            if a != b:
+                return a < b
+        for key, col, desc in keyed:
+            a, b = key(col[i]), key(col[j])
+            if a != b:
+                return (b < a) if desc else (a < b)
+        return False
+
+    class Key:
+        __slots__ = ("i",)
+
+        def __init__(self, i):
+            self.i = i
+
+        def __lt__(self, other):
+            return before(self.i, other.i)
+    perm = sorted(range(n), key=Key)
+    c[:] = [c[i] for i in perm]
+    for col, _ in levels:
+        col[:] = [col[i] for i in perm]
+    return c
 
 
 # ---------------------------------------------------------------- query
@@ -766,13 +996,18 @@ _FUNCTIONS = {
     "orderBy": (_order_by, 0, 1), "pop": (_pop, 0, 0), "push": (_push, 1, None), "query": (_query, 1, None),
     "remove": (_remove, 1, 2), "resize": (_resize, 1, 2), "reverse": (_reverse, 0, 0), "shift": (_shift, 0, 0),
     "slice": (_slice, 1, 2), "sort": (_sort, 0, None), "sum": (_sum, 0, 1), "unshift": (_unshift, 1, None),
+    # the callback functions check their own parameters (an optional startFrom comes first)
+    "every": (_every, 1, None), "filter": (_filter, 1, None), "find": (_find, 1, None),
+    "findIndex": (_find_index_fn, 1, None), "flatMap": (_flat_map, 1, None), "map": (_map, 1, None),
+    "multiSort": (_multi_sort, 0, 2), "orderByMethod": (_order_by_method, 1, None),
+    "reduce": (_reduce, 1, None), "reduceRight": (_reduce_right, 1, None), "some": (_some, 1, None),
 }
 
 COLLECTION_FUNCTIONS = frozenset(_FUNCTIONS)
 
-# Documented functions that need a formula or a method name (not available in fourmail).
+# The functions that take a callback (a formula or a method name).
 FORMULA_FUNCTIONS = frozenset({"every", "filter", "find", "findIndex", "flatMap", "map", "multiSort",
-                               "orderByMethod", "reduce", "reduceRight", "some"})
+                               "orderByMethod", "reduce", "reduceRight", "some", "sort"})
 
 
 def call_collection_function(rt, coll: list, name: str, args: list):
@@ -782,9 +1017,6 @@ def call_collection_function(rt, coll: list, name: str, args: list):
         fn, required, most = found
         check_count(f"collection.{name}()", required, most, len(args))
         return fn(rt, coll, list(args))
-    if name in FORMULA_FUNCTIONS:
-        raise FourDError(E.NOT_IMPLEMENTED, name=f"collection.{name}()",
-                         detail="functions that take a formula are not supported")
     raise FourDError(E.UNKNOWN_MEMBER_FUNCTION, name=name, cls="Collection")
 
 

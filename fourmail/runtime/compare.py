@@ -16,7 +16,7 @@ import re
 
 from .errors import E, FourDError
 from .ops import mod as _modulo
-from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time, type_name
+from .values import UNDEFINED, ClassInstance, Date, LazyObject, Pointer, Time, type_name
 
 EPSILON = 1e-6
 
@@ -137,6 +137,8 @@ class Comparison:
             return a is b
         if (ta is bytes or ta is bytearray) and (tb is bytes or tb is bytearray):
             return bytes(a) == bytes(b)
+        if isinstance(a, Pointer) and isinstance(b, Pointer):
+            return a == b                                 # the same variable or element (dt_pointer.md)
         raise _incompatible(a, "=", b)
 
     def eq(self, a, b) -> bool:

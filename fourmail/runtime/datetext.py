@@ -158,7 +158,8 @@ SYSTEM_TIME_SHORT, SYSTEM_TIME_LONG_ABBREVIATED, SYSTEM_TIME_LONG = 9, 10, 11
 
 
 def _unit(n: int, word: str) -> str:
-    return f"{n} {word}" + ("s" if n != 1 else "")
+    # plural from 2 on: "1 hour 2 minutes" (string.md), "13 hours 0 minute" (time.md)
+    return f"{n} {word}" + ("s" if n > 1 else "")
 
 
 def time_to_text(t: Time, fmt=None) -> str:

@@ -54,6 +54,15 @@ class E:
     CLASS_FILE = ErrorKind(72, "The class {name} cannot be loaded: {detail}")
     METHOD_FILE = ErrorKind(73, "The method {name} cannot be loaded: {detail}")
     THROWN = ErrorKind(-1, "{message}", "host")
+    # Shared objects and collections (runtime/shared.py); shared.md says "an error is generated"
+    # and names no code.
+    SHARED_NOT_IN_USE = ErrorKind(80, "The shared {what} cannot be modified: it is not in use")
+    SHARED_VALUE = ErrorKind(81, "A shared object or collection only holds scalar values and shared objects "
+                                 "or collections: {what} is not shared")
+    SHARED_GROUP = ErrorKind(82, "The shared {what} already belongs to another shared group")
+    NOT_SHARED = ErrorKind(83, "{name}: a shared object or collection was expected, got {what}")
+    # formula-from-string.md: local variables cannot be named in a formula made from a text.
+    FORMULA_LOCAL = ErrorKind(-10737, "The local variable {name} cannot be used in a formula made from a text")
     # Email objects and MIME (fourmail/mail/mime.py); the saved 4D pages name no code for these.
     MIME_INVALID_MAIL = ErrorKind(120, "Invalid email object: {detail}", "MIME")
     MIME_BAD_ADDRESS = ErrorKind(121, "Invalid email address in \"{field}\": {address}", "MIME")

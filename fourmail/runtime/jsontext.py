@@ -10,7 +10,8 @@ import math
 from decimal import Decimal
 
 from .errors import E, FourDError
-from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time
+from .functions import JSON_TEXT as FORMULA_JSON, Formula
+from .values import UNDEFINED, Array, ClassInstance, Date, LazyObject, Time
 
 
 def js_number(x: float) -> str:
@@ -52,6 +53,8 @@ def _to_json(v, pretty: bool, indent: int, seen: set) -> str | None:
         return js_number(float(v.seconds))
     if t is bytes or t is bytearray:
         return _escape("[object Blob]")
+    if t is Formula:
+        return _escape(FORMULA_JSON)
     if t is dict or t is list or t is LazyObject or isinstance(v, ClassInstance):
         if id(v) in seen:
             raise FourDError(E.BAD_PARAMETER, name="JSON Stringify", detail="the value contains a circular reference")
@@ -73,6 +76,8 @@ def _to_json(v, pretty: bool, indent: int, seen: set) -> str | None:
             return "{" + ",".join(items) + (end if items else "") + "}"
         finally:
             seen.discard(id(v))
+    if t is Array:        # an array is a variable, not a value (arrays.md): ARRAY TO COLLECTION converts it
+        raise FourDError(E.BAD_PARAMETER, name="JSON Stringify", detail="an array cannot be converted to JSON")
     return _escape(str(v))
 
 

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from .conversions import assign_undefined, store_value
 from .errors import E, FourDError
-from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time, is_number, to_longint, truthy, type_name
+from .functions import Formula
+from .shared import SHARED, call_collection, guard as _shared_guard
+from .types import coerce
+from .values import (UNDEFINED, Array, CellPointer, ClassInstance, Date, ElementPointer, LazyObject, Pointer,
+                     SlotPointer, Time, is_number, to_longint, truthy, type_name)
 
 _float = float
 _int = int
@@ -96,6 +100,8 @@ def intdiv(a, b):
             raise FourDError(E.DIVISION_BY_ZERO)
         q = a / b
         return _float(_int(q)) if q - q == 0 else q   # a\b = Int(a/b) (dt_number.md); INF stays INF
+    if type(a) is Time and _num(b):              # Time \ Number is a Number (dt_time.md)
+        return intdiv(_float(a.seconds), b)
     raise _incompatible(a, "\\", b)
 
 
@@ -107,6 +113,11 @@ def mod(a, b):
             raise FourDError(E.DIVISION_BY_ZERO)
         r = abs(x) % abs(y)
         return _float(-r if x < 0 else r)    # sign of the dividend, whole numbers (dt_number.md)
+    if type(a) is Time:                      # Time % Time is a Time, Time % Number a Number (dt_time.md)
+        if type(b) is Time:
+            return Time(mod(a.seconds, b.seconds))
+        if _num(b):
+            return mod(a.seconds, b)
     raise _incompatible(a, "%", b)
 
 
@@ -222,6 +233,8 @@ def get_member_declared(o, name):
 def set_member(rt, o, name, value):
     t = type(o)
     if t is dict or t is LazyObject:
+        if SHARED and id(o) in SHARED:      # a shared object: only while in use (shared.md)
+            value = _shared_guard(o, value)
         if value is UNDEFINED:
             assign_undefined(o, name)
             return
@@ -275,6 +288,8 @@ def set_index(rt, o, index, value):
         i = _index_int(index)
         if i < 0:
             raise FourDError(E.INDEX_OUT_OF_RANGE, index=i)
+        if SHARED and id(o) in SHARED:
+            value = _shared_guard(o, value)
         if i >= len(o):
             o.extend([None] * (i + 1 - len(o)))   # assigning past the end null-fills (new-collection.md)
         o[i] = store_value(value)
@@ -312,7 +327,14 @@ def call_member(rt, o, name, args, line=0):
     t = type(o)
     if t is list:
         from .collections import call_collection_function
+        if SHARED and id(o) in SHARED:
+            return call_collection(rt, o, name, args, call_collection_function)
         return call_collection_function(rt, o, name, args)
+    if t is dict or t is LazyObject:
+        f = o.get(name)
+        if type(f) is Formula:               # an object function: This is the object (FunctionClass.md)
+            rt.current_line = line
+            return f.run(rt, o, list(args))
     raise FourDError(E.NOT_A_FUNCTION, name=name, what="this object" if t is dict or t is LazyObject else _describe(o))
 
 
@@ -342,6 +364,103 @@ def number(v, what="For"):
     if _num(v):
         return v
     raise FourDError(E.BAD_PARAMETER, name=what, detail=f"a number was expected, got {type_name(v)}")
+
+
+# ---------------------------------------------------------------- array elements `{}` (arrays.md)
+def _array_index(a, index, name):
+    if type(a) is not Array:
+        raise FourDError(E.BAD_PARAMETER, name="{}", detail=f"{{...}} needs an array, got {_describe(a)}")
+    i = _index_int(index)
+    if not 0 <= i < len(a.items):
+        raise FourDError(E.BAD_PARAMETER, name=name or "Array",
+                         detail=f"element {i} is out of range (the array has {len(a.items) - 1})")
+    return i
+
+
+def get_element(a, index, name=""):
+    """`$a{i}`: element i (0: element zero); in a two-dimensional array, row i."""
+    if type(a) is Array and type(index) is _float:
+        i = _int(index)
+        if 0 <= i < len(a.items) and i == index:
+            return a.items[i]
+    i = _array_index(a, index, name)
+    return a.items[i]
+
+
+def set_element(rt, a, index, value, name=""):
+    """`$a{i}:=v`: the value converted to the array's element type (a row cannot be assigned)."""
+    from .types import coerce_element
+    i = _array_index(a, index, name)
+    if a.rows:      # a row is replaced only by an array of the same kind (a command gives back the row it changed)
+        if type(value) is not Array or value.kind != a.kind or value.rows:
+            raise FourDError(E.NOT_ASSIGNABLE)
+        a.items[i] = value
+        return
+    a.items[i] = coerce_element(a.kind, value, name or "array element")
+
+
+def assign_array_variable(current, value, name=""):
+    """`$a:=v` on a variable an ARRAY command declared: a number selects an element (arrays.md:
+    `atName:=0`), an array (what a declaration gives back) replaces it; anything else is a
+    type mismatch ("you cannot assign one array to another": COPY ARRAY copies)."""
+    if type(value) is Array:
+        return value
+    if type(current) is Array and _num(value):
+        current.selected = to_longint(value)
+        return current
+    raise FourDError(E.TYPE_MISMATCH, got=type_name(value), expected=type_name(current) if type(current) is Array
+                     else "Array", name=name)
+
+
+# ---------------------------------------------------------------- pointers `->` (dt_pointer.md)
+def _nil():
+    return FourDError(E.BAD_PARAMETER, name="->", detail="the pointer is Nil: it points to nothing")
+
+
+def deref(rt, p):
+    """`$p->`: what the pointer points to."""
+    if isinstance(p, Pointer):
+        if p.name:
+            return p.get(rt)
+        raise _nil()
+    raise FourDError(E.BAD_PARAMETER, name="->", detail=f"a pointer was expected, got {type_name(p)}")
+
+
+def set_deref(rt, p, value):
+    """`$p->:=v`: assign what the pointer points to (a number given to an array selects an
+    element: arrays.md "element zero")."""
+    if not isinstance(p, Pointer):
+        raise FourDError(E.BAD_PARAMETER, name="->", detail=f"a pointer was expected, got {type_name(p)}")
+    if not p.name:
+        raise _nil()
+    current = p.get(rt)
+    if type(current) is Array and type(value) is not Array:
+        if not _num(value):
+            raise FourDError(E.TYPE_MISMATCH, got=type_name(value), expected=type_name(current), name=p.name)
+        current.selected = to_longint(value)
+        return
+    p.set(rt, value)
+
+
+def pointer_to_cell(cell, name):
+    return CellPointer(cell, name, coerce)
+
+
+def pointer_to_slot(slots, key, name, vtype=None):
+    return SlotPointer(slots, key, name, vtype, coerce)
+
+
+def pointer_to_element(a, index, name, row=None):
+    """`->$a{i}` (`row`: the row's number, for `->$a{r}{i}`)."""
+    i = _array_index(a, index, name)
+    return ElementPointer(a, i, name, None if row is None else to_longint(row), get_element, set_element)
+
+
+def pointer_of(p):
+    """`->($p->)`: the pointer itself."""
+    if isinstance(p, Pointer):
+        return p
+    raise FourDError(E.BAD_PARAMETER, name="->", detail=f"a pointer was expected, got {type_name(p)}")
 
 
 __all__ = [n for n in dir() if not n.startswith("__")] + ["truthy", "is_number"]

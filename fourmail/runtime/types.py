@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 
 from .errors import E, FourDError
-from .values import UNDEFINED, ClassInstance, Date, LazyObject, Time, type_name
+from .values import NIL_POINTER, UNDEFINED, ClassInstance, Date, LazyObject, Pointer, Time, type_name
 
 # Legacy C_XXX directive -> var type.
 LEGACY = {"c_text": "Text", "c_longint": "Integer", "c_integer": "Integer", "c_real": "Real",
@@ -27,8 +27,8 @@ def default(vtype: str):
     """The value a declared variable starts with."""
     return {
         "Text": "", "Integer": 0, "Real": 0.0, "Boolean": False, "Date": Date(), "Time": Time(0),
-        "Blob": b"", "Variant": UNDEFINED,
-    }.get(vtype, None)   # Object, Collection, Pointer, Picture, class types: null
+        "Blob": b"", "Variant": UNDEFINED, "Pointer": NIL_POINTER,
+    }.get(vtype, None)   # Object, Collection, Picture, class types: null
 
 
 def _mismatch(value, vtype, name):
@@ -75,12 +75,43 @@ def coerce(vtype: str, value, name: str = ""):
                                                            else "Object"), expected=vtype, name=name)
         raise _mismatch(value, vtype, name)
     if vtype.startswith("cs."):
-        from .userclasses import UserObject
-        if isinstance(value, UserObject):         # a user class instance: of that class or a subclass
-            if not value.cls.is_or_extends(vtype[3:]):
-                raise FourDError(E.TYPE_MISMATCH, got=f"cs.{value.cls.name}", expected=vtype, name=name)
+        cls = value.user_class() if isinstance(value, ClassInstance) else None
+        if cls is not None:                       # a user class instance: of that class or a subclass
+            if not cls.is_or_extends(vtype[3:]):
+                raise FourDError(E.TYPE_MISMATCH, got=f"cs.{cls.name}", expected=vtype, name=name)
             return value
         if value is None or t is dict or t is LazyObject or isinstance(value, ClassInstance):
             return value
         raise _mismatch(value, vtype, name)
-    return value   # Variant, Pointer, Picture: not checked
+    if vtype == "Pointer":
+        if value is None or isinstance(value, Pointer):
+            return NIL_POINTER if value is None else value
+        raise _mismatch(value, vtype, name)
+    return value   # Variant, Picture: not checked
+
+
+# ---------------------------------------------------------------- arrays (arrays.md, type.md)
+# The word of each ARRAY declaration -> the type of its elements (what an element assignment
+# coerces to) and Type()'s code for such an array. INTEGER elements are kept on 16 bits.
+ARRAY_KINDS = {
+    "TEXT": ("Text", 18), "LONGINT": ("Integer", 16), "INTEGER": ("Integer", 15),
+    "REAL": ("Real", 14), "BOOLEAN": ("Boolean", 22), "DATE": ("Date", 17), "TIME": ("Time", 32),
+    "OBJECT": ("Object", 39), "POINTER": ("Pointer", 20), "PICTURE": ("Picture", 19), "BLOB": ("Blob", 31),
+}
+ARRAY_2D = 13      # Type() of any two-dimensional array
+ARRAY = "Array"    # the declared type of a variable an ARRAY command declares (the compiler's)
+
+
+def element_default(kind: str):
+    return default(ARRAY_KINDS[kind][0])
+
+
+def coerce_element(kind: str, value, name: str = ""):
+    """The value an element of a `kind` array stores (Undefined: the element's default)."""
+    vtype = ARRAY_KINDS[kind][0]
+    if vtype == "Picture":
+        return None if value is UNDEFINED else value
+    value = coerce(vtype, value, name)
+    if kind == "INTEGER":
+        value = ((value + 0x8000) & 0xFFFF) - 0x8000
+    return value

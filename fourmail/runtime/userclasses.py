@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import shared
 from .errors import E, FourDError
+from .functions import Formula
 from .values import UNDEFINED, ClassInstance
 
 _MAX_DEPTH = 32                 # chains of parent classes longer than this are a cycle
@@ -20,18 +22,38 @@ class UserClass(ClassInstance):
     """`cs.Name`: its `new()` makes instances; `name` and `superclass` read as in 4D."""
 
     CLASS_NAME = "Class"
+    IS_SHARED = True                            # a class object is a shared object (classes.md)
 
-    def __init__(self, name: str, superclass: "UserClass | None", constructor, functions: dict, initializer):
+    def __init__(self, name: str, superclass: "UserClass | None", constructor, functions: dict, initializer,
+                 rt=None, shared_: bool = False, singleton: str | None = None, shared_functions=frozenset()):
         self.name, self.superclass = name, superclass
         self.constructor = constructor          # CompiledMethod or None
-        self.functions = functions              # function name -> CompiledMethod
+        # function name -> CompiledMethod; a computed property's accessors are "get NAME" / "set NAME"
+        # (the front end's ClassDef.functions keys), kept apart in `accessors`
+        self.functions = {k: m for k, m in functions.items() if " " not in k}
+        self.accessors = {tuple(k.split(" ", 1)): m for k, m in functions.items() if " " in k}
         self.initializer = initializer          # `property x := value` initial values, or None
+        self.rt = rt
+        self.shared = shared_                   # `shared Class constructor`: instances are shared
+        self.singleton = singleton              # "process", "shared", "session" or None
+        self.shared_functions = frozenset(shared_functions)   # run with This in use
+        self.instance = None                    # the singleton, once made
 
     def _properties(self) -> dict:
-        return {"name": self.name, "superclass": self.superclass}
+        return {"name": self.name, "superclass": self.superclass, "isShared": self.shared,
+                "isSingleton": self.singleton is not None, "isSessionSingleton": self.singleton == "session"}
+
+    def get_property(self, name: str):
+        if name == "me":
+            if self.singleton is None:
+                return UNDEFINED
+            if self.instance is None:
+                self.fn_new(self.rt)
+            return self.instance
+        return self._properties().get(name, UNDEFINED)
 
     def fn_new(self, rt, *args):
-        obj = UserObject(self)
+        obj = UserObject(self, rt)
         chain = []
         c = self
         while c is not None:
@@ -40,7 +62,18 @@ class UserClass(ClassInstance):
         for c in reversed(chain):              # ancestors' property initial values first
             if c.initializer is not None:
                 rt.run_class_member(c, c.initializer, obj, [])
-        self.construct(rt, obj, list(args))
+        if self.shared:
+            # its initial objects and collections become shared with it (classes.md "property")
+            shared.share_tree(obj.props)
+            group = shared.hold(obj)            # the constructor runs with This in use
+            try:
+                self.construct(rt, obj, list(args))
+            finally:
+                shared.end_use(group)
+        else:
+            self.construct(rt, obj, list(args))
+        if self.singleton is not None and self.instance is None:
+            self.instance = obj
         return obj
 
     def construct(self, rt, obj: "UserObject", args: list) -> None:
@@ -50,6 +83,19 @@ class UserClass(ClassInstance):
             c = c.superclass
         if c is not None:
             rt.run_class_member(c, c.constructor, obj, args)
+
+    def accessor(self, kind: str, name: str):
+        """(class defining it, method) for the computed property `name`'s "get" or "set"."""
+        c = self
+        while c is not None:
+            method = c.accessors.get((kind, name))
+            if method is not None:
+                return c, method
+            c = c.superclass
+        return None
+
+    def has_accessor(self, name: str) -> bool:
+        return self.accessor("get", name) is not None or self.accessor("set", name) is not None
 
     def is_or_extends(self, name: str) -> bool:
         """Is this class `name`, or does it extend it (at any depth)? Names ignore case."""
@@ -79,8 +125,12 @@ class UserObject(ClassInstance):
 
     READONLY = False
 
-    def __init__(self, cls: UserClass):
+    def user_class(self):
+        return self.cls
+
+    def __init__(self, cls: UserClass, rt=None):
         self.cls = cls
+        self.rt = rt                            # runs its computed properties' accessors
         self.props: dict = {}
 
     @property
@@ -91,10 +141,25 @@ class UserObject(ClassInstance):
         return self.props
 
     def get_property(self, name: str):
+        cls = self.cls
+        if cls.accessors or cls.superclass is not None:
+            found = cls.accessor("get", name)
+            if found is not None:
+                return self._run(self.rt, found[0], found[1], [])
+            if cls.has_accessor(name):          # a `Function set` alone: reads are Undefined
+                return UNDEFINED
         return self.props.get(name, UNDEFINED)
 
     def set_property(self, rt, name: str, value) -> None:
         from .ops import set_member
+        cls = self.cls
+        if cls.accessors or cls.superclass is not None:
+            found = cls.accessor("set", name)
+            if found is not None:
+                self._run(rt, found[0], found[1], [value])
+                return
+            if cls.has_accessor(name):          # a `Function get` alone: read-only
+                raise FourDError(E.READONLY_PROPERTY, name=name, cls=f"cs.{cls.name}")
         set_member(rt, self.props, name, value)
 
     def remove_property(self, rt, name: str) -> None:
@@ -106,9 +171,22 @@ class UserObject(ClassInstance):
     def call_function(self, rt, name: str, args: list):
         found = self.cls.find(name)
         if found is None:
+            f = self.props.get(name)
+            if type(f) is Formula:             # a formula in a property: This is the instance
+                return f.run(rt, self, list(args))
             raise FourDError(E.UNKNOWN_MEMBER_FUNCTION, name=name, cls=f"cs.{self.cls.name}")
-        owner, method = found
-        return rt.run_class_member(owner, method, self, list(args))
+        return self._run(rt, found[0], found[1], list(args))
+
+    def _run(self, rt, owner: UserClass, method, args: list):
+        """`owner`'s function or accessor on this instance; one declared `shared` runs with This
+        in use (classes.md "Shared functions"; in a class that is not shared it is ignored)."""
+        if method.name.rpartition(".")[2] in owner.shared_functions and shared.is_shared(self):
+            group = shared.hold(self)
+            try:
+                return rt.run_class_member(owner, method, self, args)
+            finally:
+                shared.end_use(group)
+        return rt.run_class_member(owner, method, self, args)
 
     def function_names(self) -> list[str]:
         names, c = set(), self.cls
@@ -174,4 +252,7 @@ class ClassStoreCS(ClassInstance):
                              detail=f"its {source.extends_clause} chain comes back to itself")
         superclass = self.load(source.extends) if source.extends else None
         constructor, functions, initializer = source.compile()
-        return UserClass(path.stem, superclass, constructor, functions, initializer)
+        d = source.definition
+        return UserClass(path.stem, superclass, constructor, functions, initializer, self.rt,
+                         getattr(d, "shared", False), getattr(d, "singleton", None),
+                         getattr(d, "shared_functions", ()))

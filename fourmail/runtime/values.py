@@ -168,6 +168,10 @@ class ClassInstance:
     CLASS_NAME = "Object"
     READONLY = True
 
+    def user_class(self):
+        """The user class (`cs.X`) it is an instance of; None for a built-in class."""
+        return None
+
     def _properties(self) -> dict:
         return {}
 
@@ -365,6 +369,10 @@ def type_name(v: Any) -> str:
         return "Time"
     if isinstance(v, ClassInstance):
         return "Object"
+    if t is Array:
+        return "Array" if v.rows else v.kind.capitalize() + " array"
+    if isinstance(v, Pointer):
+        return "Pointer"
     return t.__name__
 
 
@@ -398,3 +406,180 @@ def copy_value(v: Any) -> Any:
     if t is list:
         return [copy_value(x) for x in v]
     return v
+
+
+# ---------------------------------------------------------------- arrays (arrays.md)
+class Array:
+    """A 4D array: `items[0]` is element zero, `items[1..n]` the elements (arrays.md). `kind` is
+    the declaration's word (TEXT, LONGINT...: types.ARRAY_KINDS); a two-dimensional array is an
+    array whose elements are rows, arrays of the same kind (`rows` True). `selected` is the
+    array's selected element (`$a:=2` through a pointer, Find in array's usual target).
+    Arrays are variables, not objects: they are not values of an object, a collection or JSON."""
+
+    __slots__ = ("kind", "items", "rows", "selected")
+
+    def __init__(self, kind: str, items: list, rows: bool = False):
+        self.kind, self.items, self.rows, self.selected = kind, items, rows, 0
+
+    def size(self) -> int:
+        return len(self.items) - 1
+
+    def __repr__(self) -> str:
+        return f"<4D {self.kind} array of {self.size()}>"
+
+
+# ---------------------------------------------------------------- pointers (dt_pointer.md)
+class Cell:
+    """A local variable some pointer refers to (`->$x`): the compiler keeps it in a cell, so the
+    pointer sees the variable itself, later assignments included."""
+
+    __slots__ = ("value", "vtype")
+
+    def __init__(self, value: Any = UNDEFINED, vtype: str | None = None):
+        self.value = value
+        self.vtype = vtype        # its declared type: what a pointer's assignment converts to
+
+
+class Pointer:
+    """A reference to a variable, an array or an array element. `get(rt)` / `set(rt, v)` read
+    and write what it points to; two pointers are equal when they point to the same thing;
+    `resolve()` gives RESOLVE POINTER's (name, table or element number, field or column)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str = ""):
+        self.name = name
+
+    def target(self):
+        """What identifies the thing pointed to (pointer equality)."""
+        return None
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, Pointer) and self.target() == other.target()
+
+    def __hash__(self) -> int:
+        return hash(self.target())
+
+    def resolve(self) -> tuple[str, int, int]:
+        return (self.name, -1, -1)
+
+    def __repr__(self) -> str:
+        return f"->{self.name}" if self.name else "Nil pointer"
+
+
+class _NilPointer(Pointer):
+    __slots__ = ()
+
+    def target(self):
+        return ("nil",)
+
+    def resolve(self) -> tuple[str, int, int]:
+        return ("", 0, 0)
+
+
+NIL_POINTER = _NilPointer()
+
+
+class CellPointer(Pointer):
+    """`->$x`: a local variable of a running method (its cell). `store` converts what is written
+    through it to the variable's declared type (types.coerce, given by the operators)."""
+
+    __slots__ = ("cell", "store")
+
+    def __init__(self, cell: Cell, name: str, store):
+        super().__init__(name)
+        self.cell, self.store = cell, store
+
+    def target(self):
+        return ("cell", id(self.cell))
+
+    def get(self, rt):
+        return self.cell.value
+
+    def set(self, rt, value):
+        vtype = self.cell.vtype
+        if vtype:
+            value = self.store(vtype, value, self.name)
+        self.cell.value = value
+
+
+class SlotPointer(Pointer):
+    """`->$x` where locals live in a dict (the REPL's): that dict's entry."""
+
+    __slots__ = ("slots", "key", "vtype", "store")
+
+    def __init__(self, slots: dict, key: str, name: str, vtype: str | None, store):
+        super().__init__(name)
+        self.slots, self.key, self.vtype, self.store = slots, key, vtype, store
+
+    def target(self):
+        return ("slot", id(self.slots), self.key)
+
+    def get(self, rt):
+        return self.slots.get(self.key, UNDEFINED)
+
+    def set(self, rt, value):
+        if self.vtype:
+            value = self.store(self.vtype, value, self.name)
+        self.slots[self.key] = value
+
+
+class ProcessPointer(Pointer):
+    """`->name`, `-><>name`: a process or interprocess variable, read in the running process."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.key = name.casefold()
+
+    def target(self):
+        return ("process", self.key)
+
+    def get(self, rt):
+        return rt.get_process_var(self.name)
+
+    def set(self, rt, value):
+        rt.set_process_var(self.name, value)
+
+
+class ElementPointer(Pointer):
+    """`->arr{2}`, `->arr{1}{5}`: an element of an array (of a row, in a 2D array). Reading and
+    writing go through the element rules it is given (ops.get_element / set_element: the
+    operators are built on the values, not the other way round)."""
+
+    __slots__ = ("array", "index", "row", "_read", "_write")
+
+    def __init__(self, array: Array, index: int, name: str, row: int | None, read, write):
+        super().__init__(name)
+        self.array, self.index, self.row = array, index, row
+        self._read, self._write = read, write
+
+    def target(self):
+        return ("element", id(self.array), self.index)
+
+    def get(self, rt):
+        return self._read(self.array, self.index)
+
+    def set(self, rt, value):
+        self._write(rt, self.array, self.index, value)
+
+    def resolve(self) -> tuple[str, int, int]:
+        if self.row is not None:
+            return (self.name, self.row, self.index)
+        return (self.name, self.index, -1)
+
+
+class SortOrder:
+    """`>` or `<` given as a parameter (SORT ARRAY($a;>))."""
+
+    __slots__ = ("ascending",)
+
+    def __init__(self, ascending: bool):
+        self.ascending = ascending
+
+    def __repr__(self) -> str:
+        return ">" if self.ascending else "<"
+
+
+ASCENDING, DESCENDING = SortOrder(True), SortOrder(False)

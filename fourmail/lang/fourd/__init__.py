@@ -24,7 +24,7 @@ def parse(source: str, filename: str = "<input>") -> Program:
     tables = get_tables()   # grammar problems are bugs, not the user's syntax errors
     end = Token("$END", "", len(text), text.count("\n") or 1, 1)
     try:
-        return lalr.parse(tokenize(text, base_names()), tables, AstBuilder(), end)
+        return lalr.parse(tokenize(text, base_names()), tables, AstBuilder(text), end)
     except SourceSyntaxError as e:
         e.filename, e.source = filename, source
         raise

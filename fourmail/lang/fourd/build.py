@@ -65,7 +65,7 @@ def _pos(x) -> tuple[int, int]:
     return 0, 0
 
 
-_ASSIGNABLE = (A.LocalVar, A.ProcessVar, A.Member, A.Index, A.CharIndex)
+_ASSIGNABLE = (A.LocalVar, A.ProcessVar, A.Member, A.Index, A.CharIndex, A.Element, A.Deref)
 
 
 def _check_assignable(node: A.Node) -> A.Node:
@@ -79,9 +79,33 @@ def _block(items) -> list:
     return [x for x in items if isinstance(x, A.Node)]
 
 
+_VARIADIC = "..."
+
+
+def _params(items) -> tuple[list, str | None]:
+    """The named parameters, and the type of a `...` ending the list (None without one)."""
+    params = [x for x in items if isinstance(x, A.Param)]
+    for p in params[:-1]:
+        if p.name == _VARIADIC:
+            raise SourceSyntaxError("`...` must be the last parameter", p.line, p.col)
+    if params and params[-1].name == _VARIADIC:
+        return params[:-1], params[-1].type or "Variant"
+    return params, None
+
+
+def _modifiers(items) -> frozenset:
+    """`shared`, `singleton`, `session singleton`, `exposed`, `local`: their words, lower-cased."""
+    found = next((x for x in items if isinstance(x, frozenset)), frozenset())
+    return frozenset(w for m in found for w in m.casefold().split())
+
+
 class AstBuilder:
     """Rule callbacks, named after the rules and aliases of 4d.lark: each gets the kept
-    children of a reduction (lalr.py) and returns an AST node."""
+    children of a reduction (lalr.py) and returns an AST node. `text`: the source parsed, for
+    what keeps its code as written (a formula's `.source`)."""
+
+    def __init__(self, text: str = ""):
+        self.text = text
 
     # ------------------------------------------------------------ program and blocks
     def start(self, items):
@@ -133,22 +157,39 @@ class AstBuilder:
         vtype = next((x for x in items if isinstance(x, str) and not isinstance(x, Token)), None)
         return ("result", name, vtype)
 
+    def variadic_param(self, items):
+        vtype = next((x for x in items if isinstance(x, str) and not isinstance(x, Token)), None)
+        return A.Param(*_pos(items), _VARIADIC, vtype)
+
     def declare(self, items):
-        params = [x for x in items if isinstance(x, A.Param)]
+        params, variadic = _params(items)
         result = next((x for x in items if isinstance(x, tuple)), ("result", None, None))
-        return A.Declare(*_pos(items), params, result[1], result[2])
+        return A.Declare(*_pos(items), params, result[1], result[2], variadic)
 
     # ------------------------------------------------------------ class files
     def class_extends(self, items):
         return A.ClassExtends(*_pos(items), str(items[1]))
 
+    def class_modifiers(self, items):
+        return frozenset(str(x) for x in items)
+
     def class_constructor(self, items):
-        return A.ClassConstructor(*_pos(items), [x for x in items if isinstance(x, A.Param)])
+        params, variadic = _params(items)
+        return A.ClassConstructor(*_pos(items), params, _modifiers(items), variadic)
 
     def function_decl(self, items):
-        params = [x for x in items if isinstance(x, A.Param)]
+        params, variadic = _params(items)
         result = next((x for x in items if isinstance(x, tuple)), ("result", None, None))
-        return A.FunctionDecl(*_pos(items), str(items[1]), params, result[1], result[2])
+        names = [x for x in items if isinstance(x, Token) and x.type == "MEMBER"]
+        accessor = None
+        if len(names) == 2:         # `Function get fullName`: a computed property's accessor
+            accessor = str(names[0]).casefold()
+            if accessor not in ("get", "set"):
+                raise SourceSyntaxError(f"`{spelled('FUNCTION')} get` or `{spelled('FUNCTION')} set` was expected "
+                                        f"before the property name {names[1]}", names[0].line, names[0].column)
+        line, col = _pos(items)
+        return A.FunctionDecl(line, col, str(names[-1]), params, result[1], result[2], _modifiers(items),
+                              accessor, variadic)
 
     def property_decl(self, items):
         names = [str(x) for x in items if isinstance(x, Token) and x.type == "MEMBER"]
@@ -201,6 +242,9 @@ class AstBuilder:
     def repeat_loop(self, items):
         return A.Repeat(*_pos(items), items[1], items[3])
 
+    def use_block(self, items):
+        return A.UseBlock(*_pos(items), items[1], items[2], spelled("USE"))
+
     def try_block(self, items):
         blocks = [x for x in items if isinstance(x, list)]
         return A.TryBlock(*_pos(items), blocks[0], blocks[1] if len(blocks) > 1 else None)
@@ -245,6 +289,29 @@ class AstBuilder:
     def char_index(self, items):
         return A.CharIndex(*_pos(items), items[0], items[2])
 
+    def element(self, items):
+        return A.Element(*_pos(items), items[0], items[1])
+
+    def address_of(self, items):
+        target = items[0]
+        if not isinstance(target, (A.LocalVar, A.ProcessVar, A.Element, A.Deref)):
+            raise SourceSyntaxError("-> points to a variable, an array or an array element", target.line, target.col)
+        return A.AddressOf(*_pos(items), target)
+
+    def deref(self, items):
+        return A.Deref(*_pos(items), items[0])
+
+    def deref_member(self, items):
+        target, name = items
+        return A.Member(*_pos(name), A.Deref(*_pos(target), target), str(name))
+
+    def sort_order(self, items):
+        op = str(items[0])
+        if op not in (">", "<"):
+            raise SourceSyntaxError(f"unexpected {op!r}: only > or < can be given alone as a parameter",
+                                   *_pos(items[0]))
+        return A.SortOrder(*_pos(items), op == ">")
+
     def arguments(self, items):
         return list(items)
 
@@ -265,7 +332,51 @@ class AstBuilder:
         tok = items[0]
         name = re.sub(r":C\d+$", "", str(tok), flags=re.I)
         cmd = lookup_command(name)
-        return A.CommandCall(*_pos(tok), cmd.name if cmd else name, items[1] if len(items) > 1 else None)
+        return self._call_or_formula(tok, cmd.name if cmd else name, items[1] if len(items) > 1 else None)
+
+    # ------------------------------------------------------------ formulas
+    _FORMULA = "Formula"       # the command whose argument is code, kept as a formula object
+
+    def _call_or_formula(self, tok, name: str, args):
+        """`Formula(code)` is a formula object; any other command call is a call."""
+        if name == self._FORMULA and args is not None and len(args) == 1 and not isinstance(args[0], A.Star):
+            return A.Formula(*_pos(tok), args[0], self._formula_source(tok))
+        return A.CommandCall(*_pos(tok), name, args)
+
+    def _formula_assign(self, tok, assignment):
+        from ...commands.registry import lookup_command
+        cmd = lookup_command(re.sub(r":C\d+$", "", str(tok), flags=re.I))
+        if cmd is None or cmd.name != self._FORMULA:
+            raise SourceSyntaxError(f"an assignment cannot be an argument of {cmd.name if cmd else tok} "
+                                    f"(only of {self._FORMULA})", assignment.line, assignment.col)
+        return A.Formula(*_pos(tok), assignment, self._formula_source(tok))
+
+    def formula_assignment(self, items):
+        tok, target, _, value = items
+        return self._formula_assign(tok, A.Assign(*_pos(target), _check_assignable(target), value))
+
+    def formula_compound_assignment(self, items):
+        tok, target, op, value = items
+        return self._formula_assign(tok, A.CompoundAssign(*_pos(target), _check_assignable(target), str(op)[0], value))
+
+    def _formula_source(self, tok) -> str:
+        """The code between the parentheses after `tok`, as written."""
+        from .lexer import base_names, tokenize
+        start = self.text.find("(", tok.end_pos) if self.text else -1
+        if start < 0:
+            return ""
+        depth = 0
+        for t in tokenize(self.text[start:], base_names()):
+            if t.type == "_LPAR":
+                depth += 1
+            elif t.type == "_RPAR":
+                depth -= 1
+                if depth == 0:
+                    return self.text[start + 1:start + t.start_pos].strip()
+        return ""
+
+    def index_call(self, items):
+        return A.IndexCall(*_pos(items), items[0], items[1], items[2])
 
     def constant(self, items):
         from ...commands.registry import lookup_constant

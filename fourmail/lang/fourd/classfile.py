@@ -28,6 +28,13 @@ class ClassDef:
     constructor: ClassMember | None = None
     functions: dict[str, ClassMember] = field(default_factory=dict)
     properties: list[A.PropertyDecl] = field(default_factory=list)
+    # `shared Class constructor`: its instances are shared objects (classes.md "Shared classes")
+    shared: bool = False
+    # `singleton` / `shared singleton` / `session singleton Class constructor`: "process", "shared",
+    # "session"; None for an ordinary class
+    singleton: str | None = None
+    # the functions declared `shared` (run with This in use)
+    shared_functions: set[str] = field(default_factory=set)
     extends_clause: str = f"`{spelled('CLASS_EXTENDS')}`"     # as messages name the parent-class line
 
 
@@ -46,7 +53,7 @@ def split_class(program: A.Program, name: str, filename: str, source: str) -> Cl
             current = (stmt, [])
             members.append(current)
         elif isinstance(stmt, A.ClassExtends):
-            if members or cls.extends or cls.properties:
+            if members or cls.extends:          # `property` lines may come before it
                 fail(f"`{spelled('CLASS_EXTENDS')}` must be the first line of the class", stmt)
             cls.extends = stmt.name
         elif isinstance(stmt, A.PropertyDecl):       # class level, wherever it is written
@@ -59,16 +66,26 @@ def split_class(program: A.Program, name: str, filename: str, source: str) -> Cl
             current[1].append(stmt)
     for header, body in members:
         declare = A.Declare(header.line, header.col, header.params,
-                            getattr(header, "result_name", None), getattr(header, "result_type", None))
+                            getattr(header, "result_name", None), getattr(header, "result_type", None),
+                            header.variadic)
         program_ = A.Program(header.line, header.col, body, declare)
         if isinstance(header, A.ClassConstructor):
             if cls.constructor is not None:
                 fail(f"a class has one `{spelled('CLASS_CONSTRUCTOR')}`", header)
             cls.constructor = ClassMember("constructor", program_)
+            modifiers = header.modifiers or frozenset()
+            cls.shared = "shared" in modifiers or "session" in modifiers    # a session singleton is shared
+            if "singleton" in modifiers:
+                cls.singleton = "session" if "session" in modifiers else "shared" if cls.shared else "process"
         else:
-            if header.name in cls.functions:
-                fail(f"the function {header.name} is declared twice", header)
-            cls.functions[header.name] = ClassMember(header.name, program_)
+            # A computed property's accessors are kept as "get NAME" / "set NAME": a function
+            # name has no blank, so they cannot clash with one (the runtime reads them so).
+            key = f"{header.accessor} {header.name}" if header.accessor else header.name
+            if key in cls.functions:
+                fail(f"the function {key} is declared twice", header)
+            cls.functions[key] = ClassMember(key, program_)
+            if "shared" in (header.modifiers or ()):
+                cls.shared_functions.add(key)
     return cls
 
 

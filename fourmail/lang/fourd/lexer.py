@@ -89,12 +89,15 @@ _PUNCT_TYPE = dict(PUNCT)
 _MEMBER_RE = re.compile(r"[^\W\d$][\w$]*|\$[\w$]*")
 _CLASS_PATH_RE = re.compile(r"(?:4D|cs)(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)+", re.I)
 _TOKEN_SUFFIX = {"COMMAND": re.compile(r":C\d+", re.I), "CONSTANT": re.compile(r":K\d+:\d+", re.I)}
-_NEXT_WORD = re.compile(r"[ \t]+([^\W\d][\w]*)")
-_EXPR_END = {"LOCAL", "NAME", "MEMBER", "_RPAR", "_RSQB", "RCHAR", "COMMAND", "CONSTANT", "STRING"}
+_NEXT_WORD = re.compile(r"[ \t]+(\w+)")     # a later word may start with a digit: Get 4D folder
+_EXPR_END = {"LOCAL", "NAME", "MEMBER", "_RPAR", "_RSQB", "RCHAR", "COMMAND", "CONSTANT", "STRING", "_RBRACE"}
 
 
 class NameTable:
     """Multi-word names (commands, constants, keywords, project methods), longest match first."""
+
+    # A name's next word may start with a digit: `Get 4D folder`, `Date RFC 1123`, `Speed 1200`.
+    _NEXT = re.compile(r"[ \t]+(\w+)")
 
     def __init__(self):
         self.names: dict[tuple[str, ...], tuple[str, str]] = {}   # words -> (token type, canonical)
@@ -102,7 +105,7 @@ class NameTable:
         self.longest = 1
 
     def add(self, name: str, ttype: str) -> None:
-        words = tuple(w.casefold() for w in name.split())
+        words = tuple(name.casefold().split())        # (one pass: 3,600 names at start-up)
         self.names.setdefault(words, (ttype, name))
         for i in range(1, len(words)):
             self.prefixes.add(words[:i])
@@ -116,7 +119,7 @@ class NameTable:
         if words in self.names:
             best = (self.names[words][0], end)
         while words in self.prefixes:
-            m = _NEXT_WORD.match(text, end)
+            m = self._NEXT.match(text, end)
             if not m:
                 break
             words = words + (m.group(1).casefold(),)
@@ -184,6 +187,7 @@ def tokenize(text: str, names: NameTable, tolerant: bool = False, join: bool = F
     brackets: list[str] = state.brackets if state is not None else []   # open ( [ [[ {
     in_declaration = False    # inside `var ...` or `#DECLARE ...`: `:` announces a type
     naming = False            # after `Function` / `property` (and its `;`): a word is a member name
+    deref = False             # `->` after an expression (`$p->`): a word after it is a property (`$p->name`)
     extra = extra_names
     scan, tok = _SCAN.match, Token
 
@@ -210,6 +214,7 @@ def tokenize(text: str, names: NameTable, tolerant: bool = False, join: bool = F
             if ttype == "ASSIGN":
                 in_declaration = False
             naming = naming and names_go_on(ttype, prev)
+            deref = ttype == "_ARROW" and prev in _EXPR_END
             column = pos - line_start + 1
             yield tok(ttype, s, pos, line, column, line, column + len(s), pos + len(s))
             prev = ttype
@@ -236,7 +241,7 @@ def tokenize(text: str, names: NameTable, tolerant: bool = False, join: bool = F
             else:
                 yield tok("_NL", s, pos, line, column, line, column + 1, end)
                 prev = "_NL"
-                in_declaration = naming = False
+                in_declaration = naming = deref = False
                 brackets.clear()
             pos = end
             line += 1
@@ -284,15 +289,11 @@ def tokenize(text: str, names: NameTable, tolerant: bool = False, join: bool = F
             pos, prev = end, "STRING"
             continue
         start_col = pos - line_start + 1
-        if prev == "_DOT" and kind in ("word", "store", "local"):
+        if (prev == "_DOT" and kind == "local") or ((prev == "_DOT" or deref) and kind in ("word", "store")):
             ttype, end = "MEMBER", _MEMBER_RE.match(text, pos).end()   # `$c.length`: a property
             s = text[pos:end]
         elif naming and kind in ("word", "store"):
             ttype = "MEMBER"                                            # `Function send(...)`
-            if prev == "FUNCTION" and not tolerant and s.casefold() in ("get", "set") and \
-                    _NEXT_WORD.match(text, end):
-                raise _error("computed properties (Function get / Function set) are not "
-                             "supported by fourmail", text, pos)
         elif prev == "CLASS_EXTENDS" and kind == "word":
             ttype = "NAME"                                              # `Class extends Rectangle`
         elif kind == "word" or kind == "store":
@@ -318,6 +319,7 @@ def tokenize(text: str, names: NameTable, tolerant: bool = False, join: bool = F
             ttype = kind.upper()
             if prev == "_DOT" and kind == "number" and not tolerant:
                 raise _error("a property name cannot start with a digit (use [\"...\"])", text, pos)
+        deref = False
         newlines = s.count("\n")
         yield tok(ttype, s, pos, line, start_col, line + newlines, start_col + len(s), end)
         if newlines:       # a text literal continued over lines

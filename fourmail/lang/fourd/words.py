@@ -46,6 +46,8 @@ KEYWORDS: tuple[Word, ...] = (
     Word("Try", "TRY", "error-handling", OPENER),
     Word("Catch", "CATCH", "error-handling", MIDDLE, ("TRY",)),
     Word("End try", "END_TRY", "error-handling", CLOSER, ("TRY",)),
+    Word("Use", "USE", "object", OPENER, head=True),
+    Word("End use", "END_USE", "object", CLOSER, ("USE",)),
     Word("return", "RETURN", "control-flow"),
     Word("break", "BREAK", "looping"),
     Word("continue", "CONTINUE", "looping"),
@@ -58,6 +60,12 @@ KEYWORDS: tuple[Word, ...] = (
     Word("property", "PROPERTY", "quick-tour", kind=DECLARATION, declares=True, names=True),
     Word("This", "THIS", "quick-tour", kind=VALUE),
     Word("Super", "SUPER", "quick-tour", kind=VALUE),
+    # modifiers before `Class constructor` / `Function` (classes.md; `exposed` / `local`: ORDA classes)
+    Word("shared", "SHARED", "quick-tour", kind=DECLARATION),
+    Word("singleton", "SINGLETON", "quick-tour", kind=DECLARATION),
+    Word("session singleton", "SESSION_SINGLETON", "quick-tour", kind=DECLARATION),
+    Word("exposed", "EXPOSED", "quick-tour", kind=DECLARATION),
+    Word("local", "LOCAL_MODIFIER", "quick-tour", kind=DECLARATION),
 )
 
 # The blocks the REPL's banner names as examples of input that goes on over lines.
