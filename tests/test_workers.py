@@ -34,7 +34,7 @@ def process_threads() -> list[threading.Thread]:
 HOLD = """#DECLARE($what : Text)
 If ($what="hold")
     $turns:=0
-    While (Not(Bool(<>go)) & ($turns<18000))
+    While (Not(Bool(<>go)) & ($turns<3600))
         DELAY PROCESS(Current process; 1)
         $turns:=$turns+1
     End while
@@ -134,7 +134,7 @@ $turns:=0
 Repeat
     DELAY PROCESS(Current process; 1)
     $turns:=$turns+1
-Until ((Process state($p)<0) | ($turns>18000))
+Until ((Process state($p)<0) | ($turns>3600))
 ALERT("ended: "+String(Process state($p))+" "+String(Process number("quick one")))
 """, quick="vNothing:=1\n")
     assert r.error is None, r.error and r.error.describe()
@@ -146,7 +146,7 @@ def test_delay_process_of_another_process_replaces_its_delay(tmp_path):
 CALL WORKER("sleeper"; "sleep")
 $p:=Process number("sleeper")
 $turns:=0
-While ((Process state($p)#Delayed) & ($turns<18000))
+While ((Process state($p)#Delayed) & ($turns<3600))
     DELAY PROCESS(Current process; 1)
     $turns:=$turns+1
 End while
@@ -263,3 +263,38 @@ throw(9; "the main method broke")
     assert r.error is not None and r.error.code == 9
     assert r.lines == ["still here"]
     assert process_threads() == []
+
+
+# Until `<>flag` is true (the bound only catches a hang).
+def wait_for(flag: str) -> str:
+    return (f"$turns:=0\nWhile (Not(Bool(<>{flag})) & ($turns<3600))\n"
+            f"    DELAY PROCESS(Current process; 1)\n    $turns:=$turns+1\nEnd while\n")
+
+
+def test_storage_is_the_runs_and_use_waits_for_the_process_that_has_it(tmp_path):
+    r = run(tmp_path, """
+Use (Storage)
+    Storage.log:=New shared object("text"; "")
+End use
+CALL WORKER("holder"; "hold")
+""" + wait_for("holding") + """
+Try
+    Storage.log.text:="main, without Use"
+Catch
+    ALERT("main may not write: "+Last errors[0].message)
+End try
+<>go:=True
+Use (Storage.log)
+    Storage.log.text:=Storage.log.text+" then main"
+End use
+ALERT(Storage.log.text)
+""", hold="""Use (Storage.log)
+    <>holding:=True
+""" + wait_for("go") + """
+    DELAY PROCESS(Current process; 6)
+    Storage.log.text:="worker"
+End use
+""")
+    assert r.error is None, r.error and r.error.describe()
+    assert r.lines[0].startswith("main may not write: ")
+    assert r.lines[1] == "worker then main"
