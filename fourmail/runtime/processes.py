@@ -21,7 +21,6 @@ and that process goes on with its next message, or ends; the run goes on.
 from __future__ import annotations
 
 import collections
-import ctypes
 import threading
 import time
 from typing import Any, Callable
@@ -269,7 +268,7 @@ class Application:
                 rt.run_posted()
                 until = proc.delay_until
                 left = until - time.monotonic() if until is not None else 0
-                if left <= 0 or (proc.killed and proc is not self.main):
+                if left <= 0 or (self.closing and proc is not self.main):    # abort()
                     return
                 rt._wake.wait(min(left, _POLL) if on_main else left)
         finally:
@@ -329,6 +328,7 @@ class Application:
             for proc in procs:
                 proc.killed = True
                 proc.mailbox.clear()
+        import ctypes
         for proc in procs:
             proc.rt._wake.set()                    # a waiting one sees it is killed and ends
             if proc.busy and proc.thread.is_alive() and proc.thread.ident is not None:
