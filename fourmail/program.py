@@ -166,11 +166,14 @@ class Outcome:
         self.kind, self.value, self.error = kind, value, error
 
 
-def run_method(rt: Runtime, method, *, locals_dict: dict | None = None, shutdown: bool = True) -> Outcome:
-    """Run a compiled main method; with `shutdown`, release what it left open (transporters)."""
+def run_method(rt: Runtime, method, *, locals_dict: dict | None = None, shutdown: bool = True,
+               filename: str | None = None) -> Outcome:
+    """Run a compiled main method, then wait for the other processes it started to be done;
+    with `shutdown`, release what it left open (transporters)."""
+    rt.application.report = _process_report(filename or f"{getattr(rt, 'main_name', None) or 'main'}")
     try:
         try:
-            value = rt.run(method, locals_dict=locals_dict)
+            value = _run_processes(rt, method, locals_dict)
         finally:
             if shutdown:
                 rt.shutdown()
@@ -188,6 +191,33 @@ def run_method(rt: Runtime, method, *, locals_dict: dict | None = None, shutdown
     return Outcome("ok", value)
 
 
+def _run_processes(rt: Runtime, method, locals_dict: dict | None) -> Any:
+    """The main method; then the messages and processes of the run until they are all done
+    (runtime/processes.py). Ctrl-C, or the output closing, stops them all."""
+    try:
+        value = rt.run(method, locals_dict=locals_dict)
+    except (FourDError, AbortExecution):
+        rt.application.finish()        # the other processes go on after the main method's error
+        raise
+    except BaseException:
+        rt.application.abort()
+        raise
+    rt.application.finish()
+    return value
+
+
+def _process_report(filename: str) -> Callable:
+    """How a failure in another process than the main one is told: as a run's, naming it."""
+    def report_process(process, error: BaseException) -> None:
+        kind = "error" if isinstance(error, FourDError) else \
+            "aborted" if isinstance(error, AbortExecution) else "internal"
+        stream = process.rt.err
+        stream.write(f"process {process.number} ({process.name}): ")
+        report(Outcome(kind, error=error), process.rt, filename, stream, session=True)
+        stream.flush()
+    return report_process
+
+
 def run_source(rt: Runtime, source: str, filename: str, name: str | None = None, *,
                locals_mode: str = "fast", locals_dict: dict | None = None,
                known_types: dict[str, str] | None = None, edit: Callable[[Any], None] | None = None,
@@ -198,7 +228,7 @@ def run_source(rt: Runtime, source: str, filename: str, name: str | None = None,
                                 known_types=known_types, edit=edit)
     except SourceSyntaxError as e:
         return Outcome("syntax", error=e)
-    return run_method(rt, method, locals_dict=locals_dict, shutdown=shutdown)
+    return run_method(rt, method, locals_dict=locals_dict, shutdown=shutdown, filename=filename)
 
 
 def report(outcome: Outcome, rt: Runtime, filename: str, stream, *, session: bool = False) -> None:

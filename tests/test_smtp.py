@@ -304,7 +304,7 @@ def test_send_timeout(faulty_smtp, tmp_path):
 def test_reconnects_after_an_idle_drop(faulty_smtp, tmp_path):
     srv = faulty_smtp("drop_when_idle", idle_timeout=0.3)
     src = send_source("one", host="127.0.0.1", port=srv.port, acceptUnsecureConnection=True) + """
-DELAY PROCESS(0;60)
+DELAY PROCESS(Current process;60)
 $email.subject:="two"
 $status:=$transporter.send($email)
 ALERT(String($status.success))"""

@@ -85,15 +85,6 @@ def execute_method(rt, name, *args):
     return rt.call_method(name, list(args))
 
 
-def current_process(rt):
-    return 1            # a fourmail run is one process
-
-
-def delay_process(rt, process, ticks):
-    # 4D durations are in ticks (1/60 s); a waiting process runs its callbacks (IMAP notifier)
-    rt.idle(max(float(ticks), 0) / 60.0)
-
-
 def error_method(rt):
     return rt.get_process_var("Error method")
 

@@ -118,8 +118,6 @@ C("TRACE", 157, "TRACE", "errors:trace", 0, 0, False)
 C("Count parameters", 259, "Count parameters -> Integer", "errors:count_parameters", 0, 0)
 C("EXECUTE METHOD", 1007, "EXECUTE METHOD ( methodName {; result {; param}{; param2 ; ... ; paramN}} )",
   "errors:execute_method", 1, None, False)
-C("DELAY PROCESS", 323, "DELAY PROCESS ( process ; duration )", "errors:delay_process", 2, 2, False)
-C("Current process", 322, "Current process -> Integer", "errors:current_process", 0, 0)
 C("Error method", None, "Error method -> Text (system variable)", "errors:error_method", 0, 0)
 C("Error line", None, "Error line -> Integer (system variable)", "errors:error_line", 0, 0)
 C("Error formula", None, "Error formula -> Text (system variable)", "errors:error_formula", 0, 0)
@@ -340,3 +338,19 @@ C("Formula from string", 1601, "Formula from string ( formulaString {; context} 
   "formulas:formula_from_string", 1, 2)
 K("sk execute in current database", 0, "Formulas")
 K("sk execute in host database", 1, "Formulas")
+
+# ---------------------------------------------------------------- processes and workers (processes.md)
+C("CALL WORKER", 1389, "CALL WORKER ( process : Text, Integer ; formula : Object, Text {; ...param : Expression} )",
+  "processes:call_worker", 2, None, False)
+C("KILL WORKER", 1390, "KILL WORKER {( process : Text, Integer )}", "processes:kill_worker", 0, 1, False)
+C("New process", 317, "New process ( method : Text ; stack : Integer {; name : Text {; ...param : Expression}}{; *} )"
+  " : Integer", "processes:new_process", 2, None)
+C("Current process", 322, "Current process : Integer", "processes:current_process", 0, 0)
+C("Current process name", 1392, "Current process name : Text", "processes:current_process_name", 0, 0)
+C("Process number", 372, "Process number ( name : Text {; *} ) : Integer", "processes:process_number", 1, 2)
+C("Process state", 330, "Process state ( process : Integer ) : Integer", "processes:process_state", 1, 1)
+C("DELAY PROCESS", 323, "DELAY PROCESS ( process : Integer ; duration : Real )", "processes:delay_process", 2, 2, False)
+for _name, _value in (("Does not exist", -100), ("Aborted", -1), ("Executing", 0), ("Delayed", 1),
+                      ("Waiting for user event", 2), ("Waiting for input output", 3),
+                      ("Waiting for internal flag", 4), ("Paused", 5)):
+    K(_name, _value, "Process state")

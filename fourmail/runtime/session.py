@@ -6,7 +6,6 @@ from __future__ import annotations
 import queue
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
@@ -14,6 +13,7 @@ from . import types as T
 from .collation import FOURD_COLLATION, Collation
 from .compare import Comparison
 from .errors import AbortExecution, E, FourDError, internal_error
+from .processes import Application
 from .values import UNDEFINED, ClassInstance
 
 # System variables (variables.md "System Variables") and their types.
@@ -46,7 +46,7 @@ class Frame:
 class Runtime:
     def __init__(self, *, project_dir: Path | None = None, out: TextIO | None = None, err: TextIO | None = None,
                  answers: list[str] | None = None, interactive: bool | None = None, logs_dir: Path | None = None,
-                 collation: Collation = FOURD_COLLATION, loader: Any = None):
+                 collation: Collation = FOURD_COLLATION, loader: Any = None, application: Any = None):
         self.project_dir = Path(project_dir or Path.cwd()).resolve()
         self.logs_dir = Path(logs_dir) if logs_dir else self.project_dir / "Logs"
         self.out = out or sys.stdout
@@ -91,18 +91,32 @@ class Runtime:
         from ..mail.network import cafiles_from_env, routes_from_env
         self.routes = routes_from_env()
         self.cafiles = cafiles_from_env()
+        # The processes of a run share one application (runtime/processes.py): this Runtime is
+        # its main process unless made for another one (`application` given).
+        self.process = None
+        self.application = application or Application(self)
 
     # ------------------------------------------------------------ process variables
+    # `<>name` is an interprocess variable: the application's, shared by every process of the run.
+    # It is the one name that sorts before "=" (the others start with a letter or "_"): the
+    # cheapest test on this hot path.
     def get_process_var(self, name: str) -> Any:
-        return self.process_vars.get(name.casefold(), UNDEFINED)
+        key = name.casefold()
+        if key < "=":
+            return self.application.variables.get(key, UNDEFINED)
+        return self.process_vars.get(key, UNDEFINED)
 
     def set_process_var(self, name: str, value: Any) -> None:
         key = name.casefold()
+        if key < "=":
+            return self.application.set_variable(key, name, value)
         vtype = self.process_types.get(key)
         self.process_vars[key] = T.coerce(vtype, value, name) if vtype else value
 
     def declare_process_var(self, name: str, vtype: str) -> None:
         key = name.casefold()
+        if key < "=":
+            return self.application.declare_variable(key, vtype)
         self.process_types[key] = vtype
         if key not in self.process_vars:
             self.process_vars[key] = T.default(vtype)
@@ -255,7 +269,8 @@ class Runtime:
             path = self.method_files().get(key)
             if path is None:
                 raise FourDError(E.UNKNOWN_METHOD, name=name)
-            method = self.source_loader().load_method(self, path)
+            with self.application.lock:        # the processes of a run share what is loaded
+                method = self.source_loader().load_method(self, path)
             self._methods[key] = method
         return method
 
@@ -291,17 +306,6 @@ class Runtime:
             except queue.Empty:
                 return
             task()
-
-    def idle(self, seconds: float) -> None:
-        """Wait `seconds` (DELAY PROCESS), running posted work as it arrives."""
-        deadline = time.monotonic() + max(seconds, 0.0)
-        while True:
-            self._wake.clear()
-            self.run_posted()
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return
-            self._wake.wait(left)
 
     # ------------------------------------------------------------ user classes (userclasses.py)
     def run_class_member(self, cls, method, this, args: list) -> Any:

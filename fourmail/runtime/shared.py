@@ -9,13 +9,14 @@ entries that nothing else holds any more are swept from time to time.
 
 Every shared object or collection belongs to one group: its own when created, the group of the
 shared object it is first stored in afterwards (a "shared group"; Storage never groups what it
-holds). `Use` puts a whole group in use; a write into a shared object or collection whose group
-is not in use is 4D's error. fourmail runs one process at a time, so `Use` never has to wait:
-it only counts.
+holds). `Use` puts a whole group in use by the running process; a write into a shared object or
+collection whose group that process has not in use is 4D's error. A `Use` waits while another
+process (runtime/processes.py: a thread) has the group in use.
 """
 from __future__ import annotations
 
 import sys
+import threading
 import weakref
 
 from .errors import E, FourDError
@@ -25,12 +26,26 @@ from .values import ClassInstance, LazyObject, copy_value, type_name
 class Group:
     """A shared group: how many `Use` hold it, how many objects and collections are in it."""
 
-    __slots__ = ("uses", "size", "storage")
+    __slots__ = ("uses", "size", "storage", "owner")
 
     def __init__(self, storage: bool = False):
         self.uses = 0
         self.size = 0
         self.storage = storage       # Storage: what it holds joins no group
+        self.owner = None            # the thread of the process that has it in use
+
+
+# Use ... End use between the processes of a run: a group is in use by one of them at a time.
+_IN_USE = threading.Condition()
+
+
+def _enter(group: Group) -> None:
+    me = threading.get_ident()
+    with _IN_USE:
+        while group.owner is not None and group.owner != me:
+            _IN_USE.wait(0.25)       # another process has it in use (a timeout: Ctrl-C is seen)
+        group.owner = me
+        group.uses += 1
 
 
 CK_RESOLVE_POINTERS = 1   # `ck resolve pointers`: the copy holds the values pointed to
@@ -178,7 +193,7 @@ def guard(o, value):
     """A write into the shared `o` (known to be in SHARED): allowed while its group is in use;
     returns the value to store."""
     group = SHARED[id(o)][1]
-    if not group.uses:
+    if group.owner != threading.get_ident():
         raise FourDError(E.SHARED_NOT_IN_USE, what=_what(o))
     return adopt(group, value)
 
@@ -188,7 +203,7 @@ def check_write(o) -> Group | None:
     entry = SHARED.get(id(o))
     if entry is None:
         return None
-    if not entry[1].uses:
+    if entry[1].owner != threading.get_ident():
         raise FourDError(E.SHARED_NOT_IN_USE, what=_what(o))
     return entry[1]
 
@@ -200,20 +215,24 @@ def use(v, statement: str) -> Group:
     if group is None:
         raise FourDError(E.NOT_SHARED, name=statement, what=f"a non-shared {type_name(v)}"
                          if body(v) is not None else type_name(v))
-    group.uses += 1
+    _enter(group)
     return group
 
 
 def hold(v) -> Group:
     """The implicit Use of a shared class's constructor and shared functions (`v` is shared)."""
     group = group_of(v)
-    group.uses += 1
+    _enter(group)
     return group
 
 
 def end_use(group: Group | None) -> None:
     if group is not None:
-        group.uses -= 1
+        with _IN_USE:
+            group.uses -= 1
+            if not group.uses:
+                group.owner = None
+                _IN_USE.notify_all()
 
 
 # Collection functions that store their arguments: which of them (shared.md: they "internally
@@ -229,11 +248,11 @@ def call_collection(rt, c: list, name: str, args: list, call):
     if stored is not None:
         args = list(args)
         args[stored] = [adopt(group, a) for a in args[stored]]
-    group.uses += 1
+    _enter(group)
     try:
         return call(rt, c, name, args)
     finally:
-        group.uses -= 1
+        end_use(group)
 
 
 # ---------------------------------------------------------------- Storage
@@ -241,8 +260,8 @@ _STORAGE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def storage(rt) -> dict:
-    """The run's Storage object (one per runtime: fourmail runs one application at a time)."""
-    s = _STORAGE.get(rt)
+    """The run's Storage object: one for all the processes of the run (its application)."""
+    s = _STORAGE.get(rt.application)
     if s is None:
-        s = _STORAGE[rt] = share({}, Group(storage=True))
+        s = _STORAGE[rt.application] = share({}, Group(storage=True))
     return s

@@ -223,6 +223,12 @@ class ClassStoreCS(ClassInstance):
         return {path.stem: self.load(path.stem) for path in self.files().values()}
 
     def load(self, name: str) -> UserClass:
+        if self.rt is not None:
+            with self.rt.application.lock:     # the processes of a run share the store
+                return self._load(name)
+        return self._load(name)
+
+    def _load(self, name: str) -> UserClass:
         key = name.casefold()
         cls = self._classes.get(key)
         if cls is not None:
