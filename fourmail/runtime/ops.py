@@ -402,9 +402,9 @@ def _array_index(a, index, name):
 
 def get_element(a, index, name=""):
     """`$a{i}`: element i (0: element zero); in a two-dimensional array, row i."""
-    if type(a) is Array and type(index) is _float:
+    if type(a) is Array and type(index) is _float and 0.0 <= index < len(a.items):   # (not a NaN)
         i = _int(index)
-        if 0 <= i < len(a.items) and i == index:
+        if i == index:
             return a.items[i]
     i = _array_index(a, index, name)
     return a.items[i]

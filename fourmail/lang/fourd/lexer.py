@@ -346,8 +346,10 @@ def tokenize(text: str, names: NameTable, tolerant: bool = False, join: bool = F
             pos, prev = end, "STRING"
             continue
         start_col = pos - line_start + 1
-        if (prev == "_DOT" and kind == "local") or ((prev == "_DOT" or deref) and kind in ("word", "store")):
-            ttype, end = "MEMBER", _MEMBER_RE.match(text, pos).end()   # `$c.length`: a property
+        member = ((prev == "_DOT" and kind == "local") or ((prev == "_DOT" or deref) and kind in ("word", "store"))) \
+            and _MEMBER_RE.match(text, pos)                             # (`4D` cannot be a property name)
+        if member:
+            ttype, end = "MEMBER", member.end()                         # `$c.length`: a property
             s = text[pos:end]
         elif naming and kind in ("word", "store"):
             ttype = "MEMBER"                                            # `Function send(...)`
