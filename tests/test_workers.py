@@ -298,3 +298,19 @@ End use
     assert r.error is None, r.error and r.error.describe()
     assert r.lines[0].startswith("main may not write: ")
     assert r.lines[1] == "worker then main"
+
+
+def test_a_singleton_is_one_per_process_a_shared_singleton_one_per_run(tmp_path):
+    classes = tmp_path / "Classes"
+    classes.mkdir()
+    (classes / "Counter.4dm").write_text("property n : Integer\nsingleton Class constructor()\n  This.n:=0\n")
+    (classes / "Tally.4dm").write_text("property n : Integer\nshared singleton Class constructor()\n  This.n:=0\n")
+    r = run(tmp_path, """
+cs.Counter.me.n:=5
+Use (cs.Tally.me)
+    cs.Tally.me.n:=5
+End use
+CALL WORKER("other"; "look")
+""", look='ALERT(String(cs.Counter.me.n)+" "+String(cs.Tally.me.n))\n')
+    assert r.error is None, r.error and r.error.describe()
+    assert r.lines == ["0 5"]

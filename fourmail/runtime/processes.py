@@ -84,6 +84,14 @@ class Application:
                 self.variables[key] = T.default(vtype)
 
     # ------------------------------------------------------------ the table
+    def current(self) -> Process:
+        """The process running on this thread (the main one on the thread that started the run)."""
+        me = threading.current_thread()
+        for proc in list(self.processes.values()):
+            if proc.thread is me:
+                return proc
+        return self.main
+
     def _new(self, parent_rt, name: str, kind: str, startup: Any = None) -> Process:
         number = self._next_number
         self._next_number += 1

@@ -37,7 +37,14 @@ class UserClass(ClassInstance):
         self.shared = shared_                   # `shared Class constructor`: instances are shared
         self.singleton = singleton              # "process", "shared", "session" or None
         self.shared_functions = frozenset(shared_functions)   # run with This in use
-        self.instance = None                    # the singleton, once made
+        self.instances: dict = {}               # the singleton, once made: by process for "process"
+
+    def _singleton_owner(self):
+        """Whose singleton: one per process for a plain singleton, one per run for a shared or
+        session one (classes.md "Singleton classes")."""
+        if self.singleton != "process" or self.rt is None:
+            return None
+        return self.rt.application.current()
 
     def _properties(self) -> dict:
         return {"name": self.name, "superclass": self.superclass, "isShared": self.shared,
@@ -47,9 +54,10 @@ class UserClass(ClassInstance):
         if name == "me":
             if self.singleton is None:
                 return UNDEFINED
-            if self.instance is None:
-                self.fn_new(self.rt)
-            return self.instance
+            owner = self._singleton_owner()
+            if owner not in self.instances:
+                self.fn_new(owner.rt if owner is not None else self.rt)
+            return self.instances[owner]
         return self._properties().get(name, UNDEFINED)
 
     def fn_new(self, rt, *args):
@@ -72,8 +80,8 @@ class UserClass(ClassInstance):
                 shared.end_use(group)
         else:
             self.construct(rt, obj, list(args))
-        if self.singleton is not None and self.instance is None:
-            self.instance = obj
+        if self.singleton is not None:
+            self.instances.setdefault(self._singleton_owner(), obj)
         return obj
 
     def construct(self, rt, obj: "UserObject", args: list) -> None:
