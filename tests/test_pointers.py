@@ -166,3 +166,9 @@ def test_a_word_after_a_dereference_is_a_property_not_a_command(run):
 def test_a_dereference_at_the_end_of_a_line(run):
     src = '$v:="end"\n$p:=->$v\n$w:=$p->\nALERT($w)'
     assert alerts(run, src) == ["end"]
+
+
+def test_type_of_an_interprocess_variable_is_its_declared_type(run):
+    # a Variant holds Undefined: only the declaration says Is variant (12), as for a process variable
+    r = run('C_VARIANT(<>any)\nC_VARIANT(vAny)\nALERT(String(Type(<>any))+" "+String(Type(vAny)))')
+    assert r.error is None and r.lines == ["12 12"]

@@ -968,7 +968,7 @@ class Codegen:
         if key in _DECLARED_TYPE and n == 1:
             v = e.args[0]
             declared = (repr(self.var(v.name).vtype) if isinstance(v, A.LocalVar) else
-                        f"rt.process_types.get({v.name.casefold()!r})" if isinstance(v, A.ProcessVar) else "None")
+                        f"rt.process_var_type({v.name!r})" if isinstance(v, A.ProcessVar) else "None")
             return f"{fn}(rt, {self.expr(v)}, {declared})"
         out = _OUT_PARAMS.get(key)
         if out:

@@ -184,7 +184,7 @@ class ReplCompleter(Completer):
         key = base.casefold()
         if base.startswith("$"):
             return self.state.locals.get(key, UNDEFINED), self.state.known_types.get(key)
-        return rt.process_vars.get(key, UNDEFINED), rt.process_types.get(key)
+        return rt.get_process_var(base), rt.process_var_type(base)
 
 
 def _member_value(value, name: str):

@@ -113,6 +113,11 @@ class Runtime:
         vtype = self.process_types.get(key)
         self.process_vars[key] = T.coerce(vtype, value, name) if vtype else value
 
+    def process_var_type(self, name: str) -> str | None:
+        """The declared type of a process or interprocess variable (None: not declared)."""
+        key = name.casefold()
+        return (self.application.types if key < "=" else self.process_types).get(key)
+
     def declare_process_var(self, name: str, vtype: str) -> None:
         key = name.casefold()
         if key < "=":
