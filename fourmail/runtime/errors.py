@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from typing import Callable, NamedTuple
 
 
@@ -128,6 +127,7 @@ def internal_error(exc: BaseException, stream=None) -> FourDError:
     stream = stream or sys.stderr
     try:
         if os.environ.get("FOURMAIL_DEBUG"):
+            import traceback       # here: only a fourmail bug with FOURMAIL_DEBUG set needs it
             stream.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
         stream.write(f"fourmail: internal error (a bug in fourmail, please report it): {detail} "
                      f"(set FOURMAIL_DEBUG=1 for details)\n")

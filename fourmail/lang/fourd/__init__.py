@@ -43,7 +43,7 @@ class FourD(Language):
         return parse(source, filename, methods)
 
     def check_body(self, program, filename, source):
-        from .classfile import reject_class_declarations
+        from .errors import reject_class_declarations
         reject_class_declarations(program.body, filename, source)
 
     def parse_class(self, source, name, filename, methods=()):

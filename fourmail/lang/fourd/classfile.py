@@ -87,19 +87,3 @@ def split_class(program: A.Program, name: str, filename: str, source: str) -> Cl
             if "shared" in (header.modifiers or ()):
                 cls.shared_functions.add(key)
     return cls
-
-
-def reject_class_declarations(body: list, filename: str, source: str) -> None:
-    """A class declaration anywhere in `body` (a method, or a member's code) is a syntax error."""
-    stack = list(reversed(body))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (A.ClassConstructor, A.FunctionDecl, A.PropertyDecl, A.ClassExtends)):
-            e = SourceSyntaxError(
-                f"class declarations ({spelled('CLASS_CONSTRUCTOR')}, {spelled('FUNCTION')}, {spelled('PROPERTY')}, "
-                f"{spelled('CLASS_EXTENDS')}) belong at the top level of a class file: Classes/NAME.4dm",
-                node.line, node.col)
-            e.filename, e.source = filename, source
-            raise e
-        for inner in reversed(list(node.bodies())):
-            stack.extend(reversed(inner))

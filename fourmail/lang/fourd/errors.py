@@ -3,6 +3,7 @@ its block closers)."""
 from __future__ import annotations
 
 from ..errors import SourceSyntaxError
+from .. import ast as A
 from . import words
 
 # Friendly names for the grammar's terminals, used in "expected ..." messages.
@@ -71,3 +72,19 @@ def _missing_closer(source: str, closers: list[str]) -> str:
             if opened[-1] in words.BY_TOKEN[closer].pairs:
                 return closer
     return sorted(closers)[0]
+
+
+def reject_class_declarations(body: list, filename: str, source: str) -> None:
+    """A class declaration anywhere in `body` (a method, or a member's code) is a syntax error."""
+    stack = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (A.ClassConstructor, A.FunctionDecl, A.PropertyDecl, A.ClassExtends)):
+            declarations = ", ".join(words.spelled(t) for t in ("CLASS_CONSTRUCTOR", "FUNCTION", "PROPERTY",
+                                                                    "CLASS_EXTENDS"))
+            e = SourceSyntaxError(f"class declarations ({declarations}) belong at the top level of a class file: "
+                                  "Classes/NAME.4dm", node.line, node.col)
+            e.filename, e.source = filename, source
+            raise e
+        for inner in reversed(list(node.bodies())):
+            stack.extend(reversed(inner))
