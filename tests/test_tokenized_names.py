@@ -200,3 +200,12 @@ def test_a_name_whose_next_word_starts_with_a_digit():
     # tokenized, the digit word is part of the name too
     assert kinds('$f:=Get 4D folder:C485(Active 4D Folder:K5:10)')[2:5] == [
         ("COMMAND", "Get 4D folder:C485"), ("_LPAR", "("), ("CONSTANT", "Active 4D Folder:K5:10")]
+
+
+def test_names_that_begin_with_a_digit(run):
+    from fourmail.lang.fourd import parse
+    program = parse('If (Application type=4D Server)\n$v:=64 bit Version\nEnd if\n$n:=4*2\n$t:=4D Server:K5:6\n')
+    cond = program.body[0].condition
+    assert type(cond.right).__name__ == "ConstantRef" and cond.right.name == "4D Server"
+    r = run('$n:=4*2+1e1\nALERT(String($n))\n$s:=4D Server')
+    assert r.lines == ["18"] and r.error.code == 67 and "4D Server" in r.error.message

@@ -117,7 +117,7 @@ class NameTable:
     """Multi-word names (commands, constants, keywords, project methods), longest match first."""
 
     # A name's next word may start with a digit: `Get 4D folder`, `Date RFC 1123`, `Speed 1200`.
-    _NEXT = re.compile(r"[ \t]+(\w+)")
+    _NEXT = re.compile(r"[ \t]+([\w\u00b0]+)")      # `Orientation 90° left`
 
     def __init__(self):
         self.names: dict[tuple[str, ...], tuple[str, str]] = {}   # words -> (token type, canonical)
@@ -380,6 +380,9 @@ def tokenize(text: str, names: NameTable, tolerant: bool = False, join: bool = F
             in_declaration = True
         elif kind == "hex":
             ttype = "HEX_NUMBER"
+        elif kind == "number" and prev != "_DOT" and (named := _named_at_digit(text, pos, names, extra)):
+            ttype, end = named                                          # `4D Server`, `64 bit Version`
+            s = text[pos:end]
         else:
             ttype = kind.upper()
             if prev == "_DOT" and kind == "number" and not tolerant:
@@ -431,6 +434,19 @@ def _open_string(tok, text: str, start: int, end: int, closed: bool, join: bool,
 
 _BLANKS = re.compile(r"[ \t]*")
 _WORD_RE = re.compile(_WORD)
+
+
+_DIGIT_WORD = re.compile(r"\d\w*")
+
+
+def _named_at_digit(text: str, pos: int, names: NameTable, extra: NameTable | None):
+    """A command or constant whose name starts with a digit (`4D Server`, `64 bit Version`), where
+    the scan saw a number: (type, end), or None for a number."""
+    m = _DIGIT_WORD.match(text, pos)
+    if m is None:                                    # `.5`
+        return None
+    found = resolve_word(text, pos, m.group(), names, extra)
+    return found if found[0] in ("COMMAND", "CONSTANT") else None
 
 
 def resolve_word(text: str, pos: int, word: str, names: NameTable, extra: NameTable | None) -> tuple[str, int]:
