@@ -114,3 +114,9 @@ def test_fourmail_parse_knows_the_methods_with_blanks_of_the_project(tmp_path):
 def test_indirect_parameters_with_locals_kept_in_a_dict_as_the_repl_does():
     r = run4d('${2}:=5\nALERT(String(${2}+$2))', keep_variables=True)
     assert alerts(r) == ["10"] and r.variables["$2"] == 5
+
+
+def test_a_method_name_that_begins_with_a_digit(tmp_path, run):
+    (tmp_path / "00_Start.4dm").write_text('#DECLARE($who : Text)\nALERT("start "+$who)\n')
+    r = run('00_Start("here")\n$n:=00+1\nALERT(String($n))', project_dir=tmp_path)
+    assert r.error is None and r.lines == ["start here", "1"]

@@ -171,8 +171,9 @@ def base_names() -> NameTable:
 # front end hands their names to the parser, which tokenizes with this table beside the base one.
 @functools.lru_cache(maxsize=8)
 def method_names(methods: tuple[str, ...]) -> NameTable | None:
-    """The project methods whose names hold blanks (`dev Update`), as a name table; None: none do."""
-    spaced = [m for m in methods if len(m.split()) > 1]
+    """The project methods whose names hold blanks (`dev Update`) or begin with a digit
+    (`00_Start`), as a name table; None: none do."""
+    spaced = [m for m in methods if len(m.split()) > 1 or m[:1].isdigit()]
     if not spaced:
         return None
     t = NameTable()
@@ -445,8 +446,13 @@ def _named_at_digit(text: str, pos: int, names: NameTable, extra: NameTable | No
     m = _DIGIT_WORD.match(text, pos)
     if m is None:                                    # `.5`
         return None
-    found = resolve_word(text, pos, m.group(), names, extra)
-    return found if found[0] in ("COMMAND", "CONSTANT") else None
+    found = names.match(text, pos, m.group())
+    mine = extra.match(text, pos, m.group()) if extra is not None else None    # `00_Start`, a method
+    if mine is not None and (found is None or mine[1] > found[1]):
+        return mine
+    if found is None:
+        return None
+    return resolve_word(text, pos, m.group(), names, extra)     # (its tokenized form too)
 
 
 def resolve_word(text: str, pos: int, word: str, names: NameTable, extra: NameTable | None) -> tuple[str, int]:
