@@ -39,10 +39,6 @@ class Language:
         """A class file -> its definition: `.extends`, `.constructor`, `.functions`, `.properties`."""
         raise NotImplementedError
 
-    def keyword(self, role: str) -> str:
-        """The spelling of the keyword with this role (a token name of the language's table)."""
-        raise NotImplementedError
-
     # ---- editing: the REPL, completion, highlighting, help
     words: Any = None           # the language's table of words (a module)
 

@@ -50,9 +50,6 @@ class FourD(Language):
         from .classfile import split_class
         return split_class(parse(source, filename, methods), name, filename, source)
 
-    def keyword(self, role):
-        return self.words.spelled(role)
-
     @property
     def words(self):
         from . import words

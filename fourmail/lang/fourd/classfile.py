@@ -35,7 +35,11 @@ class ClassDef:
     singleton: str | None = None
     # the functions declared `shared` (run with This in use)
     shared_functions: set[str] = field(default_factory=set)
-    extends_clause: str = f"`{spelled('CLASS_EXTENDS')}`"     # as messages name the parent-class line
+
+    @property
+    def extends_clause(self) -> str:
+        """The parent-class line as messages name it."""
+        return f"`{spelled('CLASS_EXTENDS')}`"
 
 
 def split_class(program: A.Program, name: str, filename: str, source: str) -> ClassDef:
