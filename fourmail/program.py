@@ -28,10 +28,11 @@ def compile_program(rt: Runtime, program, source: str, filename: str, name: str,
                     locals_mode: str = "fast", known_types: dict[str, str] | None = None):
     """A parsed program as the method `name` of `rt`; a compile error is a SourceSyntaxError."""
     from .compiler.codegen import CompileError, compile_method
-    language_of(rt).check_body(program, filename, source)
+    language = language_of(rt)
+    language.check_body(program, filename, source)
     try:
         method = compile_method(program, name, filename, source, rt.method_exists, locals_mode, known_types,
-                                operators=rt.compare)
+                                operators=rt.compare, names=language.names)
     except CompileError as e:
         raise SourceSyntaxError(e.message, e.line, e.col, filename, source) from e
     rt.sources[name] = source         # for the line an error report quotes

@@ -1,4 +1,5 @@
-"""The one registry of 4D names: commands and constants.
+"""The registry of names a language calls: 4D's commands and constants (the module-level tables
+below), and one `Namespace` for each other language (`namespace("wlanguage")`).
 
 The parser's lexer, the compiler, the REPL completer and the pygments lexer all read this
 registry, so a command exists everywhere as soon as it is listed in `table.py` (what fourmail
@@ -216,3 +217,95 @@ def _add_catalog() -> None:
             const.number = token
         if not const.theme:
             const.theme = theme
+
+
+# ---------------------------------------------------------------- other languages' names
+def _fold_accents(name: str) -> str:
+    """Case, blanks and accents folded: WLanguage matches `emailOptionSecuriseTLS` and
+    `emailOptionSécuriséTLS` as one name."""
+    import unicodedata
+    decomposed = unicodedata.normalize("NFKD", " ".join(name.split()).casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class Namespace:
+    """The functions and constants of one language other than 4D, filled by its table module
+    (imported on first lookup). A name may have several spellings (WLanguage's English and French
+    ones): each is a key to the same Command or Constant. `fold` makes a key of a spelling."""
+
+    def __init__(self, language: str, table: str, fold: Callable[[str], str] = key):
+        self.language, self.table, self.fold = language, table, fold
+        self.commands: dict[str, Command] = {}
+        self.constants: dict[str, Constant] = {}
+        self._loaded = False
+
+    def _ensure_loaded(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            importlib.import_module(self.table).register(self)
+
+    def command(self, names: str | tuple[str, ...], syntax: str, impl: str | None, min_args: int = 0,
+                max_args: int | None = None, returns: bool = True, summary: str = "", unavailable: str = "",
+                theme: str = "") -> Command:
+        """A function under each of `names` (the first is its canonical name)."""
+        names = (names,) if isinstance(names, str) else tuple(names)
+        cmd = Command(names[0], None, syntax, impl, min_args, max_args, returns, summary, unavailable, theme)
+        for n in names:
+            self.commands[self.fold(n)] = cmd
+        return cmd
+
+    def constant(self, names: str | tuple[str, ...], value: Any, theme: str = "") -> Constant:
+        names = (names,) if isinstance(names, str) else tuple(names)
+        const = Constant(names[0], value, theme)
+        for n in names:
+            self.constants[self.fold(n)] = const
+        return const
+
+    def lookup_command(self, name: str) -> Command | None:
+        self._ensure_loaded()
+        return self.commands.get(self.fold(name))
+
+    def lookup_constant(self, name: str) -> Constant | None:
+        self._ensure_loaded()
+        return self.constants.get(self.fold(name))
+
+    def all_commands(self) -> dict[str, Command]:
+        self._ensure_loaded()
+        return self.commands
+
+    def all_constants(self) -> dict[str, Constant]:
+        self._ensure_loaded()
+        return self.constants
+
+
+class _FourDNames:
+    """4D's names as a Namespace (the module-level tables above)."""
+    language = "4d"
+
+    @staticmethod
+    def fold(name: str) -> str:
+        return key(name)
+
+    lookup_command = staticmethod(lookup_command)
+    lookup_constant = staticmethod(lookup_constant)
+    all_commands = staticmethod(all_commands)
+    all_constants = staticmethod(all_constants)
+
+
+FOURD_NAMES = _FourDNames()
+
+# language -> (the module whose register(namespace) fills it, how it folds a name)
+_NAMESPACE_TABLES: dict[str, tuple[str, Callable[[str], str]]] = {
+    "wlanguage": ("fourmail.commands.wl_table", _fold_accents),
+}
+_NAMESPACES: dict[str, Any] = {"4d": FOURD_NAMES}
+
+
+def namespace(language: str) -> Any:
+    """The names of `language` ("4d", "wlanguage"): lookup_command, lookup_constant, all_commands,
+    all_constants."""
+    ns = _NAMESPACES.get(language)
+    if ns is None:
+        table, fold = _NAMESPACE_TABLES[language]
+        ns = _NAMESPACES[language] = Namespace(language, table, fold)
+    return ns

@@ -160,6 +160,8 @@ def _py_ident(name: str) -> str:
 
 
 class Codegen:
+    names = None    # the language's functions and constants (compile_method sets them)
+
     def __init__(self, name: str, method_exists=lambda n: False, locals_mode: str = "fast",
                  known_types: dict[str, str] | None = None):
         self.name = name
@@ -953,11 +955,10 @@ class Codegen:
         return [self.expr(a) for a in args or ()]
 
     def ex_CommandCall(self, e: A.CommandCall) -> str:
-        from ..commands.registry import lookup_command
         key = e.name.casefold()
-        if key in _INLINE and not e.args:
+        if key in _INLINE and not e.args and self.names.language == "4d":
             return _INLINE[key]
-        cmd = lookup_command(e.name)
+        cmd = self.names.lookup_command(e.name)
         n = len(e.args or ())
         if n < cmd.min_args or (cmd.max_args is not None and n > cmd.max_args):
             expected = (f"{cmd.min_args}" if cmd.max_args == cmd.min_args else
@@ -1371,9 +1372,12 @@ _BRK, _CONT = object(), object()    # a closure's `break` / `continue` of a loop
 
 def compile_method(program: A.Program, name: str, filename: str, source: str, method_exists=lambda n: False,
                    locals_mode: str = "fast", known_types: dict[str, str] | None = None, *,
-                   operators, formula_depth: int = 0) -> CompiledMethod:
+                   operators, formula_depth: int = 0, names=None) -> CompiledMethod:
+    """`names`: the functions and constants of the method's language (commands.registry.namespace;
+    4D's by default)."""
+    from ..commands.registry import FOURD_NAMES
     gen = Codegen(name, method_exists, locals_mode, known_types)
-    gen.operators, gen.formula_depth = operators, formula_depth
+    gen.operators, gen.formula_depth, gen.names = operators, formula_depth, names or FOURD_NAMES
     try:
         py = gen.compile(program)
         code = compile(py, f"<4D method {name}>", "exec")

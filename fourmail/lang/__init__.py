@@ -56,6 +56,12 @@ class Language:
 
     # ---- running
     @property
+    def names(self) -> Any:
+        """The functions and constants its programs call (commands.registry.namespace)."""
+        from ..commands.registry import namespace
+        return namespace(self.name)
+
+    @property
     def collation(self) -> Any:
         """How the language's processes compare texts (a runtime.collation.Collation)."""
         raise NotImplementedError
