@@ -237,6 +237,7 @@ class Namespace:
         self.language, self.table, self.fold = language, table, fold
         self.commands: dict[str, Command] = {}
         self.constants: dict[str, Constant] = {}
+        self.types: dict[str, Command] = {}     # a type's command makes a new value of it
         self._loaded = False
 
     def _ensure_loaded(self) -> None:
@@ -253,6 +254,18 @@ class Namespace:
         for n in names:
             self.commands[self.fold(n)] = cmd
         return cmd
+
+    def type(self, names: str | tuple[str, ...], impl: str, summary: str = "") -> Command:
+        """A type declarations name (`x is emailSMTPSession`): `impl(rt)` makes a new value of it."""
+        names = (names,) if isinstance(names, str) else tuple(names)
+        cmd = Command(names[0], None, "", impl, 0, 0, True, summary, "", "type")
+        for n in names:
+            self.types[self.fold(n)] = cmd
+        return cmd
+
+    def lookup_type(self, name: str) -> Command | None:
+        self._ensure_loaded()
+        return self.types.get(self.fold(name))
 
     def constant(self, names: str | tuple[str, ...], value: Any, theme: str = "") -> Constant:
         names = (names,) if isinstance(names, str) else tuple(names)

@@ -1175,6 +1175,9 @@ class Codegen:
         values = "".join(self.read_local(n) + ", " for n in captured)
         return f"_formula({self.const(method)}, ({values}), {e.source!r})"
 
+    def ex_NewValue(self, e: A.NewValue) -> str:
+        return f"{self.const(self.names.lookup_type(e.type).resolve())}(rt)"
+
     def ex_IndexCall(self, e: A.IndexCall) -> str:
         return (f"_call(rt, {self.expr(e.target)}, _member_name({self.expr(e.index)}), "
                 f"[{', '.join(self.args(e.args))}], {e.line})")

@@ -149,6 +149,12 @@ class Formula(Node):
     __slots__ = _fields = ('body', 'source')
 
 
+class NewValue(Node):
+    """A new value of one of the language's types (WLanguage's `x is Email` makes one):
+    type is the name its namespace knows the type by."""
+    __slots__ = _fields = ('type',)
+
+
 class IndexCall(Node):
     """`target[index](args)`: the function stored in a property named by an expression."""
     __slots__ = _fields = ('target', 'index', 'args')
