@@ -113,6 +113,22 @@ class BinOp(Node):
     __slots__ = _fields = ('op', 'left', 'right')
 
 
+class Not(Node):
+    """Logical negation as an operator (WLanguage's `NOT`; 4D's is the command Not)."""
+    __slots__ = _fields = ('operand',)
+
+
+class Increment(Node):
+    """`x++` / `++x` / `x--` / `--x` as an expression: delta +1 or -1; prefix: the value after."""
+    __slots__ = _fields = ('target', 'delta', 'prefix')
+
+
+class CharRange(Node):
+    """Part of a text: `t[[start TO end]]` (start or end None: from the first / to the last
+    character), or `t[[start ON count]]` (count set, end None). Positions are 1-based."""
+    __slots__ = _fields = ('target', 'start', 'end', 'count')
+
+
 class Negate(Node):
     __slots__ = _fields = ('operand',)
 
@@ -226,8 +242,9 @@ class Repeat(Node):
 
 
 class TryBlock(Node):
-    __slots__ = _fields = ('body', 'handler')
-    _bodies = ('body', 'handler')
+    # orelse: what runs when the body raised nothing (WLanguage's `WHEN EXCEPTION IN ... ELSE`)
+    __slots__ = _fields = ('body', 'handler', 'orelse')
+    _bodies = ('body', 'handler', 'orelse')
 
 
 class UseBlock(Node):
