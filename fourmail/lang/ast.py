@@ -167,8 +167,9 @@ class Formula(Node):
 
 class NewValue(Node):
     """A new value of one of the language's types (WLanguage's `x is Email` makes one):
-    type is the name its namespace knows the type by."""
-    __slots__ = _fields = ('type',)
+    type is the name its namespace knows the type by; of: an array's element type (the declared
+    type name, "Text", "Integer"..., or a type of the namespace), else None."""
+    __slots__ = _fields = ('type', 'of')
 
 
 class IndexCall(Node):
