@@ -312,7 +312,20 @@ def call_member(rt, o, name, args, line=0):
     return ops.call_member(rt, o, name, args, line)
 
 
+def _first_is_one(a, index):
+    # WLanguage's arrays start at 1: the runtime's element zero is not one of them
+    if type(a) is Array and type(index) in (_float, _int) and index < 1:
+        raise FourDError(E.BAD_PARAMETER, name="[]", detail=f"element {number_text(index)} is out of range "
+                                                            f"(the array has {a.size()}, the first is 1)")
+
+
+def get_element(a, index, name=""):
+    _first_is_one(a, index)
+    return ops.get_element(a, index, name)
+
+
 def set_element(rt, a, index, value, name=""):
+    _first_is_one(a, index)
     if type(a) is Array and not a.rows:
         value = element_value(a, value, name)
     ops.set_element(rt, a, index, value, name)
@@ -384,7 +397,7 @@ class WLanguageRules(Comparison):
         g = {"_add": self.add, "_mod": self.mod, "_modn": self.mod, "_test": condition, "_truthy": condition,
              "_not": not_, "_land": and_, "_lor": or_, "_in": self.is_in, "_getc": char_at,
              "_coerce": coerce, "_to_int": to_integer, "_iterate": iterate, "_getm": get_member,
-             "_getm_decl": get_member, "_call": call_member, "_sete": set_element}
+             "_getm_decl": get_member, "_call": call_member, "_gete": get_element, "_sete": set_element}
         for op, (name, key, test) in TEXT_OPERATORS.items():
             g[name] = _text_operator(op, key, test)
         return g
