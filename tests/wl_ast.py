@@ -10,7 +10,7 @@ import io
 from fourmail import lang
 from fourmail.commands.registry import namespace
 from fourmail.lang import ast as A
-from fourmail.program import compile_program, new_runtime, run_method
+from fourmail.program import compile_program, new_runtime, report as report_outcome, run_method
 from fourmail.runtime.collation import WLANGUAGE_COLLATION
 
 NAMES = namespace("wlanguage")
@@ -133,14 +133,18 @@ def _number(stmts):
 
 
 def compile_body(rt, stmts, source="", filename="test.wl", name="test"):
+    rt.main_name = name          # as the CLI names the script's method
     return compile_program(rt, A.Program(1, 1, _number(list(stmts)), None), source, filename, name)
 
 
-def run(stmts, source="", filename="test.wl"):
-    """(outcome, what the program printed) of the statements run as a program."""
+def run(stmts, source="", filename="test.wl", report=False):
+    """(outcome, what the program printed) of the statements run as a program; with `report`,
+    the printed output ends with how the run failed, as the CLI reports it on stderr."""
     rt = runtime()
     method = compile_body(rt, stmts, source, filename)
     outcome = run_method(rt, method, filename=filename)
+    if report:
+        report_outcome(outcome, rt, filename, rt.out)
     return outcome, rt.out.getvalue()
 
 
