@@ -367,8 +367,10 @@ class Codegen:
         params = program.declare.params if program.declare else []
         for i, p in enumerate(params):
             info = self.var(p.name)
+            default = getattr(p, "default", None)      # an optional parameter (A.ProcedureParam)
+            missing = "UNDEFINED" if default is None else self.expr(default)
             value = (f"_coerce({(info.vtype or 'Variant')!r}, args[{i}] if len(args) > {i} "
-                     f"else UNDEFINED, {p.name!r})")
+                     f"else {missing}, {p.name!r})")
             header.append(f"{info.pyname} = _Cell({value}, {info.vtype!r})" if info.cell and self.locals_mode == "fast"
                           else f"{info.pyname} = {value}")
             self.establish([p.name], info.vtype)
@@ -698,6 +700,10 @@ class Codegen:
         raise CompileError("a class declaration outside a class file", s.line, s.col)
 
     st_ClassConstructor = st_FunctionDecl = st_PropertyDecl = st_ClassExtends = _class_header
+
+    def st_ProcedureDecl(self, s) -> None:
+        # program.compile_program makes the top level's procedures methods of their own
+        raise CompileError("a procedure is declared at the top level of a file, not inside a block", s.line, s.col)
 
     def st_If(self, s: A.If) -> None:
         c = self.condition(s.condition, s.line)

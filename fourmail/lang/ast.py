@@ -305,6 +305,21 @@ class PropertyDecl(Node):
     __slots__ = _fields = ('names', 'type', 'init')
 
 
+# ---------------------------------------------------------------- procedures (WLanguage)
+class ProcedureParam(Node):
+    """A procedure's parameter: type None is untyped (a Variant); default: the value of an optional
+    one (`p = 5`), an expression, else None."""
+    __slots__ = _fields = ('name', 'type', 'default')
+
+
+class ProcedureDecl(Node):
+    """`PROCEDURE Name(params) : type` and its body, at the top level of a program: a method its
+    code calls by name (MethodCall). params: ProcedureParam; result_type: the runtime's type name
+    of the declared result, else None (RESULT / RETURN value still gives one)."""
+    __slots__ = _fields = ('name', 'params', 'result_type', 'body')
+    _bodies = ('body',)
+
+
 CLASS_HEADERS = (ClassExtends, ClassConstructor, FunctionDecl, PropertyDecl)
 
 

@@ -289,6 +289,10 @@ class Runtime:
             self._methods[key] = method
         return method
 
+    def define_method(self, name: str, method) -> None:
+        """A method the running program's own file declares (a WLanguage procedure)."""
+        self._methods[name.casefold()] = method
+
     def source_loader(self):
         if self.loader is None:
             raise RuntimeError("this Runtime was made without a loader: it cannot load methods or classes")
