@@ -82,3 +82,14 @@ def test_an_array_of_objects():
 def test_an_array_function_it_does_not_have_is_an_error():
     outcome, _ = run([array("t", "Text"), A.ExprStatement(1, 1, mcall(var("t"), "Shuffle"))])
     assert outcome.kind == "error" and "Shuffle" in outcome.error.message
+
+
+def test_an_array_read_through_brackets_it_was_not_known_by():
+    # `o.list[2]`: the front end cannot know a property holds an array (an Index, not an Element)
+    def index(target, i):
+        return A.Index(1, 1, target, A.Literal(1, 1, float(i)))
+    assert output([array("t", "Text"), A.ExprStatement(1, 1, call("Add", var("t"), "a")),
+                   A.ExprStatement(1, 1, call("Add", var("t"), "b")), assign("v", var("t")),
+                   say(index(var("v"), 2)), assign(index(var("v"), 1), 5), say(element(var("t"), 1)),
+                   assign("c", A.CollectionLiteral(1, 1, [A.Literal(1, 1, "x")])), say(index(var("c"), 0))
+                   ]) == ["b", "5", "x"]

@@ -331,6 +331,20 @@ def set_element(rt, a, index, value, name=""):
     ops.set_element(rt, a, index, value, name)
 
 
+# `t[i]` where the front end could not know t is an array (a property holding one, a Variant):
+# an element when it is one, else what 4D's [] reads (a collection's element, an object's property).
+def get_index(o, index):
+    if type(o) is Array:
+        return get_element(o, index)
+    return ops.get_index(o, index)
+
+
+def set_index(rt, o, index, value):
+    if type(o) is Array:
+        return set_element(rt, o, index, value)
+    return ops.set_index(rt, o, index, value)
+
+
 def iterate(source, begin=None, end=None, statement=""):
     """FOR EACH: an array's elements 1..n, else what 4D's loop walks (a collection...)."""
     if type(source) is Array:
@@ -397,7 +411,8 @@ class WLanguageRules(Comparison):
         g = {"_add": self.add, "_mod": self.mod, "_modn": self.mod, "_test": condition, "_truthy": condition,
              "_not": not_, "_land": and_, "_lor": or_, "_in": self.is_in, "_getc": char_at,
              "_coerce": coerce, "_to_int": to_integer, "_iterate": iterate, "_getm": get_member,
-             "_getm_decl": get_member, "_call": call_member, "_gete": get_element, "_sete": set_element}
+             "_getm_decl": get_member, "_call": call_member, "_gete": get_element, "_sete": set_element,
+             "_geti": get_index, "_seti": set_index}
         for op, (name, key, test) in TEXT_OPERATORS.items():
             g[name] = _text_operator(op, key, test)
         return g
