@@ -93,3 +93,12 @@ def test_an_array_read_through_brackets_it_was_not_known_by():
                    say(index(var("v"), 2)), assign(index(var("v"), 1), 5), say(element(var("t"), 1)),
                    assign("c", A.CollectionLiteral(1, 1, [A.Literal(1, 1, "x")])), say(index(var("c"), 0))
                    ]) == ["b", "5", "x"]
+
+
+def test_an_array_of_variants_holds_any_value():
+    assert output([array("v", "Variant"), A.ExprStatement(1, 1, call("Add", var("v"), "text")),
+                   A.ExprStatement(1, 1, call("Add", var("v"), 2)), assign(element(var("v"), 1), 1.5),
+                   say(op("+", element(var("v"), 1), element(var("v"), 2))), say(member(var("v"), "Count"))
+                   ]) == ["3.5", "2"]
+    outcome, _ = run([array("v", "Variant"), assign(element(var("v"), 1), 1)])
+    assert outcome.kind == "error" and "out of range" in outcome.error.message

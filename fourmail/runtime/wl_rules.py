@@ -241,15 +241,17 @@ def char_at(s, index) -> str:
 
 # ---------------------------------------------------------------- arrays
 # A declared variable's type -> the kind of an array of such elements; any other element type
-# (Email, emailAttach...: the language's typed values) is an array of objects.
+# (Email, emailAttach...: the language's typed values) is an array of objects. An array of
+# Variants (`x is array`) holds any value: its kind is WLanguage's own, unknown to 4D's commands.
+VARIANT = "VARIANT"
 ARRAY_OF = {"Text": "TEXT", "Integer": "LONGINT", "Real": "REAL", "Boolean": "BOOLEAN", "Date": "DATE",
-            "Time": "TIME", "Blob": "BLOB"}
+            "Time": "TIME", "Blob": "BLOB", "Variant": VARIANT}
 
 
 def new_array(of: str | None) -> Array:
     """An empty array (no element: WLanguage's arrays start at 1; items[0] is never used)."""
-    kind = ARRAY_OF.get(of or "", "OBJECT")
-    return Array(kind, [default(ARRAY_KINDS[kind][0])])
+    kind = ARRAY_OF.get(of or "Variant", "OBJECT")
+    return Array(kind, [UNDEFINED if kind == VARIANT else default(ARRAY_KINDS[kind][0])])
 
 
 def _array(a, what: str) -> Array:
@@ -260,6 +262,8 @@ def _array(a, what: str) -> Array:
 
 def element_value(a: Array, value, name: str = ""):
     """What an element of `a` stores for `value`: converted as a variable of its type is."""
+    if a.kind == VARIANT:
+        return ops.stored(value)
     vtype = ARRAY_KINDS[a.kind][0]
     if vtype in ("Text", "Integer", "Real", "Boolean"):
         value = coerce(vtype, value, name or "array element")
@@ -312,11 +316,15 @@ def call_member(rt, o, name, args, line=0):
     return ops.call_member(rt, o, name, args, line)
 
 
+def _out_of_range(a, index):
+    return FourDError(E.BAD_PARAMETER, name="[]", detail=f"element {number_text(index)} is out of range "
+                                                         f"(the array has {a.size()}, the first is 1)")
+
+
 def _first_is_one(a, index):
     # WLanguage's arrays start at 1: the runtime's element zero is not one of them
     if type(a) is Array and type(index) in (_float, _int) and index < 1:
-        raise FourDError(E.BAD_PARAMETER, name="[]", detail=f"element {number_text(index)} is out of range "
-                                                            f"(the array has {a.size()}, the first is 1)")
+        raise _out_of_range(a, index)
 
 
 def get_element(a, index, name=""):
@@ -328,6 +336,12 @@ def set_element(rt, a, index, value, name=""):
     _first_is_one(a, index)
     if type(a) is Array and not a.rows:
         value = element_value(a, value, name)
+        if a.kind == VARIANT:                # (4D's set_element converts to a kind it knows)
+            i = to_integer(ops.number(index, "[]"))
+            if not 1 <= i <= a.size():
+                raise _out_of_range(a, index)
+            a.items[i] = value
+            return
     ops.set_element(rt, a, index, value, name)
 
 
