@@ -31,6 +31,13 @@ def test_strict_comparison_of_texts(a, o, b, expected):
     assert value(op(o, a, b)) is expected
 
 
+def test_a_boolean_equals_1_or_0_and_a_text_is_no_number():
+    assert value(op("=", True, 1)) is True
+    assert value(op("=", 0, False)) is True
+    assert value(op("#", True, 0)) is True
+    assert error(op("=", "5", 5)).code == 54          # a text and a number: a type mismatch
+
+
 def test_a_text_literal_compared_to_a_declared_string_stays_strict():
     # `=` with a text literal takes the compiler's table of answers: it must be the strict one
     assert output([decl("s", "Text", "IMAP"),

@@ -389,6 +389,12 @@ class WLanguageRules(Comparison):
                 return a == b
         return self.equal(a, b)
 
+    def equal(self, a, b) -> bool:
+        ta, tb = type(a), type(b)
+        if (ta is _bool and (tb is _float or tb is _int)) or (tb is _bool and (ta is _float or ta is _int)):
+            return _float(a) == _float(b)          # a Boolean is 1 or 0 next to a number
+        return super().equal(a, b)
+
     def compare(self, a, b, op: str = "<") -> int:
         if type(a) is _str and type(b) is _str:
             return (a > b) - (a < b)             # code points
