@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wl_ast import call, const, expr, op, output, run, say, value
+from wl_ast import assign, call, const, expr, op, output, run, say, value, var
 
 
 def test_messages_print_each_argument_on_its_own_line_and_go_on():
@@ -42,6 +42,12 @@ def test_position_and_replace_options():
     assert value(call("Position", "a-b-c", "-", 5, const("FromEnd"))) == 4
     assert value(call("Position", "a-b-c", "-", 3, const("DepuisFin"))) == 2
     assert value(call("Remplace", "aAa", "a", "x", const("SansCasse"))) == "xxx"
+
+
+def test_options_given_in_a_variable():
+    # (4D's Position fills a variable given as its 4th argument: not WLanguage's)
+    assert output([assign("o", const("IgnoreCase")), say(call("Position", "Bonjour", "JOUR", 1, var("o"))),
+                   say(var("o"))]) == ["4", "1"]
 
 
 def test_cr_is_a_line_break():

@@ -626,7 +626,7 @@ class Codegen:
         e = s.expr
         if isinstance(e, A.ProcessVar):
             e = A.MethodCall(e.line, e.col, e.name, [])      # a bare name as a statement calls a method
-        if isinstance(e, A.CommandCall):
+        if isinstance(e, A.CommandCall) and self.names.language == "4d":
             key = e.name.casefold()
             if key in T.LEGACY:
                 self.st_legacy_declaration(e)
@@ -989,6 +989,8 @@ class Codegen:
             detail = f"{expected} parameter(s) expected, {n} passed (syntax: {cmd.syntax})"
             return f"_raise_params({cmd.name!r}, {detail!r})"
         fn = self.const(cmd.resolve())
+        if self.names.language != "4d":      # the conventions below are 4D commands' (by their names)
+            return f"{fn}({', '.join(['rt'] + self.args(e.args))})"
         if key in _DECLARED_TYPE and n == 1:
             v = e.args[0]
             declared = (repr(self.var(v.name).vtype) if isinstance(v, A.LocalVar) else
