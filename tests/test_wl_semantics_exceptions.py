@@ -59,7 +59,8 @@ def test_an_uncaught_exception_is_reported_in_wlanguage_words():
     outcome, out = run([say("start"), decl("n", "Integer", 1), _throw(3, "Connexion refusée"), say("never")],
                        source, "send.wl", report=True)
     assert outcome.kind == "error"
-    assert out == "start\nsend.wl:3: WLanguage error 3: Connexion refusée\n    ExceptionThrow(3, \"Connexion refusée\")\n"
+    assert out == ("start\nsend.wl:3: WLanguage error 3: Connexion refusée\n"
+                   "    ExceptionThrow(3, \"Connexion refusée\")\n")
 
 
 def test_an_uncaught_programming_error_is_reported_with_its_number():
