@@ -340,3 +340,41 @@ def test_no_secret_is_shown(rt):
     assert "accounts.google.com" in to_text(params) and "smtp.gmail.com" in to_text(s)
     assert s.get_property("MotDePasse") == CANARY               # readable, never shown
     assert token.get_property("Valid") is True
+
+
+def test_email_send_sends_a_file_of_mime(sandbox, rt, tmp_path):
+    subject = f"from a file {fresh()}"
+    (tmp_path / "mail.eml").write_bytes(
+        f"From: wl@gmail.com\nTo: reader@gmail.com\nBcc: secret-copy@gmail.com\nSubject: {subject}\n\nraw body\n"
+        .encode())
+    assert call(rt, "EmailStartSMTPSession", "wl@gmail.com", CANARY, "smtp.gmail.com", 465, False,
+                K("optionSSL")) is True
+    assert call(rt, "EmailEnvoie", "wl@gmail.com", "mail.eml") is True
+    assert call(rt, "EmailSend", "wl@gmail.com", "missing.eml") is False
+    assert "missing.eml" in call(rt, "ErrorInfo")
+    call(rt, "EmailCloseSession", "wl@gmail.com")
+    assert subject in inbox_subjects(sandbox)
+
+
+def test_set_timeout_applies_to_the_sessions_opened_next(rt):
+    call(rt, "EmailSetTimeOut", 9)
+    s = smtp_session(rt, 587, K("emailOptionSecuredTLS"))
+    assert call(rt, "EmailStartSession", s) is True
+    assert s.connection.session.timeout == 9
+    call(rt, "EmailCloseSession", s)
+
+
+def test_read_message_and_read_first_over_imap(sandbox, rt):
+    tag = fresh()
+    _fill_reader(rt, [f"by number {tag}"], "reader@gmail.com")
+    assert call(rt, "EmailStartIMAPSession", "reader@gmail.com", "reader-pw", "imap.gmail.com", 143,
+                K("emailOptionSecuredTLS")) is True
+    n = call(rt, "EmailNbMessage", "reader@gmail.com")
+    m = new(rt, "Email")
+    assert call(rt, "EmailLitMessage", "reader@gmail.com", m, n) is True
+    assert m.get_property("Subject") == f"by number {tag}" and m.get_property("ID")
+    assert call(rt, "EmailReadMessage", "reader@gmail.com", n + 1) is False
+    assert call(rt, "ErrorOccurred") is True
+    assert call(rt, "EmailReadFirst", "reader@gmail.com", m) is True
+    assert call(rt, "EmailReadPrevious", "reader@gmail.com", m) is False and m.get_property("Out") is True
+    call(rt, "EmailCloseSession", "reader@gmail.com")
