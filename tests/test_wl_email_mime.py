@@ -174,3 +174,24 @@ def test_timeout_and_status(rt):
         call(rt, "EmailSetTimeOut", 0)
     assert call(rt, "EmailStatus", "no-such-id") == K("emailError")
     assert call(rt, "ErrorOccurred") is True
+
+
+def test_load_attachment_and_reset(rt, tmp_path):
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG fake")
+    m = new(rt, "Email")
+    assert m.call_function(rt, "ChargeFichierAttaché", ["photo.png"]) is True
+    att = m.get_property("Attache").items[1]
+    assert (att.get_property("Nom"), att.get_property("TypeContenu"), att.get_property("Contenu")) == \
+        ("photo.png", "image/png", b"\x89PNG fake")
+    assert call(rt, "EmailLoadAttachment", m, "nothing-here.pdf") is False
+    assert "nothing-here.pdf" in call(rt, "ErrorInfo")
+    m.set_property(rt, "Subject", "x")
+    m.call_function(rt, "RAZ", [])
+    assert m.get_property("Subject") == "" and m.get_property("NbAttach") == 0
+
+
+def test_an_empty_server_address_is_a_failure_not_an_exception(rt):
+    # the docs' captures blank server names out: EmailStartSession(USER, PASSWORD, "", "", 110, 25, True)
+    assert call(rt, "EmailStartSession", "user", "pw", "", "", 110, 25, True) is False
+    assert "server address is empty" in call(rt, "ErrorInfo")
+    assert call(rt, "EmailOuvreSession", new(rt, "emailSessionIMAP")) is False

@@ -119,8 +119,8 @@ def _open(rt, s: Session) -> bool:
     """Connect and sign in; False (with the error set) when that fails."""
     from ..mail.wl_email import IMPLICIT, PLAIN, STARTTLS, Connection, WLMailError
     s.close()
-    if not s.host.strip():
-        raise _bad("EmailStartSession", f"the {s.TYPE_NAME} has no ServerAddress")
+    if not s.host.strip():           # the docs' blanked-out server names: a failure, not a crash
+        return wl_errors.set_error(rt, f"{s.PROTOCOL} session: the server address is empty.")
     tls = {OPTION_SSL: IMPLICIT, OPTION_SECURED_TLS: STARTTLS}.get(s.option, PLAIN)
     token = s.token.value if s.token is not None and s.token.value else None
     conn = Connection(s.PROTOCOL, s.host.strip(), s.port, tls, user=s.user, password=s.password, token=token,
@@ -366,6 +366,34 @@ def import_source(rt, mail=UNDEFINED) -> bool:
     m.fill(rt, parse(rt, source.encode("utf-8", "surrogatepass")))
     m.source = source
     return True
+
+
+def load_attachment(rt, mail, filename) -> bool:
+    """EmailLoadAttachment(<Email>, <file>) or `mail.LoadAttachment(<file>)`: the file becomes
+    an attachment of the Email (its name, its content, a type from its extension)."""
+    from ..mail.attachment import type_for
+    from .wl_values import EmailAttach
+    wl_errors.reset(rt)
+    fn = "EmailLoadAttachment"
+    m = _email_arg(rt, fn, mail)
+    path = Path(_text_arg(fn, "file name", filename))
+    if not path.is_absolute():
+        path = Path(getattr(rt, "project_dir", None) or Path.cwd()) / path
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return wl_errors.set_error(rt, f"The file {path} cannot be read: {e.strerror or e}")
+    att = EmailAttach()
+    att.name, att.content_type = path.name, type_for(path.name)
+    att._set_content(data)
+    m.attach.items.append(att)
+    return True
+
+
+def reset_email(rt, mail=UNDEFINED) -> None:
+    """EmailReset([<Email>]): every property of the Email (by default the structure) emptied."""
+    wl_errors.reset(rt)
+    _email_arg(rt, "EmailReset", mail).clear()
 
 
 # ---------------------------------------------------------------- reading

@@ -61,6 +61,9 @@ def _email(ns) -> None:
     F(("EmailBuildSource", "EmailConstruitSource"), "EmailBuildSource([<Email> [, <Options>]])",
       "wl_email:build_source", 0, 2)
     F(("EmailImportSource", "EmailImporteSource"), "EmailImportSource([<Email>])", "wl_email:import_source", 0, 1)
+    F(("EmailLoadAttachment", "EmailChargeFichierAttaché"), "EmailLoadAttachment(<Email>, <File>)",
+      "wl_email:load_attachment", 2, 2)
+    F(("EmailReset", "EmailRAZ"), "EmailReset([<Email>])", "wl_email:reset_email", 0, 1, returns=False)
     # ------------------------------------------------------------ reading
     F(("EmailReadFirst", "EmailLitPremier"), "EmailReadFirst(<Session> [, <Email>])", "wl_email:read_first", 1, 2)
     F(("EmailReadNext", "EmailLitSuivant"), "EmailReadNext(<Session> [, <Email>])", "wl_email:read_next", 1, 2)

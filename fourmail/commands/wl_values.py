@@ -394,7 +394,7 @@ class Email(WLObject):
     """An e-mail (REFERENCE.md §3.4): the `Email` type and the process's `Email` structure."""
 
     TYPE_NAME = "Email"
-    METHODS = ("EmailBuildSource", "EmailImportSource")
+    METHODS = ("EmailBuildSource", "EmailImportSource", "EmailLoadAttachment", "EmailReset")
 
     def __init__(self, rt=None):
         self.clear()
