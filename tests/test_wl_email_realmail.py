@@ -93,7 +93,8 @@ def test_secured_tls_is_refused_by_a_server_without_starttls_before_any_credenti
     s = session(rt, "emailSMTPSession", "notls.example.test", 587, K("emailOptionSecuredTLS"),
                 password="never-sent-pw")
     assert call(rt, "EmailStartSession", s) is False
-    assert "STARTTLS" in call(rt, "ErrorInfo")
+    assert call(rt, "ErrorInfo") == ("SMTP session: notls.example.test:587 does not offer STARTTLS, which "
+                                     "emailOptionSecuredTLS requires: nothing was sent.")
     assert "never-sent-pw" not in postfix_log(realmail)
 
 

@@ -188,11 +188,17 @@ def test_token_sign_in_uses_xoauth2(sandbox, rt):
     assert call(rt, "ErrorInfo").startswith("SMTP session, access denied.")
 
 
-def test_securedtls_refuses_a_server_without_starttls(rt, sandbox):
-    # the sandbox's implicit-TLS port reached in plain: no STARTTLS answer; nothing is sent
+def test_a_server_that_does_not_answer_in_time(rt, sandbox):
+    # a plain session to the implicit-TLS listener: the server waits for a TLS handshake, the
+    # client for a greeting; the process's time-out ends it
+    import time
+    call(rt, "EmailSetTimeOut", 1)
     s = smtp_session(rt, 465, K("emailOptionSecuredTLS"))
+    start = time.monotonic()
     assert call(rt, "EmailStartSession", s) is False
-    assert call(rt, "ErrorOccurred") is True
+    assert time.monotonic() - start < 5                  # not the 10 s the sandbox gives a handshake
+    info = call(rt, "ErrorInfo")
+    assert info.startswith("Cannot connect to smtp.gmail.com:465") and "timed out" in info
 
 
 def test_legacy_named_smtp_session_and_the_email_structure(sandbox, rt):
@@ -378,3 +384,22 @@ def test_read_message_and_read_first_over_imap(sandbox, rt):
     assert call(rt, "EmailReadFirst", "reader@gmail.com", m) is True
     assert call(rt, "EmailReadPrevious", "reader@gmail.com", m) is False and m.get_property("Out") is True
     call(rt, "EmailCloseSession", "reader@gmail.com")
+
+
+def test_what_wlanguage_sends_a_4d_program_reads(sandbox, rt, tmp_path):
+    from fourmail.program import run_source
+    subject = f"cross {fresh()}"
+    _fill_reader(rt, [subject], "reader@gmail.com")
+    out = io.StringIO()
+    r = new_runtime(project_dir=tmp_path, out=out, interactive=False)
+    routing.apply(r, sandbox)
+    source = ('$server:=New object("host";"imap.gmail.com";"port";993;"user";"reader@gmail.com";'
+              '"password";"reader-pw")\n'
+              '$t:=IMAP New transporter($server)\n'
+              '$box:=$t.selectBox("INBOX")\n'
+              '$mail:=$t.getMail($box.mailCount)\n'
+              'ALERT($mail.subject+"|"+$mail.from[0].email)\n')
+    outcome = run_source(r, source, "read.4dm")
+    r.shutdown()
+    assert outcome.kind == "ok", outcome.error
+    assert out.getvalue().strip() == f"{subject}|wl@gmail.com"

@@ -90,6 +90,11 @@ class Connection:
             else:
                 s.select("INBOX", False)
         except SessionFailure as f:
+            upgrade = "STLS" if self.protocol == "POP3" else "STARTTLS"
+            if self.session.upgrade and f"does not offer {upgrade}: the connection cannot be encrypted" in f.text:
+                # refused before any credential went out (session.check_unencrypted)
+                raise WLMailError(f"{self.protocol} session: {self.session.host}:{self.session.port} does not offer "
+                                  f"{upgrade}, which emailOptionSecuredTLS requires: nothing was sent.") from None
             raise _failure(f, ACCESS_DENIED[self.protocol] if f.kind == SessionFailure.REFUSED else "") from None
         self.is_open = True
 
