@@ -403,3 +403,23 @@ def test_what_wlanguage_sends_a_4d_program_reads(sandbox, rt, tmp_path):
     r.shutdown()
     assert outcome.kind == "ok", outcome.error
     assert out.getvalue().strip() == f"{subject}|wl@gmail.com"
+
+
+def test_the_compatibility_form_opens_pop3_and_smtp_under_one_name(open_sandbox, tmp_path):
+    rt = new_runtime(project_dir=tmp_path, out=io.StringIO(), interactive=False)
+    routing.apply(rt, open_sandbox)
+    user = fresh("legacy")
+    assert call(rt, "EmailStartSession", user, "any-pw", "pop.gmail.com", "smtp.gmail.com") is True
+    st = call(rt, "Email")
+    subject = f"compat {fresh()}"
+    for prop, value in (("Sender", "wl@gmail.com"), ("Recipient", user), ("Subject", subject), ("Message", "x")):
+        st.set_property(rt, prop, value)
+    assert call(rt, "EmailSendMessage", user) is True           # the SMTP session of that name
+    assert call(rt, "EmailCloseSession", user) is True
+    assert call(rt, "EmailStartSession", user, "any-pw", "pop.gmail.com") is True
+    assert call(rt, "EmailReadLast", user) is True                # the POP3 session of that name
+    assert st.get_property("Subject") == subject
+    with pytest.raises(FourDError, match="invalid email session"):
+        call(rt, "EmailSendMessage", user)                        # no SMTP session of that name now
+    call(rt, "EmailCloseSession", user)
+    rt.shutdown()

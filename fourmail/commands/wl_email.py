@@ -168,7 +168,12 @@ def start_session(rt, *args) -> bool:
     smtp_port = _int_arg(fn, "SMTP port", args[5]) if len(args) > 5 else 25
     sessions = [_legacy(rt, "POP3", user, password, pop3, pop3_port)]
     if smtp:
-        sessions.append(_legacy(rt, "SMTP", user, password, smtp, smtp_port))
+        # The user and password are the POP3 account's: this form's SMTP session does not sign in
+        # (authenticated SMTP is EmailStartSMTPSession's, with its password) [inferred].
+        s = _legacy(rt, "SMTP", user, "", smtp, smtp_port)
+        if len(args) > 6:
+            s.set_property(rt, "Asynchronous", args[6])
+        sessions.append(s)
     return _open_named(rt, user, sessions)
 
 
