@@ -14,7 +14,7 @@ from fourmail.program import new_runtime
 from fourmail.runtime.conversions import to_text
 from fourmail.runtime.errors import FourDError
 from fourmail.sandbox import routing
-from sandbox_util import fresh, imaps, pop3s  # noqa: F401
+from sandbox_util import fresh, imaps
 
 NS = namespace("wlanguage")
 CANARY = "canary-Pw-7f3e9"

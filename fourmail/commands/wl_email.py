@@ -117,6 +117,7 @@ def _email_arg(rt, fn: str, value: Any) -> Email:
 
 def _open(rt, s: Session) -> bool:
     """Connect and sign in; False (with the error set) when that fails."""
+    from ..mail.transporter import _RunSetting      # the run's routes and CA files, read at each connection
     from ..mail.wl_email import IMPLICIT, PLAIN, STARTTLS, Connection, WLMailError
     s.close()
     if not s.host.strip():           # the docs' blanked-out server names: a failure, not a crash
@@ -124,7 +125,8 @@ def _open(rt, s: Session) -> bool:
     tls = {OPTION_SSL: IMPLICIT, OPTION_SECURED_TLS: STARTTLS}.get(s.option, PLAIN)
     token = s.token.value if s.token is not None and s.token.value else None
     conn = Connection(s.PROTOCOL, s.host.strip(), s.port, tls, user=s.user, password=s.password, token=token,
-                      timeout=_state(rt).timeout, routes=_RunList(rt, "routes"), cafiles=_RunList(rt, "cafiles"))
+                      timeout=_state(rt).timeout, routes=_RunSetting(rt, "routes"),
+                      cafiles=_RunSetting(rt, "cafiles"))
     s.cursor, s.current = 0, None
     try:
         conn.open()
@@ -132,16 +134,6 @@ def _open(rt, s: Session) -> bool:
         return _fail(rt, e)
     s.connection = conn
     return True
-
-
-class _RunList:
-    """A list of the run (routes, CA files), read at each connection (the sandbox sets them)."""
-
-    def __init__(self, rt, name: str):
-        self._rt, self._name = rt, name
-
-    def __iter__(self):
-        return iter(getattr(self._rt, self._name, ()))
 
 
 def _opened(rt, fn: str, s: Session):

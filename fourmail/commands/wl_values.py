@@ -113,7 +113,8 @@ class WLObject(ClassInstance):
     def _prop(self, name: str) -> Prop:
         p = self._table.get(_fold_accents(name))
         if p is None:
-            raise FourDError(E.BAD_PARAMETER, name=self.TYPE_NAME, detail=f"{name} is not a property of {self.TYPE_NAME}")
+            raise FourDError(E.BAD_PARAMETER, name=self.TYPE_NAME,
+                             detail=f"{name} is not a property of {self.TYPE_NAME}")
         return p
 
     def get_property(self, name: str) -> Any:
