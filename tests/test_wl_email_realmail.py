@@ -169,3 +169,19 @@ def test_read_over_pop3_and_imap(rt):
     assert call(rt, "EmailCloseSession", imap) is True
     assert not_delivered("bob", subjects[0], wait=0)
     assert ms.messages("bob")
+
+
+def test_status_of_a_refused_mail_is_email_error(rt):
+    s = session(rt, "emailSMTPSession", HOST, 587, K("emailOptionSecuredTLS"))
+    assert call(rt, "EmailStartSession", s) is True
+    ok, refused = mail(rt, subject()), mail(rt, subject())
+    refused.set_property(rt, "Recipient", "nobody@elsewhere.invalid")
+    assert call(rt, "EmailSendMessage", s, ok) is True
+    assert call(rt, "EmailSendMessage", s, refused) is False
+    assert ok.get_property("ID") != refused.get_property("ID")
+    assert call(rt, "EmailStatus", ok.get_property("ID")) == K("emailSent")
+    assert call(rt, "EmailStatus", refused.get_property("ID")) == K("emailError")
+    refused.set_property(rt, "Recipient", "")
+    assert call(rt, "EmailSendMessage", s, refused) is False
+    assert refused.get_property("ID") == ""
+    call(rt, "EmailCloseSession", s)

@@ -279,6 +279,7 @@ def send_message(rt, session, mail=UNDEFINED, options=UNDEFINED) -> bool:
     m = _email_arg(rt, fn, mail)
     _check_options(fn, options, OPTION_ENCODE_HEADER)
     conn = _opened(rt, fn, s)
+    m.id = ""                        # a mail that cannot be built has no identifier
     try:
         data = build_source(rt, m.fields(rt))
         m.id = m.message_id = _message_id(data)
