@@ -9,8 +9,8 @@ from fourmail.lang.errors import SourceSyntaxError
 from wl_ast import call, compile_body, decl, expr, lit, op, output, run, runtime, say, try_, var
 
 
-def _param(name, vtype=None, default=None):
-    return A.ProcedureParam(1, 1, name, vtype, None if default is None else lit(default))
+def _param(name, vtype=None, default=None, local=False):
+    return A.ProcedureParam(1, 1, name, vtype, None if default is None else lit(default), local)
 
 
 def _procedure(name, params, result_type, body, line=1):
@@ -62,3 +62,18 @@ def test_an_exception_in_a_procedure_reaches_the_callers_handler_or_stops_the_ru
 def test_a_procedure_inside_a_block_is_a_compile_error():
     with pytest.raises(SourceSyntaxError, match="top level"):
         compile_body(runtime(), [A.If(1, 1, lit(True), [_procedure("P", [], None, [])], None)])
+
+
+def _add_one(name="AddOne", local=False):
+    return _procedure(name, [_param("n", "Integer", local=local)], None,
+                      [A.CompoundAssign(1, 1, var("n"), "+", lit(1)), _result(var("n"))])
+
+
+def test_a_variable_is_passed_by_reference_an_expression_or_a_local_parameter_by_value():
+    assert output([_add_one(), _add_one("Copy", local=True), decl("x", "Integer", 1), decl("s", "Text", "5"),
+                   say(_call("AddOne", var("x"))), say(var("x")),
+                   say(_call("AddOne", op("+", var("x"), 10))), say(var("x")),
+                   say(_call("Copy", var("x"))), say(var("x")),
+                   expr(_call("AddOne", var("s"))), say(op("+", var("s"), "!"))]) \
+        == ["2", "2", "13", "2", "3", "2", "6!"]
+

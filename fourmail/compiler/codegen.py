@@ -409,6 +409,13 @@ class Codegen:
             if self.params_indirect:
                 lines.append("    _P = list(args)")
         lines += ["    " + h for h in header]
+        by_reference = [(i, p) for i, p in enumerate(params) if isinstance(p, A.ProcedureParam) and not p.local]
+        if by_reference and self.locals_mode == "fast":
+            # A procedure's parameter is its caller's variable (WLanguage passes variables by
+            # reference): what the parameter holds when the procedure ends goes back to the
+            # caller in the list of arguments (ex_MethodCall).
+            body = (["    try:"] + ["    " + b for b in body] + ["    finally:"]
+                    + [f"        if len(args) > {i}: args[{i}] = {self.read_local(p.name)}" for i, p in by_reference])
         return "\n".join(lines + self.closures + body) + "\n"
 
     # ------------------------------------------------------------ closures
@@ -1027,7 +1034,16 @@ class Codegen:
         return self.ex_AddressOf(A.AddressOf(a.line, a.col, a))
 
     def ex_MethodCall(self, e: A.MethodCall) -> str:
-        return f"rt.call_method({e.name!r}, [{', '.join(self.args(e.args))}], {e.line})"
+        refs = [(k, a) for k, a in enumerate(e.args or ()) if isinstance(a, A.LocalVar)] \
+            if self.names.language != "4d" else []
+        if not refs:
+            return f"rt.call_method({e.name!r}, [{', '.join(self.args(e.args))}], {e.line})"
+        # A WLanguage procedure given variables: each gets back what the procedure left in its
+        # parameter (the same value when the parameter is LOCAL).
+        a, r = self.new_tmp(), self.new_tmp()
+        back = [self.assign_expr(v, f"{a}[{k}]") for k, v in refs]
+        return (f"(({a} := [{', '.join(self.args(e.args))}]), ({r} := rt.call_method({e.name!r}, {a}, {e.line})), "
+                f"{', '.join(back)}, {r})[-1]")
 
     def ex_Member(self, e: A.Member) -> str:
         t = e.target

@@ -308,8 +308,9 @@ class PropertyDecl(Node):
 # ---------------------------------------------------------------- procedures (WLanguage)
 class ProcedureParam(Node):
     """A procedure's parameter: type None is untyped (a Variant); default: the value of an optional
-    one (`p = 5`), an expression, else None."""
-    __slots__ = _fields = ('name', 'type', 'default')
+    one (`p = 5`), an expression, else None; local: True for `LOCAL p` (passed by value; without
+    it a variable passed is passed by reference)."""
+    __slots__ = _fields = ('name', 'type', 'default', 'local')
 
 
 class ProcedureDecl(Node):
