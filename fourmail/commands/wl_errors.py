@@ -14,11 +14,8 @@ from __future__ import annotations
 
 from ..runtime.errors import E, FourDError
 from ..runtime.values import UNDEFINED
-
-# ErrorInfo's kinds of information. Only errMessage and errCode appear in PC SOFT's text
-# (REFERENCE.md §2.2); their values are fourmail's own (WEBDEV compiles one of them to 1).
-ERR_MESSAGE = 1
-ERR_CODE = 2
+# ErrorInfo's kinds of information: the values of errMessage, errCode... (shared with ExceptionInfo)
+from .wl_language import ERR_CODE, ERR_MESSAGE
 
 _KEY = "_wl_last_error"
 
