@@ -176,8 +176,9 @@ class TokenStore:
             return 400, _error("invalid_grant", "unknown authorization code")
         if code.used:
             for digest in code.tokens:         # RFC 6749 §4.1.2: a code used twice revokes its tokens
-                token = self._access.pop(digest, None)
-                if token is not None and token.refresh:
+                token = self._access[digest]
+                token.expires = 0.0            # kept, so the mail servers still know it as the provider's
+                if token.refresh:
                     self._refresh.pop(token.refresh, None)
             return 400, _error("invalid_grant", "the authorization code was already used")
         code.used = True
@@ -387,8 +388,8 @@ def _json(status: int, answer: dict, headers: dict | None = None):
 async def start_https(tokens: TokenStore, host: str, port: int, tls):
     """The provider's listener on the running loop: an aiohttp runner, its site, and the socket."""
     from aiohttp import web
-    runner = web.AppRunner(Provider(tokens).app(), access_log=None, handle_signals=False)
+    runner = web.AppRunner(Provider(tokens).app(), access_log=None, handle_signals=False, shutdown_timeout=0.5)
     await runner.setup()
-    site = web.TCPSite(runner, host, port, ssl_context=tls, shutdown_timeout=0.5)
+    site = web.TCPSite(runner, host, port, ssl_context=tls)
     await site.start()
     return runner, site
