@@ -95,12 +95,17 @@ def smtp_xoauth2(sb, user: str, access_token: str) -> list[tuple[int, bytes]]:
     return answers
 
 
-def imap_xoauth2(sb, user: str, access_token: str) -> str:
-    """The IMAP answer: 'OK' or the refusal's text."""
+def imap_xoauth2(sb, user: str, access_token: str, challenges: list | None = None) -> str:
+    """The IMAP answer: 'OK' or the refusal's text; the server's challenges go to `challenges`."""
     from sandbox_util import imaps
     m = imaps(sb)
+    seen = challenges if challenges is not None else []
+
+    def answer(challenge: bytes) -> bytes:
+        seen.append(challenge)
+        return xoauth2(user, access_token) if len(seen) == 1 else b""
     try:
-        return m.authenticate("XOAUTH2", lambda _: xoauth2(user, access_token))[0]
+        return m.authenticate("XOAUTH2", answer)[0]
     except imaplib.IMAP4.error as e:
         return str(e)
     finally:

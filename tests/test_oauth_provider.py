@@ -12,6 +12,8 @@ from oauth_util import (GOOGLE_AUTH, GOOGLE_TOKEN, authorize, code_for, https, i
                         request_params, smtp_xoauth2, token)
 from sandbox_util import fresh, sandbox  # noqa: F401  (the fixture)
 
+from fourmail.sandbox.accounts import XOAUTH2_ERROR
+
 REDIRECT = "http://localhost:9000"
 
 
@@ -224,11 +226,13 @@ def test_an_issued_token_signs_in_on_smtp_imap_and_pop3_until_it_expires(sandbox
 
     sandbox.oauth.expire_tokens()
     smtp = smtp_xoauth2(sandbox, user, access)
-    assert smtp[0][0] == 334 and b'"status":"401"' in base64.b64decode(smtp[0][1])
+    assert smtp[0][0] == 334 and base64.b64decode(smtp[0][1]) == XOAUTH2_ERROR
     assert smtp[1] == (535, b"5.7.8 Username and token not accepted")
-    assert "AUTHENTICATIONFAILED" in imap_xoauth2(sandbox, user, access)
+    challenges = []
+    assert "AUTHENTICATIONFAILED" in imap_xoauth2(sandbox, user, access, challenges)
+    assert challenges == [b"", XOAUTH2_ERROR]
     pop3 = pop3_xoauth2(sandbox, user, access)
-    assert b'"status":"401"' in base64.b64decode(pop3[0][2:]) and pop3[1].startswith("-ERR [AUTH]")
+    assert base64.b64decode(pop3[0][2:]) == XOAUTH2_ERROR and pop3[1].startswith("-ERR [AUTH]")
     seen = [s for s in sandbox.sign_ins if s.user == user][3:]
     assert [(s.protocol, s.ok, s.issued_token) for s in seen] == [("SMTP", False, True), ("IMAP", False, True),
                                                                   ("POP3", False, True)]

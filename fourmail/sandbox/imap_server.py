@@ -105,6 +105,10 @@ def _classes():
                 raise InvalidAuth()
             return Identity(self.store, self.config, account_name(credentials.authcid or credentials.authzid))
 
+        def xoauth2_refused(self, creds) -> bool:
+            """Is this an XOAUTH2 sign-in that will fail? (the protocol then sends the JSON error)"""
+            return isinstance(creds, ExternalCredentials) and not self._valid(creds)
+
         def _record(self, creds, ok: bool) -> None:
             if isinstance(creds, ExternalCredentials):
                 token = None
