@@ -60,6 +60,7 @@ def test_standalone_sandbox_serves_oauth_with_the_token_lifetime_given(tmp_path)
         p.send_signal(signal.SIGINT)
         out, err = p.communicate(timeout=30)
     assert p.returncode == 0, err
+    assert "OAuth: authorization_code grant for client 'cli': access token for 7 s" in err
     assert code not in out + err and answer["access_token"] not in out + err
 
 

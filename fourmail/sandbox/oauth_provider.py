@@ -34,6 +34,7 @@ import hashlib
 import hmac
 import html
 import json
+import logging
 import re
 import secrets
 import threading
@@ -45,6 +46,7 @@ CODE_LIFETIME = 60.0             # seconds an authorization code may wait for it
 TOKEN_LIFETIME = 3599            # seconds an access token is valid (Google's expires_in)
 _PKCE = re.compile(r"[A-Za-z0-9._~-]{43,128}")       # RFC 7636 §4.1 / §4.2
 _LOOPBACK = ("localhost", "127.0.0.1", "::1")
+log = logging.getLogger("fourmail.sandbox.oauth")      # what was granted to whom: never a secret
 
 
 def _digest(secret: str) -> str:
@@ -128,6 +130,8 @@ class TokenStore:
             for k in [k for k, c in self._codes.items() if c.expires < now - 600]:
                 del self._codes[k]             # long dead: forget them (a reuse then is just unknown)
             self._codes[_digest(code)] = _Code(grant, redirect_uri, challenge, method, now + self.code_lifetime)
+        log.info("OAuth: authorization code for client %r, user %s, scope %r", grant.client_id,
+                 grant.user or "(any)", grant.scope)
         return code
 
     def _issue(self, grant: _Grant, refresh: str | None) -> dict:
@@ -158,14 +162,22 @@ class TokenStore:
         grant_type = form.get("grant_type", "")
         with self._lock:
             if not self._client_ok(client_id, secret):
-                return 401, _error("invalid_client", "unknown client or wrong client secret")
-            if grant_type == "authorization_code":
-                return self._code_grant(form, client_id)
-            if grant_type == "refresh_token":
-                return self._refresh_grant(form, client_id)
-        if not grant_type:
-            return 400, _error("invalid_request", "grant_type is missing")
-        return 400, _error("unsupported_grant_type", f"grant_type {grant_type} is not supported")
+                status, answer = 401, _error("invalid_client", "unknown client or wrong client secret")
+            elif grant_type == "authorization_code":
+                status, answer = self._code_grant(form, client_id)
+            elif grant_type == "refresh_token":
+                status, answer = self._refresh_grant(form, client_id)
+            elif not grant_type:
+                status, answer = 400, _error("invalid_request", "grant_type is missing")
+            else:
+                status, answer = 400, _error("unsupported_grant_type", f"grant_type {grant_type} is not supported")
+        if status == 200:
+            log.info("OAuth: %s grant for client %r: access token for %d s, scope %r", grant_type, client_id,
+                     answer["expires_in"], answer["scope"])
+        else:
+            log.info("OAuth: %s grant for client %r refused: %s (%s)", grant_type or "no", client_id,
+                     answer["error"], answer["error_description"])
+        return status, answer
 
     def _code_grant(self, form: dict, client_id: str) -> tuple[int, dict]:
         code_text, verifier = form.get("code", ""), form.get("code_verifier", "")

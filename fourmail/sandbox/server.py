@@ -205,6 +205,10 @@ class Sandbox:
         from .demo import seed
         from .oauth_provider import TokenStore
         from .store import Store
+        for name in ("mail.log", "pymap.imap"):
+            # their DEBUG traces hold every line a client sends, passwords and tokens included
+            if logging.getLogger(name).getEffectiveLevel() < logging.INFO:
+                logging.getLogger(name).setLevel(logging.INFO)
         if self.quiet:
             for name in ("mail.log", "pymap", "fourmail.sandbox", "aiohttp"):
                 logging.getLogger(name).setLevel(logging.CRITICAL)
