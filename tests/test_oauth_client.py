@@ -129,6 +129,16 @@ def test_missing_urls():
     with pytest.raises(OAuthError) as e:
         oauth2.sign_in(rt, **params(token_url="http://accounts.google.com/o/oauth2/token"))
     assert str(e.value) == "The authentication failed. (the token URL must be an https:// address)"
+    with pytest.raises(OAuthError) as e:
+        oauth2.sign_in(rt, **params(auth_url="https://accounts.google.com:99999/auth"))
+    assert str(e.value) == "The authentication failed. (the authorization URL is not a valid URL)"
+
+
+def test_a_token_url_that_cannot_be_sent(sandbox):
+    with pytest.raises(OAuthError) as e:
+        oauth2.refresh(runtime(sandbox), token_url="https://oauth2.googleapis.com/tok en\r\nX: y",
+                       client_id="c", client_secret="s", refresh_token="r")
+    assert e.value.text == "The authentication failed." and "is not a valid URL" in e.value.detail
 
 
 def test_redirect_port_in_use_or_not_loopback(sandbox):

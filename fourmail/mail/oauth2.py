@@ -301,11 +301,15 @@ def _https(rt, method: str, url: str, body: bytes | None = None, headers: dict |
         answer = conn.getresponse()
         data = answer.read(MAX_ANSWER + 1)
         return answer.status, answer.headers, data
+    except http.client.InvalidURL:                    # a control character or a blank in it
+        raise OAuthError(FAILED, f"{url.split('?')[0]} is not a valid URL") from None
     except (OSError, http.client.HTTPException) as e:
         import ssl
         reason = (f"the certificate of {ep.tls_name} is not trusted: {e.verify_message}"
                   if isinstance(e, ssl.SSLCertVerificationError) else f"{host}:{port}: {_reason(e)}")
         raise OAuthError(NO_SOCKET, reason) from None
+    except ValueError:                                # a host name IDNA cannot encode
+        raise OAuthError(FAILED, f"{url.split('?')[0]} is not a valid URL") from None
     finally:
         conn.close()
 
