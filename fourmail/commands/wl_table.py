@@ -75,6 +75,10 @@ def _email(ns) -> None:
     T(("emailAttach", "emailAttache"), "wl_values:new_attach")
     T(("OAuth2Parameters", "OAuth2Paramètres"), "wl_values:new_oauth2_parameters")
     T("AuthToken", "wl_values:new_auth_token")
+    # ------------------------------------------------------------ OAuth 2.0 sign-in (wl_auth.py)
+    F(("AuthIdentify", "AuthIdentifie"), "AuthIdentify(<OAuth2Parameters>)", "wl_auth:auth_identify", 1, 2)
+    F(("AuthVerifyAuthentication", "AuthVérifieAuthentification"), "AuthVerifyAuthentication(<OAuth2Parameters>)",
+      "wl_auth:auth_verify_authentication", 1, 1)
     # ------------------------------------------------------------ sessions
     F(("EmailStartSession", "EmailOuvreSession", "EmailOpenSession"),
       "EmailStartSession(<Session>) or (<User>, <Password>, <POP3 server> [, <SMTP server> [, <POP3 port> "

@@ -186,6 +186,11 @@ class AuthToken(WLObject):
             return False
         return self.expires_at is None or self.expires_at > _dt.datetime.now(_dt.timezone.utc)
 
+    def counts_as_null(self) -> bool:
+        """`token <> Null` is how the docs test a sign-in (REFERENCE.md §4): a token that is not
+        Valid is Null."""
+        return not self.valid()
+
     def expiration_date(self) -> str:
         from ..mail.wl_email import wl_datetime
         return wl_datetime(self.expires_at.isoformat()) if self.expires_at else ""

@@ -172,6 +172,11 @@ class ClassInstance:
         """The user class (`cs.X`) it is an instance of; None for a built-in class."""
         return None
 
+    def counts_as_null(self) -> bool:
+        """True for a value a language compares equal to Null (WLanguage's AuthToken that holds
+        no valid token); 4D compares no instance equal to Null."""
+        return False
+
     def _properties(self) -> dict:
         return {}
 

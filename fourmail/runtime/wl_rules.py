@@ -36,7 +36,7 @@ from .collation import fold_char
 from .compare import Comparison
 from .errors import E, ErrorKind, FourDError
 from .types import ARRAY_KINDS, coerce as _coerce_4d, coerce_element, default
-from .values import UNDEFINED, Array, type_name
+from .values import UNDEFINED, Array, ClassInstance, type_name
 
 _float, _int, _str, _bool = float, int, str, bool
 
@@ -393,6 +393,12 @@ class WLanguageRules(Comparison):
         ta, tb = type(a), type(b)
         if (ta is _bool and (tb is _float or tb is _int)) or (tb is _bool and (ta is _float or ta is _int)):
             return _float(a) == _float(b)          # a Boolean is 1 or 0 next to a number
+        if a is None or a is UNDEFINED:            # `token <> Null`: a typed value may count as Null
+            if isinstance(b, ClassInstance):
+                return b.counts_as_null()
+        elif b is None or b is UNDEFINED:
+            if isinstance(a, ClassInstance):
+                return a.counts_as_null()
         return super().equal(a, b)
 
     def compare(self, a, b, op: str = "<") -> int:
