@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 # name -> the package that defines LANGUAGE (imported on first use: start-up stays fast)
-_PACKAGES = {"4d": "fourmail.lang.fourd"}
+_PACKAGES = {"4d": "fourmail.lang.fourd", "wlanguage": "fourmail.lang.wlanguage"}
 DEFAULT = "4d"
 
 
