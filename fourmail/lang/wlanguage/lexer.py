@@ -149,9 +149,9 @@ def directives(text: str, tolerant: bool = False) -> tuple[dict[int, str], set[i
 
 def _keeps(m: re.Match, text: str, pos: int, tolerant: bool) -> bool:
     c = _CONDITION.match(m.group("cond"))
-    if c and _fold(c.group("name")) in {_fold(n) for n in W.CONFIGURATION_TYPE}:
-        website = _fold(c.group("value")) in {_fold(v) for v in W.WEBSITE}
-        return website == (c.group("op") == "=") if website else c.group("op") == "<>"
+    if c and _fold(c.group("name")) in {_fold(n) for n in W.CONFIGURATION_TYPE} \
+            and _fold(c.group("value")) in {_fold(v) for v in W.WEBSITE}:
+        return c.group("op") == "<>"
     if tolerant:
         return True
     raise _error(f"{W.spelled('COMPILE_IF')}: only {W.CONFIGURATION_TYPE[0]}<>{W.WEBSITE[0]} or "
