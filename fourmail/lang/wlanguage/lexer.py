@@ -120,7 +120,7 @@ def directives(text: str, tolerant: bool = False) -> tuple[dict[int, str], set[i
     A script is no website: `ConfigurationType<>Site` keeps its lines, `=Site` drops them."""
     found: dict[int, str] = {}
     dropped: set[int] = set()
-    stack: list[tuple[int, bool]] = []
+    stack: list[tuple[int, bool, bool]] = []      # (line, kept, written in French)
     pos = 0
     for number, line in enumerate(text.split("\n"), 1):
         m = _DIRECTIVE.match(line.rstrip("\r"))
@@ -128,7 +128,8 @@ def directives(text: str, tolerant: bool = False) -> tuple[dict[int, str], set[i
             if m.group("if"):
                 found[number] = "if"
                 keep = _keeps(m, text, pos, tolerant)
-                stack.append((number, keep and (not stack or stack[-1][1])))
+                french = m.group("if").split()[-1].casefold() == "si"
+                stack.append((number, keep and (not stack or stack[-1][1]), french))
             else:
                 found[number] = "end"
                 if stack:
@@ -140,10 +141,10 @@ def directives(text: str, tolerant: bool = False) -> tuple[dict[int, str], set[i
             dropped.add(number)
         pos += len(line) + 1
     if stack and not tolerant:
-        number = stack[-1][0]
+        number, _, french = stack[-1]
         start = sum(len(x) + 1 for x in text.split("\n")[:number - 1])
-        raise _error(f"{W.spelled('COMPILE_END')} expected for the {W.spelled('COMPILE_IF')} of line {number}",
-                     text, start + text[start:].index("<"))
+        raise _error(f"{W.spelled('COMPILE_END', french)} expected for the {W.spelled('COMPILE_IF', french)} "
+                     f"of line {number}", text, start + text[start:].index("<"))
     return found, dropped
 
 
