@@ -14,6 +14,13 @@ from test_wl_parse import SAME_PROGRAMS, dump
 from wl_names import namespace
 
 NS = namespace()
+_builder = AstBuilder(NS)
+_lark = lark_parser(transformer=_builder)       # lark's parser, built once: its builder is reset each time
+
+
+def _fresh_builder():
+    _builder.__init__(NS)
+    return _builder
 
 
 def ours(text):
@@ -29,9 +36,9 @@ def ours(text):
 
 def theirs(text):
     from lark.exceptions import UnexpectedToken, VisitError
-    builder = AstBuilder(NS)
+    builder = _fresh_builder()
     try:
-        tree = lark_parser(transformer=builder).parse(text)
+        tree = _lark.parse(text)
         return "ok", dump(tree, positions=True), [str(t) for t in builder.unknowns]
     except UnexpectedToken as e:
         tok = e.token

@@ -175,7 +175,6 @@ def tokenize(text: str, tolerant: bool = False, join: bool = False, state: ScanS
     pos, line, line_start, n = 0, 1, 0, len(text)
     brackets: list[str] = state.brackets if state is not None else []
     prev: str | None = None            # the previous significant token's type
-    statement_start = True             # the next token begins a statement
     target = True                      # only an assignment's target so far in this statement
     declaring = False                  # after `is` / `let` in this statement: `=` gives the value
     typing = False                     # after `is` / `are`: the words are a type
@@ -186,9 +185,8 @@ def tokenize(text: str, tolerant: bool = False, join: bool = False, state: ScanS
     tok = Token
 
     def new_statement():
-        nonlocal statement_start, target, declaring, typing, head, head_bound, case_label, ternaries
-        statement_start, target, declaring, typing, head, head_bound, case_label, ternaries = \
-            True, True, False, False, None, False, False, 0
+        nonlocal target, declaring, typing, head, head_bound, case_label, ternaries
+        target, declaring, typing, head, head_bound, case_label, ternaries = True, False, False, None, False, False, 0
 
     while pos < n:
         if pos == line_start and (line in marks or line in dropped):
@@ -272,7 +270,7 @@ def tokenize(text: str, tolerant: bool = False, join: bool = False, state: ScanS
             s = m.group()
             column = pos - line_start + 1
             yield tok("STRING", s, pos, line, column, line, column + len(s), m.end())
-            prev, statement_start = "STRING", False
+            prev = "STRING"
             target = target and bool(brackets)
             pos = m.end()
             continue
@@ -292,7 +290,7 @@ def tokenize(text: str, tolerant: bool = False, join: bool = False, state: ScanS
             column = pos - line_start + 1
             ttype = "TYPE_WORD" if typing else "NUMBER"
             yield tok(ttype, s, pos, line, column, line, column + len(s), m.end())
-            prev, statement_start = ttype, False
+            prev = ttype
             target = target and bool(brackets)
             pos = m.end()
             continue
@@ -315,13 +313,11 @@ def tokenize(text: str, tolerant: bool = False, join: bool = False, state: ScanS
                 target = False
             elif ttype == "LET":
                 declaring, target = True, True
-                statement_start = False
                 prev = ttype
                 continue
             elif ttype in ("FOR", "FOR_EACH"):
                 head = W.FOR_HEAD if ttype == "FOR" else W.FOR_EACH_HEAD
                 target = True
-                statement_start = False
                 prev = ttype
                 continue
             elif ttype == "TO" and head == W.FOR_HEAD:
@@ -337,7 +333,6 @@ def tokenize(text: str, tolerant: bool = False, join: bool = False, state: ScanS
                 continue
             if ttype not in ("NAME", "MEMBER") and not brackets:
                 target = False
-            statement_start = False
             prev = "ELSE" if ttype == "_TERNARY_ELSE" else ttype
             continue
         # punctuation
@@ -380,7 +375,6 @@ def tokenize(text: str, tolerant: bool = False, join: bool = False, state: ScanS
             typing = False
         if not brackets and ttype not in ("_DOT", "_LSQB", "_RSQB", "_LPAR", "_RPAR", "ASSIGN"):
             target = False
-        statement_start = False
         prev = ttype
     if state is not None:
         state.brackets = brackets
