@@ -109,3 +109,12 @@ def test_the_repl_writes_the_continuation_marks_wlanguage_needs():
     assert blocks.prepare('Trace(1,\n  2) // c\n') == 'Trace(1, ...\n  2) // c\n'
     assert blocks.prepare('Trace(1, // one\n  2)') == 'Trace(1, ... // one\n  2)'
     assert blocks.prepare('Trace(1, ...\n  2)') == 'Trace(1, ...\n  2)'
+
+
+def test_help_topics_are_the_languages_own(session):
+    from prompt_toolkit.document import Document
+    from fourmail.repl.completion import ReplCompleter
+    got = [c.text for c in ReplCompleter(session).get_completions(Document(":help POUR T"), None)]
+    assert got == ["POUR TOUS", "POUR TOUT", "POUR TOUT ÉLÉMENT"]
+    assert "SMTP New transporter" not in [c.text for c in ReplCompleter(session).get_completions(
+        Document(":help SMTP N"), None)]

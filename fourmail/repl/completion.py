@@ -78,7 +78,7 @@ class ReplCompleter(Completer):
         if cmd == ":help":
             arg = arg.lstrip()
             seen = set()
-            for name in _help_topics():
+            for name in _help_topics(self.state.language):
                 if name.casefold().startswith(arg.casefold()) and name.casefold() not in seen:
                     seen.add(name.casefold())
                     yield Completion(name, -len(arg))
@@ -261,7 +261,13 @@ def _inside_literal(text: str, language) -> bool:
 _topics: list[str] | None = None
 
 
-def _help_topics() -> list[str]:
+def _help_topics(language=None) -> list[str]:
+    if language is not None and language.reference_dir is None:
+        # a language without reference pages: `:help` knows its words and its namespace's names
+        names = language.names
+        found = {s for w in language.words.KEYWORDS for s in w.spellings}
+        found |= {c.name for c in names.all_commands().values()} | {k.name for k in names.all_constants().values()}
+        return sorted(found, key=str.casefold)
     global _topics
     if _topics is None:
         from ..commands.registry import all_commands
