@@ -168,6 +168,13 @@ def test_names_resolve_to_variables_constants_and_functions():
         ("VarDecl", [lv("x")], "Boolean", ("BinOp", "or", lit(True), lit(False))), ("Assign", lv("x"), lit(None))]
 
 
+def test_a_constant_whose_value_is_a_boolean_stays_a_constant():
+    ns = namespace()
+    ns.constant(("emailSynchronousTest",), False)
+    got = wl_parse("x is boolean = emailSynchronousTest OR Faux", names=ns).body[0].init
+    assert dump(got) == ("BinOp", "or", ("ConstantRef", "emailSynchronousTest", False), lit(False))
+
+
 def test_accented_names_and_accent_insensitive_namespace():
     got = body("TypeRéponse is string\nTypeRéponse = oauth2TypeReponseCode")
     assert dump(got[1]) == ("Assign", lv("TypeRéponse"), ("ConstantRef", "oauth2ResponseTypeCode", 1))

@@ -102,8 +102,8 @@ class AstBuilder:
             return A.LocalVar(*_pos(tok), name)
         const = self.names.lookup_constant(name)
         if const is not None:
-            if isinstance(const.value, bool):          # True / Vrai, False / Faux
-                return A.Literal(*_pos(tok), const.value)
+            if isinstance(const.value, bool) and const.name.casefold() == str(const.value).casefold():
+                return A.Literal(*_pos(tok), const.value)       # True / Vrai, False / Faux: literals
             return A.ConstantRef(*_pos(tok), const.name, const.value)
         cmd = self.names.lookup_command(name)
         if cmd is not None:                            # ErrorOccurred, the Email structure
