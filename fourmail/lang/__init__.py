@@ -46,6 +46,11 @@ class Language:
         """Tolerant pieces (kind, start, end) covering `text` whole; never raises."""
         raise NotImplementedError
 
+    def interactive(self) -> "Language":
+        """The language as a REPL session uses it, one input after another: a language whose
+        parser must know what earlier inputs declared (WLanguage) gives an instance that keeps it."""
+        return self
+
     def completeness(self) -> Any:
         """The REPL's block logic: a module with check_complete, prepare, indent_levels, is_dedent_line."""
         raise NotImplementedError

@@ -84,10 +84,7 @@ def make_history():
 class ReplSession:
     def __init__(self, project_dir: Path | None = None, out=None, err=None, language: lang.Language | None = None):
         from ..program import new_runtime
-        self.language = language or lang.get()
-        interactive = getattr(self.language, "interactive", None)
-        if interactive is not None:     # a language that keeps declarations from input to input
-            self.language = interactive()
+        self.language = (language or lang.get()).interactive()    # (WLanguage: keeps declarations)
         self.blocks = self.language.completeness()      # the language's block and indent logic
         self.out = out or sys.stdout
         self.err = err or sys.stderr
