@@ -45,7 +45,6 @@ def expr(text: str, declare: str = "a, b, c, x, y, t are Variant\n"):
     return dump(body(declare + "x = " + text)[-1].value)
 
 
-V = ("LocalVar",)
 
 
 def lv(name):

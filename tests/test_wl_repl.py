@@ -118,3 +118,9 @@ def test_help_topics_are_the_languages_own(session):
     assert got == ["POUR TOUS", "POUR TOUT", "POUR TOUT ÉLÉMENT"]
     assert "SMTP New transporter" not in [c.text for c in ReplCompleter(session).get_completions(
         Document(":help SMTP N"), None)]
+
+
+def test_vars_lists_the_sessions_variables_not_a_switchs_hidden_value(session):
+    session.execute("n is int = 2\nSWITCH n\nCASE 2: n = 5\nEND")
+    shown = session.variables().splitlines()
+    assert len(shown) == 1 and shown[0].startswith("n ") and shown[0].endswith("= 5")

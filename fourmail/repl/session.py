@@ -229,6 +229,8 @@ class ReplSession:
             return "no local variables yet\n"
         lines = []
         for key in sorted(self.locals):
+            if " " in key:
+                continue            # a name no program can write: a front end's own (a SWITCH's value)
             shown = format_value(self.locals[key], key).split("\n")
             text = shown[0] + (" …" if len(shown) > 1 else "")
             vtype = self.known_types.get(key)
