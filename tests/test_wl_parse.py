@@ -339,6 +339,8 @@ def test_continuation_and_the_code_left_out_mark():
                              ("Assign", lv("s"), lit("c")), ("Assign", lv("s"), lit("d"))]
     assert got[2].line == 4 and got[3].line == 8
     assert "end of file" in error("x is int\nx = (1 + ...\n").message
+    e = error("x is int\nx = 1 +\n  2")
+    assert (e.line, e.col) == (2, 8) and e.message.endswith("ends each line with ...")
 
 
 def test_semicolons_separate_statements():

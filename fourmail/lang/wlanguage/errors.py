@@ -57,7 +57,14 @@ def from_unexpected(exc, filename: str, source: str) -> SourceSyntaxError:
             msg = "unexpected ')': unbalanced parentheses"
     else:
         msg = f"unexpected {_describe_token(tok)}{_expected(expected)}"
+        lines = source.splitlines()
+        before = lines[line - 1][:col - 1].rstrip() if tok.type == "_NL" and line <= len(lines) else ""
+        if before.endswith(_UNFINISHED):
+            msg += ": a statement that goes on over lines ends each line with ..."
     return SourceSyntaxError(msg, line, col, filename, source)
+
+
+_UNFINISHED = ("+", "-", "*", "/", "^", "%", ",", "(", "[", "=", "<", ">")
 
 
 def missing_closer(source: str):
