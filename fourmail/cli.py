@@ -161,7 +161,8 @@ def cmd_run(args) -> int:
 def _start_sandbox(args, quiet: bool):
     from .sandbox.server import Sandbox, SandboxError
     try:
-        sandbox = Sandbox(args.sandbox_dir, args.accounts, getattr(args, "port_base", None), quiet=quiet)
+        sandbox = Sandbox(args.sandbox_dir, args.accounts, getattr(args, "port_base", None), quiet=quiet,
+                          token_lifetime=args.token_lifetime)
         sandbox.start()
         return sandbox
     except SandboxError as e:
@@ -196,6 +197,9 @@ def cmd_sandbox(args) -> int:
     for ep in sandbox.endpoints:
         scheme = ep.name if ep.implicit_tls else ep.name + " + " + ep.tls_mode
         print(f"  {ep.protocol:<5} {scheme:<17} {ep.host}:{ep.port:<6} (stands for port {names[ep.name]})")
+    web = sandbox.web
+    print(f"  OAuth 2.0 https             {web.host}:{web.port:<6} (stands for port 443: accounts.google.com, "
+          "login.microsoftonline.com...)")
     imaps = sandbox.endpoint("imaps")
     print("For example:\n"
           f"  curl --cacert {sandbox.ca_file} --connect-to imap.gmail.com:993:{imaps.host}:{imaps.port} \\\n"
@@ -250,7 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
     sb = sub.add_parser("sandbox", help="run the embedded mail servers (SMTP, IMAP, POP3) until interrupted")
     _sandbox_options(sb)
     sb.add_argument("--port-base", type=int, default=None, metavar="N",
-                    help="listen on N+587, N+465, N+143, N+993, N+110, N+995 (default 20000; 0: any free ports)")
+                    help="listen on N+587, N+465, N+143, N+993, N+110, N+995 and N+443 (OAuth 2.0) "
+                    "(default 20000; 0: any free ports)")
     sb.set_defaults(func=cmd_sandbox)
     rp = sub.add_parser("repl", help="an interactive 4D session (also: fourmail with no arguments)")
     _language_option(rp)
@@ -273,6 +278,18 @@ def _sandbox_options(p) -> None:
                    help="the sandbox's mail store and certificates (default: ~/.local/share/fourmail/sandbox)")
     p.add_argument("--accounts", metavar="FILE",
                    help="strict mode: only these accounts ('USER PASSWORD [TOKEN]' lines), wrong passwords fail")
+    p.add_argument("--token-lifetime", type=_seconds, metavar="SECONDS",
+                   help="how long the access tokens of the sandbox's OAuth 2.0 provider last (default 3599)")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 10**8:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to 100000000")
+    return value
 
 
 def main(argv=None) -> int:
@@ -305,8 +322,9 @@ def _say(line: str) -> None:
 def _main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "run" and not args.sandbox and (args.sandbox_dir or args.accounts):
-        raise UsageError("--sandbox-dir and --accounts go with --sandbox")
+    if args.command == "run" and not args.sandbox and (args.sandbox_dir or args.accounts
+                                                       or args.token_lifetime is not None):
+        raise UsageError("--sandbox-dir, --accounts and --token-lifetime go with --sandbox")
     if args.command == "sandbox":
         if args.port_base is None:
             from .sandbox.server import DEFAULT_PORT_BASE

@@ -30,6 +30,7 @@ def compile_program(rt: Runtime, program, source: str, filename: str, name: str,
     from .compiler.codegen import CompileError, compile_method
     language = language_of(rt)
     language.check_body(program, filename, source)
+    program = _define_procedures(rt, program, source, filename)
     try:
         method = compile_method(program, name, filename, source, rt.method_exists, locals_mode, known_types,
                                 operators=rt.compare, names=language.names)
@@ -37,6 +38,26 @@ def compile_program(rt: Runtime, program, source: str, filename: str, name: str,
         raise SourceSyntaxError(e.message, e.line, e.col, filename, source) from e
     rt.sources[name] = source         # for the line an error report quotes
     return method
+
+
+# The local that holds a procedure's declared result: a name no program can write.
+_PROCEDURE_RESULT = "procedure result"
+
+
+def _define_procedures(rt: Runtime, program, source: str, filename: str):
+    """The procedures at the top level of `program` (WLanguage's PROCEDURE blocks) compiled as
+    methods of `rt` its code calls by name; the program without them."""
+    from .lang import ast as A
+    procedures = [s for s in program.body if isinstance(s, A.ProcedureDecl)]
+    if not procedures:
+        return program
+    for p in procedures:
+        result = _PROCEDURE_RESULT if p.result_type else None
+        declare = A.Declare(p.line, p.col, list(p.params), result, p.result_type, None)
+        body = A.Program(p.line, p.col, p.body, declare)
+        rt.define_method(p.name, compile_program(rt, body, source, filename, p.name))
+    rest = [s for s in program.body if not isinstance(s, A.ProcedureDecl)]
+    return A.Program(program.line, program.col, rest, program.declare)
 
 
 def compile_source(rt: Runtime, source: str, filename: str, name: str | None = None, *,
@@ -254,10 +275,16 @@ def report(outcome: Outcome, rt: Runtime, filename: str, stream, *, session: boo
 
 
 def report_error(err: FourDError, filename: str, rt: Runtime, stream) -> None:
-    """An uncaught 4D error, the way 4D's error dialog states it: code, message, where."""
-    where = f"{filename}:{err.line}" if err.line and (err.method in (None, rt.main_name)) else \
-        (f"{err.method}:{err.line}" if err.line else filename)
-    stream.write(f"{where}: error {err.code} ({err.component}): {err.message}\n")
+    """An uncaught error, the way the runtime's language states it: 4D's error dialog (code,
+    component, message), WLanguage's ("WLanguage error" and its number); then the line."""
+    if language_of(rt).name == "wlanguage":
+        # a WLanguage run is one file: its procedures' lines are the file's
+        where = f"{filename}:{err.line}" if err.line else filename
+        stream.write(f"{where}: WLanguage error {err.code}: {err.message}\n")
+    else:
+        where = f"{filename}:{err.line}" if err.line and (err.method in (None, rt.main_name)) else \
+            (f"{err.method}:{err.line}" if err.line else filename)
+        stream.write(f"{where}: error {err.code} ({err.component}): {err.message}\n")
     text = rt.line_text(err.method, err.line)
     if text:
         from .lang.errors import printable_line

@@ -103,7 +103,7 @@ def test_standalone_sandbox_serves_until_interrupted(tmp_path):
                 break
         text = "".join(lines)
         ports = {name: int(port) for name, port in re.findall(r"(\w+)(?: \+ \w+)?\s+127\.0\.0\.1:(\d+)", text)}
-        assert set(ports) == {"smtp", "smtps", "imap", "imaps", "pop3", "pop3s"}, text
+        assert set(ports) == {"smtp", "smtps", "imap", "imaps", "pop3", "pop3s", "https"}, text
         assert f"CA certificate   {tmp_path / 'tls' / 'ca.pem'}" in text
         with smtplib.SMTP("127.0.0.1", ports["smtp"], timeout=10) as s:
             s.starttls(context=__import__("ssl").create_default_context(cafile=str(tmp_path / "tls" / "ca.pem")))

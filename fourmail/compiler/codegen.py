@@ -34,7 +34,14 @@ _BINOPS = {
     "+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "\\": "_idiv", "%": "_mod", "^": "_pow",
     "=": "_eq", "#": "_ne", "<": "_lt", ">": "_gt", "<=": "_le", ">=": "_ge", "&": "_and", "|": "_or",
     "^|": "_xor", "<<": "_shl", ">>": "_shr", "?+": "_bset", "?-": "_bclr", "??": "_btst",
+    # WLanguage's: AND / OR evaluate both operands; the text comparisons (runtime/wl_rules.py)
+    "and": "_land", "or": "_lor",
+    "~=": "_feq", "~~": "_vfeq", "[=": "_sw", "[~": "_fsw", "[~~": "_vfsw", "[=]": "_ct", "[~]": "_fct",
+    "[~~]": "_vfct", "=]": "_ew", "~]": "_few", "~~]": "_vfew",
 }
+# Operators that answer True or False (or raise), besides the comparisons of _PY_COMPARE.
+_BOOLEAN_OPS = frozenset(("and", "or", "and_then", "or_else", "in", "~=", "~~", "[=", "[~", "[~~", "[=]",
+                          "[~]", "[~~]", "=]", "~]", "~~]"))
 
 # Static types. A variable declared with one of these types holds exactly one Python type once
 # its declaration has run (runtime/types.py coerce): the code of its default value. Values whose
@@ -265,7 +272,7 @@ class Codegen:
         if depth <= 0:
             return None
         if isinstance(e, A.BinOp):
-            if e.op in _PY_COMPARE:
+            if e.op in _PY_COMPARE or e.op in _BOOLEAN_OPS:
                 return "Boolean"           # the comparisons answer True or False, or raise
             left = self.static_type(e.left, depth - 1)
             if left in _NUMERIC:
@@ -281,6 +288,8 @@ class Codegen:
         if isinstance(e, A.Negate):
             t = self.static_type(e.operand, depth - 1)
             return t if t in _NUMERIC else None
+        if isinstance(e, A.Not):
+            return "Boolean"
         return None
 
     def typed_value(self, value, name: str) -> tuple[str, str | None]:
@@ -288,7 +297,9 @@ class Codegen:
         assigned to an Integer is converted here, once."""
         if self.var(name).vtype == "Integer":
             if isinstance(value, A.Literal) and type(value.value) is float:
-                return repr(T.to_integer(value.value)), "Integer"
+                # the language's rule (4D rounds, WLanguage truncates)
+                to_integer = getattr(self.operators, "to_integer", T.to_integer)
+                return repr(to_integer(value.value)), "Integer"
             if (isinstance(value, A.BinOp) and value.op in ("+", "-") and isinstance(value.left, A.LocalVar)
                     and self.static_type(value.left) == "Integer" and isinstance(value.right, A.Literal)
                     and type(value.right.value) is float and value.right.value.is_integer()
@@ -356,8 +367,10 @@ class Codegen:
         params = program.declare.params if program.declare else []
         for i, p in enumerate(params):
             info = self.var(p.name)
+            default = getattr(p, "default", None)      # an optional parameter (A.ProcedureParam)
+            missing = "UNDEFINED" if default is None else self.expr(default)
             value = (f"_coerce({(info.vtype or 'Variant')!r}, args[{i}] if len(args) > {i} "
-                     f"else UNDEFINED, {p.name!r})")
+                     f"else {missing}, {p.name!r})")
             header.append(f"{info.pyname} = _Cell({value}, {info.vtype!r})" if info.cell and self.locals_mode == "fast"
                           else f"{info.pyname} = {value}")
             self.establish([p.name], info.vtype)
@@ -396,6 +409,13 @@ class Codegen:
             if self.params_indirect:
                 lines.append("    _P = list(args)")
         lines += ["    " + h for h in header]
+        by_reference = [(i, p) for i, p in enumerate(params) if isinstance(p, A.ProcedureParam) and not p.local]
+        if by_reference and self.locals_mode == "fast":
+            # A procedure's parameter is its caller's variable (WLanguage passes variables by
+            # reference): what the parameter holds when the procedure ends goes back to the
+            # caller in the list of arguments (ex_MethodCall).
+            body = (["    try:"] + ["    " + b for b in body] + ["    finally:"]
+                    + [f"        if len(args) > {i}: args[{i}] = {self.read_local(p.name)}" for i, p in by_reference])
         return "\n".join(lines + self.closures + body) + "\n"
 
     # ------------------------------------------------------------ closures
@@ -613,7 +633,7 @@ class Codegen:
         e = s.expr
         if isinstance(e, A.ProcessVar):
             e = A.MethodCall(e.line, e.col, e.name, [])      # a bare name as a statement calls a method
-        if isinstance(e, A.CommandCall):
+        if isinstance(e, A.CommandCall) and self.names.language == "4d":
             key = e.name.casefold()
             if key in T.LEGACY:
                 self.st_legacy_declaration(e)
@@ -687,6 +707,10 @@ class Codegen:
         raise CompileError("a class declaration outside a class file", s.line, s.col)
 
     st_ClassConstructor = st_FunctionDecl = st_PropertyDecl = st_ClassExtends = _class_header
+
+    def st_ProcedureDecl(self, s) -> None:
+        # program.compile_program makes the top level's procedures methods of their own
+        raise CompileError("a procedure is declared at the top level of a file, not inside a block", s.line, s.col)
 
     def st_If(self, s: A.If) -> None:
         c = self.condition(s.condition, s.line)
@@ -859,6 +883,12 @@ class Codegen:
         self.emit(f"rt.caught(_e, {s.line}, _M)")
         self.nested_block(s.handler or [], 3)  # try/finally, the handler, its `as _e` cleanup
         self.level -= 1
+        if s.orelse:                        # the body raised nothing: outside the handler's reach
+            self.emit("else:")
+            self.level += 1
+            self.emit(f"rt.try_leave({saved})")
+            self.nested_block(s.orelse, 2)
+            self.level -= 1
         self.emit("finally:")
         self.emit(f"    rt.try_leave({saved})")
 
@@ -966,6 +996,8 @@ class Codegen:
             detail = f"{expected} parameter(s) expected, {n} passed (syntax: {cmd.syntax})"
             return f"_raise_params({cmd.name!r}, {detail!r})"
         fn = self.const(cmd.resolve())
+        if self.names.language != "4d":      # the conventions below are 4D commands' (by their names)
+            return f"{fn}({', '.join(['rt'] + self.args(e.args))})"
         if key in _DECLARED_TYPE and n == 1:
             v = e.args[0]
             declared = (repr(self.var(v.name).vtype) if isinstance(v, A.LocalVar) else
@@ -1002,7 +1034,16 @@ class Codegen:
         return self.ex_AddressOf(A.AddressOf(a.line, a.col, a))
 
     def ex_MethodCall(self, e: A.MethodCall) -> str:
-        return f"rt.call_method({e.name!r}, [{', '.join(self.args(e.args))}], {e.line})"
+        refs = [(k, a) for k, a in enumerate(e.args or ()) if isinstance(a, A.LocalVar)] \
+            if self.names.language != "4d" else []
+        if not refs:
+            return f"rt.call_method({e.name!r}, [{', '.join(self.args(e.args))}], {e.line})"
+        # A WLanguage procedure given variables: each gets back what the procedure left in its
+        # parameter (the same value when the parameter is LOCAL).
+        a, r = self.new_tmp(), self.new_tmp()
+        back = [self.assign_expr(v, f"{a}[{k}]") for k, v in refs]
+        return (f"(({a} := [{', '.join(self.args(e.args))}]), ({r} := rt.call_method({e.name!r}, {a}, {e.line})), "
+                f"{', '.join(back)}, {r})[-1]")
 
     def ex_Member(self, e: A.Member) -> str:
         t = e.target
@@ -1095,7 +1136,15 @@ class Codegen:
         return f"_ptr_elem({self.expr(t.target)}, {self.expr(t.index)}, {name!r}, {row})"
 
     def ex_BinOp(self, e: A.BinOp) -> str:
+        if e.op == "in":            # `x IN (a, b)`: the listed values, as they are
+            values = (f"[{', '.join(self.args(e.right.items))}]" if isinstance(e.right, A.CollectionLiteral)
+                      else self.expr(e.right))
+            return f"_in({self.expr(e.left)}, {values})"
         left, right = self.expr(e.left), self.expr(e.right)
+        if e.op == "and_then":     # WLanguage's _AND_ / _OR_: the right operand only when needed
+            return f"(_test({right}) if _test({left}) else False)"
+        if e.op == "or_else":
+            return f"(True if _test({left}) else _test({right}))"
         if e.op == "&&":   # short-circuit: first falsy operand, else the last (operators.md)
             t = self.new_tmp()
             return f"({right} if _truthy({t} := {left}) else {t})"
@@ -1153,6 +1202,41 @@ class Codegen:
     def ex_Negate(self, e: A.Negate) -> str:
         return f"_neg({self.expr(e.operand)})"
 
+    def ex_Not(self, e: A.Not) -> str:
+        return f"_not({self.expr(e.operand)})"
+
+    def ex_Increment(self, e: A.Increment) -> str:
+        """`++x` / `x--` in an expression: the variable (or property, element) changes by one;
+        the value is the new one (prefix) or the old one. `-` adds numbers only (never texts)."""
+        t, tgt = self.new_tmp(), e.target
+        step = f"_sub({t}, {-float(e.delta)!r})"
+        if isinstance(tgt, A.LocalVar):
+            read, write = self.expr(tgt), lambda v: self.assign_expr(tgt, v)
+            before = []
+        elif isinstance(tgt, (A.Member, A.Element, A.Index)):
+            o = self.new_tmp()
+            before = [f"({o} := {self.expr(tgt.target)})"]
+            if isinstance(tgt, A.Member):
+                read, write = f"_getm({o}, {tgt.name!r})", lambda v: f"_setm(rt, {o}, {tgt.name!r}, {v})"
+            else:
+                i = self.new_tmp()
+                before.append(f"({i} := {self.expr(tgt.index)})")
+                get, put = ("_gete", "_sete") if isinstance(tgt, A.Element) else ("_geti", "_seti")
+                read, write = f"{get}({o}, {i})", lambda v: f"{put}(rt, {o}, {i}, {v})"
+        else:
+            raise CompileError("++ and -- apply to a variable, a property or an element", tgt.line, tgt.col)
+        if e.prefix:
+            n = self.new_tmp()
+            parts = before + [f"({t} := {read})", f"({n} := {step})", write(n), n]
+        else:
+            parts = before + [f"({t} := {read})", write(step), t]
+        return f"({', '.join(parts)})[-1]"
+
+    def ex_CharRange(self, e: A.CharRange) -> str:
+        def part(x):
+            return "None" if x is None else self.expr(x)
+        return f"_chars({self.expr(e.target)}, {part(e.start)}, {part(e.end)}, {part(e.count)})"
+
     def ex_Ternary(self, e: A.Ternary) -> str:
         return f"({self.expr(e.if_true)} if _truthy({self.expr(e.condition)}) else {self.expr(e.if_false)})"
 
@@ -1176,7 +1260,8 @@ class Codegen:
         return f"_formula({self.const(method)}, ({values}), {e.source!r})"
 
     def ex_NewValue(self, e: A.NewValue) -> str:
-        return f"{self.const(self.names.lookup_type(e.type).resolve())}(rt)"
+        make = self.const(self.names.lookup_type(e.type).resolve())
+        return f"{make}(rt)" if e.of is None else f"{make}(rt, {e.of!r})"    # of: an array's elements
 
     def ex_IndexCall(self, e: A.IndexCall) -> str:
         return (f"_call(rt, {self.expr(e.target)}, _member_name({self.expr(e.index)}), "
@@ -1295,7 +1380,8 @@ def runtime_globals(operators) -> dict:
         "_formula": functions.Formula, "_member_name": functions.member_name,
         "_pget": _param_get, "_pset": _param_set, "_param": _param_value, "_pdeclare": _params_declare,
         "_no_database": _no_database, "_unavailable": _unavailable,
-    }
+        "_not": ops.not_, "_chars": ops.char_range,
+    } | getattr(operators, "code_globals", dict)()   # a language's own operators (runtime/wl_rules.py)
 
 
 # ---------------------------------------------------------------- parameters and the database

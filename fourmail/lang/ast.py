@@ -167,8 +167,9 @@ class Formula(Node):
 
 class NewValue(Node):
     """A new value of one of the language's types (WLanguage's `x is Email` makes one):
-    type is the name its namespace knows the type by."""
-    __slots__ = _fields = ('type',)
+    type is the name its namespace knows the type by; of: an array's element type (the declared
+    type name, "Text", "Integer"..., or a type of the namespace), else None."""
+    __slots__ = _fields = ('type', 'of')
 
 
 class IndexCall(Node):
@@ -302,6 +303,22 @@ class FunctionDecl(Node):
 
 class PropertyDecl(Node):
     __slots__ = _fields = ('names', 'type', 'init')
+
+
+# ---------------------------------------------------------------- procedures (WLanguage)
+class ProcedureParam(Node):
+    """A procedure's parameter: type None is untyped (a Variant); default: the value of an optional
+    one (`p = 5`), an expression, else None; local: True for `LOCAL p` (passed by value; without
+    it a variable passed is passed by reference)."""
+    __slots__ = _fields = ('name', 'type', 'default', 'local')
+
+
+class ProcedureDecl(Node):
+    """`PROCEDURE Name(params) : type` and its body, at the top level of a program: a method its
+    code calls by name (MethodCall). params: ProcedureParam; result_type: the runtime's type name
+    of the declared result, else None (RESULT / RETURN value still gives one)."""
+    __slots__ = _fields = ('name', 'params', 'result_type', 'body')
+    _bodies = ('body',)
 
 
 CLASS_HEADERS = (ClassExtends, ClassConstructor, FunctionDecl, PropertyDecl)

@@ -173,7 +173,7 @@ class IMAPSession(MailSession):
         try:
             context = self.ssl_context()
             conn = _Client(ep, implicit, context, self.timeout, self.log)
-            if not implicit:
+            if not implicit and self.upgrade:
                 if conn.has_capability("STARTTLS"):
                     conn.starttls(context)
                     self.log_session(f"TLS established ({conn.socket().version()})")

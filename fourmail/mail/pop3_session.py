@@ -175,7 +175,7 @@ class POP3Session(MailSession):
             else:
                 conn = _POP3(ep.host, ep.port, mail_log=self.log, timeout=self.timeout)
             capa = self._read_capa(conn)
-            if not implicit:
+            if not implicit and self.upgrade:
                 if "STLS" in capa:
                     conn.starttls(context, ep.tls_name)
                     self.log_session(f"TLS established ({conn.sock.version()})")

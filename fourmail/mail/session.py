@@ -53,9 +53,12 @@ class MailSession:
     def __init__(self, host: str, port: int, *, implicit_tls: bool, accept_unsecure: bool = False,
                  user: str = "", password: str = "", token: str | None = None, auth_mode: str = "",
                  timeout: float = 30, routes: Iterable[network.Route] = (), cafiles: Iterable[str] = (),
-                 log: MailLog | None = None, names: dict | None = None):
+                 log: MailLog | None = None, names: dict | None = None, upgrade: bool = True):
         self.host, self.port = host, port
         self.implicit_tls, self.accept_unsecure = implicit_tls, accept_unsecure
+        # upgrade False: a plain session that never asks for STARTTLS/STLS (WLanguage's
+        # emailOptionDefault); the 4D transporters always upgrade when the server offers it.
+        self.upgrade = upgrade
         self.user, self._password, self._token = user, password, token
         self.auth_mode = auth_mode.upper()
         self.timeout = timeout
@@ -69,8 +72,13 @@ class MailSession:
         ep = network.resolve_route(self.routes, self.host, self.port, self.PROTOCOL)
         self.log_session(f"{self.PROTOCOL} connection to {self.host}:{self.port}"
                          + (f" (via {ep.host}:{ep.port})" if ep.routed else "")
-                         + f", TLS: {'implicit' if self.implicit_tls else upgrade + ' if offered'}")
+                         + f", TLS: {self._tls_mode(upgrade)}")
         return ep
+
+    def _tls_mode(self, upgrade: str) -> str:
+        if self.implicit_tls:
+            return "implicit"
+        return upgrade + " if offered" if self.upgrade else "none (plain session)"
 
     def ssl_context(self) -> ssl.SSLContext:
         return network.client_context(self.cafiles)

@@ -111,7 +111,7 @@ class SMTPSession(MailSession):
                     raise SessionFailure(_text(msg), status=code)
                 conn._host = ep.tls_name           # the name STARTTLS verifies
                 conn.ehlo()
-                if not implicit:
+                if not implicit and self.upgrade:
                     if conn.has_extn("starttls"):
                         conn.starttls(context=context)
                         conn.ehlo()

@@ -66,15 +66,28 @@ class Collation:
     """A language's text comparison: `key(text)` and `char_key(character)` (see text_key).
 
     Both are plain functions stored once: callers bind `rt.collation.key` to a local before a loop.
+    `rules`, when given, names ("module:Class" in fourmail.runtime) the language's comparison and
+    operator rules, a compare.Comparison subclass a Runtime makes instead of 4D's.
     """
 
-    __slots__ = ("name", "key", "char_key")
+    __slots__ = ("name", "key", "char_key", "rules")
 
-    def __init__(self, name: str, key, char_key):
-        self.name, self.key, self.char_key = name, key, char_key
+    def __init__(self, name: str, key, char_key, rules=None):
+        self.name, self.key, self.char_key, self.rules = name, key, char_key, rules
 
     def __repr__(self):
         return f"<collation {self.name}>"
 
 
 FOURD_COLLATION = Collation("4D", text_key, char_key)
+
+
+
+def _same(s: str) -> str:
+    return s
+
+
+# WLanguage's strict `=` compares texts exactly, case and accents included (REFERENCE.md §1.5:
+# the reason `~=` exists); its other operators are runtime/wl_rules.py's, imported only by a
+# WLanguage process.
+WLANGUAGE_COLLATION = Collation("WLanguage", _same, _same, "wl_rules:WLanguageRules")

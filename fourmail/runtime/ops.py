@@ -212,6 +212,24 @@ def test(v):
     raise FourDError(E.BAD_PARAMETER, name="Condition", detail=f"a Boolean was expected, got {type_name(v)}")
 
 
+def not_(v):
+    """Negation as an operator (WLanguage's NOT; a language may bind its own condition rule)."""
+    return not test(v)
+
+
+def char_range(s, start=None, end=None, count=None):
+    """Part of a text, positions 1-based: characters start..end (start None: from the first, end
+    None: to the last), or `count` characters from start; what lies outside the text is left out."""
+    if type(s) is not _str:
+        raise FourDError(E.BAD_PARAMETER, name="[[...]]", detail=f"a Text was expected, got {type_name(s)}")
+    b = 1 if start is None else to_longint(number(start, "[[...]]"))
+    if count is not None:
+        e = b + to_longint(number(count, "[[...]]")) - 1
+    else:
+        e = len(s) if end is None else to_longint(number(end, "[[...]]"))
+    return s[max(b, 1) - 1:max(e, 0)]
+
+
 # ---------------------------------------------------------------- objects and collections
 stored = store_value       # what `$o.p:=v`, `$c[i]:=v` and object/collection literals keep
 

@@ -35,6 +35,15 @@ def find_method_files(project_dir: Path) -> dict[str, Path]:
     return found
 
 
+def _comparison(collation: Collation) -> Comparison:
+    """The comparison and operator rules of a collation: 4D's, or those its language names."""
+    if collation.rules is None:
+        return Comparison(collation)
+    import importlib
+    module, _, name = collation.rules.partition(":")
+    return getattr(importlib.import_module(f"{__package__}.{module}"), name)(collation)
+
+
 class Frame:
     __slots__ = ("method", "args", "this", "cls")
 
@@ -54,7 +63,7 @@ class Runtime:
         # comparison rules with it (runtime/compare.py) serve collection searches and sorts and are
         # the operators of the code compiled for this process.
         self.collation = collation
-        self.compare = Comparison(collation)
+        self.compare = _comparison(collation)
         self.err = err or sys.stderr
         self.answers = list(answers or [])
         self.interactive = sys.stdin.isatty() if interactive is None else interactive
@@ -65,6 +74,7 @@ class Runtime:
         self.errors: list[FourDError] = []       # the current error stack (Last errors)
         self.errors_stale = False                # the stack was handled: the next error starts a new one
         self.try_depth = 0
+        self.exception: FourDError | None = None   # the error the last handler caught (ExceptionInfo)
         self.handlers: dict[int, str] = {}       # ON ERR CALL scope -> method name
         self.in_handler = False
         self.frames: list[Frame] = []
@@ -242,7 +252,7 @@ class Runtime:
         self.try_depth = saved
 
     def caught(self, exc: BaseException, line: int, method: str) -> FourDError:
-        error = self.record(self._as_error(exc), line, method)
+        error = self.exception = self.record(self._as_error(exc), line, method)
         return error
 
     def try_expression(self, fn: Callable[[], Any], line: int, method: str) -> Any:
@@ -278,6 +288,10 @@ class Runtime:
                 method = self.source_loader().load_method(self, path)
             self._methods[key] = method
         return method
+
+    def define_method(self, name: str, method) -> None:
+        """A method the running program's own file declares (a WLanguage procedure)."""
+        self._methods[name.casefold()] = method
 
     def source_loader(self):
         if self.loader is None:

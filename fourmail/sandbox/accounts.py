@@ -12,11 +12,19 @@ account a line, fields separated by blanks; a line starting with `#` is a commen
     test@gmail.com      secret        ya29.sandbox-token
 
 The file keeps plaintext passwords: CRAM-MD5 and APOP need them on the server side.
+
+XOAUTH2 also accepts the tokens the sandbox's OAuth 2.0 provider issued (`tokens`, an
+oauth_provider.TokenStore) while they are valid, in either mode; an expired one is refused even in
+open mode. Every sign-in is recorded (`record`, `sign_ins`): protocol, user, mechanism, outcome and
+whether the token was one the provider issued, never a password or a token.
 """
 from __future__ import annotations
 
+import collections
+import datetime as dt
 import hashlib
 import hmac
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,10 +42,27 @@ class AccountsError(ValueError):
     pass
 
 
+@dataclass(frozen=True)
+class SignIn:
+    """One sign-in attempt the sandbox saw (never its secret)."""
+    protocol: str            # SMTP, IMAP, POP3
+    user: str
+    mechanism: str           # PLAIN, LOGIN, CRAM-MD5, XOAUTH2, APOP, USER (POP3 USER/PASS)
+    ok: bool
+    issued_token: bool       # XOAUTH2 with a token the sandbox's provider issued (valid or not)
+    at: dt.datetime
+
+
+SIGN_INS_KEPT = 10_000       # the most recent ones: a long-running sandbox keeps no more
+
+
 class Accounts:
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path else None
         self.accounts: dict[str, Account] = {}
+        self.tokens = None            # the OAuth 2.0 provider's TokenStore, once it runs
+        self._sign_ins: collections.deque[SignIn] = collections.deque(maxlen=SIGN_INS_KEPT)
+        self._record_lock = threading.Lock()
         if self.path is not None:
             self._load(self.path)
 
@@ -63,6 +88,25 @@ class Accounts:
     def knows(self, user: str) -> bool:
         """May mail be delivered to this account? (strict mode delivers to listed accounts only)"""
         return not self.strict or account_name(user) in self.accounts
+
+    def key(self, user: str) -> str:
+        """The account a login or address names (case-folded)."""
+        return account_name(user)
+
+    def users(self) -> list[str]:
+        """The listed accounts, as the file writes them (none in open mode)."""
+        return [a.user for a in self.accounts.values()]
+
+    def record(self, protocol: str, user: str, mechanism: str, ok: bool, token: str | None = None) -> None:
+        issued = bool(token) and self.tokens is not None and self.tokens.issued(token)
+        entry = SignIn(protocol, user, mechanism, ok, issued, dt.datetime.now(dt.timezone.utc))
+        with self._record_lock:
+            self._sign_ins.append(entry)
+
+    @property
+    def sign_ins(self) -> list[SignIn]:
+        with self._record_lock:
+            return list(self._sign_ins)
 
     def _get(self, user: str) -> Account | None:
         return self.accounts.get(account_name(user))
@@ -96,6 +140,9 @@ class Accounts:
         return hmac.compare_digest(expected, digest.lower())
 
     def check_token(self, user: str, token: str) -> bool:
+        verdict = self.tokens.verdict(user, token) if self.tokens is not None else None
+        if verdict is not None:           # one the provider issued: its expiry and user decide
+            return verdict
         if not self.strict:
             return bool(user)
         acct = self._get(user)

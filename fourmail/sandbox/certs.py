@@ -2,7 +2,8 @@
 
     ca.pem / ca.key          a private CA ("fourmail sandbox CA"), trusted by fourmail in
                              sandbox mode only (`fourmail run --sandbox`) and by the tests' clients
-    server.pem / server.key  one certificate for every host the doc examples name
+    server.pem / server.key  one certificate for every host the doc examples name (the mail
+                             servers' and the OAuth 2.0 providers')
     hosts/NAME.pem           a certificate made on demand for any other name a client asks for
                              (TLS SNI), so a script naming its own server still verifies
 
@@ -20,7 +21,8 @@ from pathlib import Path
 
 # Every host the doc corpus names (case-folded), plus the loopback names.
 HOSTS = ("smtp.gmail.com", "imap.gmail.com", "pop.gmail.com", "pop3.gmail.com", "smtp.mail.com",
-         "domain.com", "outlook.office365.com", "localhost", "127.0.0.1")
+         "domain.com", "outlook.office365.com", "accounts.google.com", "oauth2.googleapis.com",
+         "login.microsoftonline.com", "localhost", "127.0.0.1")
 CA_DAYS = 3650
 LEAF_DAYS = 397              # the longest validity clients (Apple, browsers) accept
 RENEW_DAYS = 30
@@ -100,7 +102,8 @@ class Authority:
                 try:
                     old = x509.load_pem_x509_certificate(cert_file.read_bytes())
                     if (old.issuer == self.ca_cert.subject
-                            and old.not_valid_after_utc - _now() > dt.timedelta(days=RENEW_DAYS)):
+                            and old.not_valid_after_utc - _now() > dt.timedelta(days=RENEW_DAYS)
+                            and _names(old) >= set(names)):      # a store made before a name was added
                         return cert_file
                 except ValueError:
                     pass
@@ -135,6 +138,16 @@ class Authority:
                                                         serialization.NoEncryption())
                            + cert.public_bytes(serialization.Encoding.PEM))
             return cert_file
+
+
+def _names(cert) -> set[str]:
+    from cryptography import x509
+    try:
+        sans = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return set()
+    return ({str(n) for n in sans.get_values_for_type(x509.DNSName)}
+            | {str(a) for a in sans.get_values_for_type(x509.IPAddress)})
 
 
 def server_context(tls_dir: Path) -> ssl.SSLContext:

@@ -20,6 +20,9 @@ or ended the session with `* BYE [SERVERBUG]`:
 - Any other unexpected error inside a command answers `NO [SERVERBUG]` and the session goes on
   (Dovecot's answer to an internal error), logged on the "fourmail.sandbox" logger.
 
+- A refused XOAUTH2 token gets Gmail's answer (RFC 7628 §3.2.2): the JSON error as a `+`
+  challenge, the client's answer, then NO [AUTHENTICATIONFAILED]; pymap answered NO at once.
+
 And two costs of big answers: responses go out 64 KiB at a time, draining between batches (pymap
 made a send() per piece, 50,000 for FETCH 1:* FLAGS of 10,000 messages, and buffered a whole
 FETCH BODY[] in memory), and byte formatting skips typing-Protocol checks (20 us each).
@@ -263,7 +266,14 @@ def _build():
 
         async def authenticate(self, state, mech_name):
             try:
-                return await super().authenticate(state, mech_name)
+                creds = await super().authenticate(state, mech_name)
+                refused = getattr(state.login, "xoauth2_refused", None)
+                if creds is not None and refused is not None and refused(creds):
+                    from pymap.parsing.response import ResponseContinuation
+                    from .accounts import XOAUTH2_ERROR
+                    await self.write_response(ResponseContinuation(base64.b64encode(XOAUTH2_ERROR)))
+                    await self.read_continuation(0)        # empty (or '*'): the refusal follows
+                return creds
             except (_LineTooLong, _TooBig):
                 raise AuthenticationError("Response too long.") from None
 

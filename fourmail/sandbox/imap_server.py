@@ -98,10 +98,31 @@ def _classes():
             return password is not None and creds.verify(ClearIdentity(user, password))
 
         async def authenticate(self, credentials):
-            if not self._valid(credentials):
+            ok = self._valid(credentials)
+            self._record(credentials, ok)
+            if not ok:
                 await asyncio.sleep(0.2)      # as servers do: slow down password guessing
                 raise InvalidAuth()
             return Identity(self.store, self.config, account_name(credentials.authcid or credentials.authzid))
+
+        def xoauth2_refused(self, creds) -> bool:
+            """Is this an XOAUTH2 sign-in that will fail? (the protocol then sends the JSON error)"""
+            return isinstance(creds, ExternalCredentials) and not self._valid(creds)
+
+        def _record(self, creds, ok: bool) -> None:
+            if isinstance(creds, ExternalCredentials):
+                token = None
+                try:
+                    creds.verify(None)
+                except ExternalVerificationRequired as e:
+                    token = e.token
+                except Exception:
+                    pass
+                return self.accounts.record("IMAP", creds.authzid or "", "XOAUTH2", ok, token=token)
+            # pysasl says which mechanism only by the credentials' kind: LOGIN (the command or
+            # SASL) and PLAIN both give plain credentials
+            mechanism = "CRAM-MD5" if type(creds).__name__ == "CramMD5Result" else "PLAIN/LOGIN"
+            self.accounts.record("IMAP", creds.authcid or "", mechanism, ok)
 
         async def authorize(self, authenticated, authzid: str):
             if authzid and account_name(authzid) != authenticated.name:

@@ -170,13 +170,13 @@ class POP3Session:
         user, self.pending_user = self.pending_user, None
         if user is None:
             return await self.reply(False, "USER first")
-        await self._login(user, self.accounts.check_password(user, arg))
+        await self._login(user, self.accounts.check_password(user, arg), "USER")
 
     async def authorization_APOP(self, arg):
         user, _, digest = arg.strip().rpartition(" ")
         if not user or not re.fullmatch(r"[0-9a-fA-F]{32}", digest):
             return await self.reply(False, "APOP needs a name and an MD5 digest")
-        await self._login(user, self.accounts.check_apop(user, self.timestamp, digest))
+        await self._login(user, self.accounts.check_apop(user, self.timestamp, digest), "APOP")
 
     async def authorization_AUTH(self, arg):
         mech, _, initial = arg.strip().partition(" ")
@@ -217,30 +217,36 @@ class POP3Session:
             raise _Cancelled("malformed PLAIN response")
         authz, user, password = (p.decode("utf-8", "replace") for p in parts)
         ok = (not authz or account_name(authz) == account_name(user)) and self.accounts.check_password(user, password)
-        await self._login(user, ok)
+        await self._login(user, ok, "PLAIN")
 
     async def _sasl_LOGIN(self, first):
         user = first if first is not None else await self._challenge(b"Username:")
         password = await self._challenge(b"Password:")
         user_text = user.decode("utf-8", "replace")
-        await self._login(user_text, self.accounts.check_password(user_text, password.decode("utf-8", "replace")))
+        await self._login(user_text, self.accounts.check_password(user_text, password.decode("utf-8", "replace")),
+                          "LOGIN")
 
     async def _sasl_CRAM_MD5(self, first):
         challenge = f"<{secrets.randbelow(10**9)}.{int(time.time())}@{HOSTNAME}>".encode()
         user, _, digest = (await self._challenge(challenge)).decode("utf-8", "replace").rpartition(" ")
-        await self._login(user, bool(user) and self.accounts.check_cram_md5(user, challenge, digest))
+        await self._login(user, bool(user) and self.accounts.check_cram_md5(user, challenge, digest), "CRAM-MD5")
 
     async def _sasl_XOAUTH2(self, first):
         data = first if first is not None else await self._challenge(b"")
         parsed = xoauth2_parse(data)
-        if parsed and self.accounts.check_token(*parsed):
+        ok = bool(parsed) and self.accounts.check_token(*parsed)
+        if parsed:
+            self.accounts.record("POP3", parsed[0], "XOAUTH2", ok, token=parsed[1])
+        if ok:
             return await self._login(parsed[0], True)
         # The XOAUTH2 failure: a JSON error as a challenge, the client's (empty) answer, then -ERR.
         await self.send(b"+ " + base64.b64encode(XOAUTH2_ERROR) + b"\r\n")
         await self.readline()
         await self._login(parsed[0] if parsed else "", False)
 
-    async def _login(self, user: str, ok: bool) -> None:
+    async def _login(self, user: str, ok: bool, mechanism: str | None = None) -> None:
+        if mechanism is not None:         # XOAUTH2 records itself, with its token's kind
+            self.accounts.record("POP3", user, mechanism, ok)
         if not ok:
             await asyncio.sleep(0.2)        # as servers do: slow down password guessing
             return await self.reply(False, "[AUTH] authentication failed")

@@ -1,9 +1,13 @@
-"""Start the sandbox: SMTP, IMAP and POP3, each in both TLS modes, over one store, listening on
-127.0.0.1 only. Each protocol has its own asyncio loop in its own thread, so a slow command of
-one server (an IMAP SEARCH on a large mailbox) never delays the others' answers.
+"""Start the sandbox: SMTP, IMAP and POP3, each in both TLS modes, over one store, and the OAuth 2.0
+provider over HTTPS (oauth_provider.py), listening on 127.0.0.1 only. Each protocol has its own
+asyncio loop in its own thread, so a slow command of one server (an IMAP SEARCH on a large
+mailbox) never delays the others' answers.
 
     with Sandbox(store_dir) as sb:          # or sb.start() / sb.stop()
-        for ep in sb.endpoints: ...         # Endpoint(name="imaps", protocol="IMAP", ...)
+        for ep in sb.endpoints: ...         # Endpoint(name="imaps", protocol="IMAP", ...): mail
+        sb.web                              # Endpoint(name="https", protocol="HTTPS", ...)
+        sb.oauth.expire_tokens()            # the provider's tokens (token_lifetime, code_lifetime)
+        sb.sign_ins                         # every sign-in seen: protocol, user, mechanism...
 
 What the loops share is safe across threads: the store coordinates through its lock files
 (store.py), the TLS context and the accounts are read-only once made.
@@ -33,6 +37,7 @@ HANDSHAKE_SECONDS = 10.0         # a TLS handshake not done by then is dropped (
 LISTENERS = (("smtp", "SMTP", False, 587), ("smtps", "SMTP", True, 465),
              ("imap", "IMAP", False, 143), ("imaps", "IMAP", True, 993),
              ("pop3", "POP3", False, 110), ("pop3s", "POP3", True, 995))
+WEB_LISTENER = ("https", "HTTPS", True, 443)      # the OAuth 2.0 provider; not a mail endpoint
 
 
 class SandboxError(Exception):
@@ -137,6 +142,7 @@ class _ProtocolLoop:
         self.loop = _Loop()
         self.loop.set_exception_handler(_loop_error)
         self.servers: list[asyncio.AbstractServer] = []
+        self.cleanups: list = []             # coroutine functions run at shutdown (aiohttp's runner)
         self.thread = threading.Thread(target=self.loop.run_forever, name=f"fourmail-sandbox-{protocol.lower()}",
                                        daemon=True)
         self.thread.start()
@@ -147,6 +153,11 @@ class _ProtocolLoop:
     async def shutdown(self) -> None:
         for server in self.servers:
             server.close()
+        for cleanup in self.cleanups:
+            try:
+                await asyncio.wait_for(cleanup(), STOP_SECONDS / 2)
+            except Exception:                  # stopping anyway: what is left is cancelled below
+                pass
         tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
         for t in tasks:
             t.cancel()
@@ -168,13 +179,17 @@ def listen_error(e: OSError, port_base: int | None) -> str:
 
 class Sandbox:
     def __init__(self, store_dir: str | Path | None = None, accounts_file: str | Path | None = None,
-                 port_base: int | None = None, quiet: bool = False):
+                 port_base: int | None = None, quiet: bool = False, token_lifetime: float | None = None):
         self.store_dir = Path(store_dir) if store_dir else default_store_dir()
         self.accounts_file = accounts_file
         self.port_base = port_base        # None or 0: free ports chosen by the system
         self.quiet = quiet
         self.endpoints: list[Endpoint] = []
         self.ca_file: Path | None = None
+        self.web: Endpoint | None = None        # the OAuth 2.0 provider (HTTPS)
+        self.oauth = None                       # its oauth_provider.TokenStore
+        self.token_lifetime = token_lifetime
+        self._accounts = None
         self._loops: dict[str, _ProtocolLoop] = {}
 
     def __enter__(self) -> "Sandbox":
@@ -188,9 +203,14 @@ class Sandbox:
         from .accounts import Accounts, AccountsError
         from .certs import server_context
         from .demo import seed
+        from .oauth_provider import TokenStore
         from .store import Store
+        for name in ("mail.log", "pymap.imap"):
+            # their DEBUG traces hold every line a client sends, passwords and tokens included
+            if logging.getLogger(name).getEffectiveLevel() < logging.INFO:
+                logging.getLogger(name).setLevel(logging.INFO)
         if self.quiet:
-            for name in ("mail.log", "pymap", "fourmail.sandbox"):
+            for name in ("mail.log", "pymap", "fourmail.sandbox", "aiohttp"):
                 logging.getLogger(name).setLevel(logging.CRITICAL)
         try:
             accounts = Accounts(self.accounts_file)
@@ -201,10 +221,14 @@ class Sandbox:
         except OSError as e:
             raise SandboxError(f"cannot use the sandbox folder {self.store_dir}: {e.strerror or e}") from None
         self.ca_file = self.store_dir / "tls" / "ca.pem"
+        self.oauth = accounts.tokens = TokenStore(accounts)
+        if self.token_lifetime is not None:
+            self.oauth.token_lifetime = self.token_lifetime
+        self._accounts = accounts
         if self.port_base and not 0 < self.port_base + max(p for *_, p in LISTENERS) <= 65535:
             raise SandboxError(f"cannot listen: --port-base {self.port_base} gives ports outside 1 to 65535")
         sslproto.SSLProtocol.max_size = TLS_READ_BUFFER
-        protocols = dict.fromkeys(protocol for _, protocol, *_ in LISTENERS)
+        protocols = dict.fromkeys(protocol for _, protocol, *_ in LISTENERS + (WEB_LISTENER,))
         self._loops = {p: _ProtocolLoop(p) for p in protocols}
         futures = {p: lp.submit(self._listen(lp, store, accounts, tls)) for p, lp in self._loops.items()}
         try:
@@ -215,14 +239,23 @@ class Sandbox:
             self.stop()
             raise SandboxError(listen_error(e, self.port_base)) from None
         self.endpoints = [found[name] for name, *_ in LISTENERS]
+        self.web = found[WEB_LISTENER[0]]
         return self.endpoints
 
     async def _listen(self, lp: _ProtocolLoop, store, accounts, tls) -> dict[str, Endpoint]:
         from .imap_server import start_imap
         from .pop3_server import start_pop3
         from .smtp_server import start_smtp
-        starter = {"SMTP": start_smtp, "IMAP": start_imap, "POP3": start_pop3}[lp.protocol]
         assert ipaddress.ip_address(LOOPBACK).is_loopback        # never anything but loopback
+        if lp.protocol == WEB_LISTENER[1]:
+            from .oauth_provider import start_https
+            name, protocol, implicit, standard = WEB_LISTENER
+            runner, _ = await start_https(accounts.tokens, LOOPBACK,
+                                          self.port_base + standard if self.port_base else 0, tls)
+            lp.cleanups.append(runner.cleanup)
+            host, port = runner.addresses[0][:2]
+            return {name: Endpoint(name, protocol, implicit, host, port, standard)}
+        starter = {"SMTP": start_smtp, "IMAP": start_imap, "POP3": start_pop3}[lp.protocol]
         endpoints = {}
         for name, protocol, implicit, standard in LISTENERS:
             if protocol != lp.protocol:
@@ -254,4 +287,10 @@ class Sandbox:
                 lp.loop.close()
 
     def endpoint(self, name: str) -> Endpoint:
-        return next(e for e in self.endpoints if e.name == name)
+        return next(e for e in self.endpoints + [self.web] if e is not None and e.name == name)
+
+    @property
+    def sign_ins(self) -> list:
+        """Every sign-in the mail servers saw, oldest first (accounts.SignIn: protocol, user,
+        mechanism, ok, issued_token, at): what a test reads to know how a program signed in."""
+        return self._accounts.sign_ins if self._accounts is not None else []

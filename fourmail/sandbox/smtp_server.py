@@ -64,6 +64,7 @@ class SandboxSMTP(SMTP):
         if isinstance(auth_data, LoginPassword):
             user = auth_data.login.decode("utf-8", "replace")
             ok = self.accounts.check_password(user, auth_data.password.decode("utf-8", "replace"))
+            self.accounts.record("SMTP", user, mechanism, ok)
             return _result(ok, user)
         return _result(False, None)
 
@@ -73,7 +74,9 @@ class SandboxSMTP(SMTP):
         if answer is MISSING:
             return AuthResult(success=False, handled=True)       # '*' or bad base64: answered
         user, _, digest = answer.decode("utf-8", "replace").rpartition(" ")
-        return _result(bool(user) and self.accounts.check_cram_md5(user, challenge, digest), user)
+        ok = bool(user) and self.accounts.check_cram_md5(user, challenge, digest)
+        self.accounts.record("SMTP", user, "CRAM-MD5", ok)
+        return _result(ok, user)
 
     async def auth_XOAUTH2(self, _, args) -> AuthResult:
         if len(args) > 1:
@@ -87,7 +90,10 @@ class SandboxSMTP(SMTP):
             if answer is MISSING:
                 return AuthResult(success=False, handled=True)
         parsed = xoauth2_parse(answer)
-        if parsed and self.accounts.check_token(*parsed):
+        ok = bool(parsed) and self.accounts.check_token(*parsed)
+        if parsed:
+            self.accounts.record("SMTP", parsed[0], "XOAUTH2", ok, token=parsed[1])
+        if ok:
             return _result(True, parsed[0])
         # The XOAUTH2 failure: a JSON error as a challenge, the client's empty answer, then 535.
         if await self.challenge_auth(XOAUTH2_ERROR) is MISSING:
