@@ -288,6 +288,34 @@ def test_exceptions():
                                          ("Assign", lv("n"), lit(3.0))], [("Assign", lv("n"), lit(2.0))], None)
 
 
+# ---------------------------------------------------------------- procedures
+def test_procedures_and_their_calls():
+    got = body("n is int = Twice(2)\nShow(n)\n\n"
+               "PROCEDURE Twice(x is int, LOCAL y = 1, z est une chaîne = \"a\") : int\n  RESULT x * 2\n"
+               "PROCÉDURE Show(v)\n  Trace(v)\n")
+    assert dump(got[0]) == ("VarDecl", [lv("n")], "Integer", ("MethodCall", "Twice", [lit(2.0)]))
+    assert dump(got[1]) == ("ExprStatement", ("MethodCall", "Show", [lv("n")]))
+    assert dump(got[2]) == ("ProcedureDecl", "Twice", [("ProcedureParam", "x", "Integer", None, False),
+                                                       ("ProcedureParam", "y", None, lit(1.0), True),
+                                                       ("ProcedureParam", "z", "Text", lit("a"), False)],
+                            "Integer", [("Return", ("BinOp", "*", lv("x"), lit(2.0)))])
+    assert dump(got[3]) == ("ProcedureDecl", "Show", [("ProcedureParam", "v", None, None, False)], None,
+                            [("ExprStatement", ("CommandCall", "Trace", [lv("v")]))])
+    assert (got[3].line, got[3].col) == (6, 1)
+
+
+def test_a_procedure_has_its_own_variables():
+    e = error("n is int\nPROCEDURE P()\n  Trace(n)\n")
+    assert (e.line, e.col, e.message) == (3, 9, "unknown identifier 'n'")
+    got = body("PROCEDURE P(a)\n  b is int = a\nPROCEDURE Q()\n  b is string\n  P(b)")
+    assert dump(got[1].body[1]) == ("ExprStatement", ("MethodCall", "P", [lv("b")]))
+
+
+def test_a_procedure_inside_a_block_is_a_syntax_error():
+    e = error("IF True THEN\n  PROCEDURE P()\nEND")
+    assert (e.line, e.col) == (2, 3) and "top level" in e.message
+
+
 # ---------------------------------------------------------------- expressions
 def test_usual_precedence():
     assert expr("1 + 2 * 3 ^ 2") == ("BinOp", "+", lit(1.0), ("BinOp", "*", lit(2.0), ("BinOp", "^", lit(3.0), lit(2.0))))
@@ -368,6 +396,8 @@ def test_an_open_block_names_its_end_and_the_line_it_opened():
     assert e.message == "END expected for the SWITCH of line 2"
     e = error("BOUCLE\n  SORTIR\n")
     assert e.message == "FIN expected for the BOUCLE of line 1"
+    e = error("QUAND EXCEPTION DANS\n  SORTIR\n")
+    assert e.message == "FAIRE expected for the QUAND EXCEPTION DANS of line 1"
 
 
 def test_syntax_errors_name_line_and_column():
@@ -379,8 +409,6 @@ def test_syntax_errors_name_line_and_column():
     assert (e.line, e.col, e.message) == (2, 7, "unexpected character '@'")
     e = error('x is string = "open')
     assert (e.line, e.col) == (1, 15)
-    e = error("x is int\nPROCEDURE f()\n")
-    assert (e.line, e.col) == (2, 1) and "procedures are not supported" in e.message
     e = error("x is int\nx = 1 ... 2")
     assert (e.line, e.col) == (2, 7)
 
@@ -406,3 +434,5 @@ def test_an_interactive_session_knows_earlier_declarations():
         session.parse("m = 1", names=NS)
     with pytest.raises(SourceSyntaxError, match="unknown identifier 'n'"):
         LANGUAGE.parse("n = 2", names=NS)                 # a file starts with nothing declared
+    session.parse("PROCEDURE P(x)\n  Trace(x)\n", names=NS)
+    assert dump(session.parse("P(n)", names=NS).body) == [("ExprStatement", ("MethodCall", "P", [lv("n")]))]

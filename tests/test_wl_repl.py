@@ -98,6 +98,7 @@ def test_the_repl_reads_a_block_until_its_end():
         "SWITCH x\nCASE 1:": (I, 2), "LOOP\n  x++\nDO WHILE x < 3": (C, 0), "LOOP\n  x++": (I, 1),
         "WHEN EXCEPTION IN\n  x = 1\nDO": (I, 1), "f(1,": (I, 1), "x = 1 + ...": (I, 1),
         "<COMPILE IF ConfigurationType<>Site>": (I, 1), 'x = "abc': (X, 0), "x = )": (X, 0), "END": (X, 0),
+        "PROCEDURE P(x)": (I, 1), "PROCEDURE P(x)\n    Trace(x)": (I, 1), "PROCEDURE P(x)\n    Trace(x)\n    ": (C, 0),
     }
     for text, (status, indent) in cases.items():
         got = blocks.check_complete(text)
@@ -124,3 +125,9 @@ def test_vars_lists_the_sessions_variables_not_a_switchs_hidden_value(session):
     session.execute("n is int = 2\nSWITCH n\nCASE 2: n = 5\nEND")
     shown = session.variables().splitlines()
     assert len(shown) == 1 and shown[0].startswith("n ") and shown[0].endswith("= 5")
+
+
+def test_a_procedure_defined_in_one_input_is_called_in_the_next(session):
+    session.execute("PROCEDURE Twice(x is int) : int\n    RESULT x * 2\n")
+    session.execute("Twice(21)")
+    assert session.out.getvalue() == "42\n", session.err.getvalue()

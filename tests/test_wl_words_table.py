@@ -24,17 +24,16 @@ IDS = [f"{w.token}:{s}" for w, s in SPELLINGS]
 
 # A line where a keyword that is one only in its place is in that place (`{}`: the keyword).
 IN_PLACE = {"TO": "FOR i = 1 {} 2", "STEP": "FOR i = 1 TO 2 {} 1", "OF": "FOR EACH x {} t", "ON": "t[[1 {} 2]]",
-            "ARTICLE": "x is {} string", "ARRAY_OF": "x is {} strings", "COMPILE_IF": "{} ConfigurationType<>Site>"}
+            "ARTICLE": "x is {} string", "ARRAY_OF": "x is {} strings", "COMPILE_IF": "{} ConfigurationType<>Site>",
+            "LOCAL": "PROCEDURE P({} x)"}
 # A first line that opens each kind of block (a new opener in the table needs one here).
 OPENING_LINES = {
     "IF": ("IF True THEN", "SI Vrai ALORS"), "SWITCH": ("SWITCH 1\nCASE 1:", "SELON 1\nCAS 1:"), "FOR": ("FOR i = 1 TO 2", "POUR i = 1 À 2"),
     "FOR_EACH": ("FOR EACH x OF [1]", "POUR TOUT x DE [1]"), "WHILE": ("WHILE False", "TANTQUE Faux"),
-    "LOOP": ("LOOP", "BOUCLE"), "WHEN_EXCEPTION_IN": ("WHEN EXCEPTION IN", "QUAND EXCEPTION DANS"),
+    "LOOP": ("LOOP", "BOUCLE"), "WHEN_EXCEPTION_IN": ("WHEN EXCEPTION IN\nDO", "QUAND EXCEPTION DANS\nFAIRE"),
     "WHEN_EXCEPTION": ("WHEN EXCEPTION", "QUAND EXCEPTION"),
     "COMPILE_IF": ("<COMPILE IF ConfigurationType<>Site>", "<COMPILE SI ConfigurationType<>Site>"),
 }
-# What goes between an opener and one of its middles (a WHEN EXCEPTION IN has its DO before its ELSE).
-BEFORE_MIDDLE = {("WHEN_EXCEPTION_IN", "ELSE"): "\nDO"}
 
 
 def in_place(word, written):
@@ -124,8 +123,7 @@ def test_middles_and_closers_put_their_line_back_at_the_block_level(word):
     for written in word.spellings:
         assert blocks.is_dedent_line("    " + written.lower() + (" x" if word.token == "DO_WHILE" else ""))
         opener = word.pairs[0]
-        before = BEFORE_MIDDLE.get((opener, word.token), "")
-        level, _ = blocks.indent_levels(OPENING_LINES[opener][0] + "\n    n = 1" + before + "\n    " + written)
+        level, _ = blocks.indent_levels(OPENING_LINES[opener][0] + "\n    n = 1\n    " + written)
         # a CASE is one level inside its SWITCH; any other middle or closer at its block's level
         assert level == (1 if word.token in ("CASE", "OTHER_CASE") else 0), written
 

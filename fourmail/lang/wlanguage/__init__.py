@@ -14,10 +14,11 @@ from ..errors import SourceSyntaxError
 
 
 def parse(source: str, filename: str = "<input>", methods: tuple[str, ...] = (), *, names=None,
-          declared: dict[str, str] | None = None) -> Program:
+          declared: dict[str, str] | None = None, procedures: set[str] | None = None) -> Program:
     """Source text -> Program. `names`: the namespace functions, constants and types come from
     (default: the language's); `declared`: variables declared before (name case-folded -> type),
-    to which this text's declarations are added."""
+    to which this text's declarations are added; `procedures`: procedures defined before
+    (case-folded names), to which this text's are added."""
     from .. import lalr
     from .build import AstBuilder
     from .errors import from_unexpected
@@ -27,7 +28,9 @@ def parse(source: str, filename: str = "<input>", methods: tuple[str, ...] = (),
     text = source if source.endswith("\n") else source + "\n"
     tables = get_tables()   # grammar problems are bugs, not the user's syntax errors
     end = Token("$END", "", len(text), text.count("\n") or 1, 1)
-    builder = AstBuilder(names, declared)
+    procedures = set() if procedures is None else procedures
+    procedures.update(procedure_names(text))        # a call may come before its procedure
+    builder = AstBuilder(names, declared, procedures=procedures)
     at_end = False                # the error is the end of the text (a block left open)
     try:
         program = lalr.parse(tokenize(text), tables, builder, end)
@@ -46,26 +49,42 @@ def parse(source: str, filename: str = "<input>", methods: tuple[str, ...] = (),
     raise error
 
 
+def procedure_names(text: str) -> set[str]:
+    """The names (case-folded) of the procedures `text` declares: `PROCEDURE Name(...)`."""
+    from .lexer import tokenize
+    found, after = set(), False
+    for t in tokenize(text, tolerant=True):
+        if t.type in ("WS", "COMMENT"):
+            continue
+        if after and t.type == "NAME":
+            found.add(str(t).casefold())
+        after = t.type == "PROCEDURE"
+    return found
+
+
 class WLanguage(Language):
     name = "wlanguage"
     title = "WLanguage"
     extensions = (".wl",)
     reference_dir = None           # no reference pages: `:help` says what the table of words says
 
-    def __init__(self, declared: dict[str, str] | None = None):
-        self.declared = declared   # an interactive session's declarations, kept from input to input
+    def __init__(self, declared: dict[str, str] | None = None, procedures: set[str] | None = None):
+        # an interactive session's declarations and procedures, kept from input to input
+        self.declared, self.procedures = declared, procedures
 
     def parse(self, source, filename="<input>", methods=(), *, names=None, declared=None):
         if declared is None and self.declared is not None:
-            seen = dict(self.declared)
-            program = parse(source, filename, methods, names=names, declared=seen)
+            seen, procedures = dict(self.declared), set(self.procedures)
+            program = parse(source, filename, methods, names=names, declared=seen, procedures=procedures)
             self.declared.update(seen)            # only once the whole input has parsed
+            self.procedures.update(procedures)
             return program
         return parse(source, filename, methods, names=names, declared=declared)
 
     def interactive(self) -> "WLanguage":
-        """The language for a REPL session: a variable declared in one input is known in the next."""
-        return WLanguage({})
+        """The language for a REPL session: a variable declared or a procedure defined in one
+        input is known in the next."""
+        return WLanguage({}, set())
 
     def parse_class(self, source, name, filename, methods=()):
         raise SourceSyntaxError("classes are not supported in WLanguage scripts", 1, 1, filename, source)

@@ -63,13 +63,17 @@ class AstBuilder:
     REPL's earlier inputs), name (case-folded) -> type; the builder adds the text's declarations
     to it. `strict`: an unknown name is an error (the REPL's completeness check is not strict)."""
 
-    def __init__(self, names=None, declared: dict[str, str] | None = None, strict: bool = True):
+    def __init__(self, names=None, declared: dict[str, str] | None = None, strict: bool = True,
+                 procedures: set[str] | None = None):
         if names is None:
             from ...commands.registry import namespace
             names = namespace("wlanguage")
         self.names = names
         self.declared = {} if declared is None else declared
         self.strict = strict
+        # the procedures a call can name (case-folded): the text's own, wherever they are, and
+        # those of the REPL's earlier inputs
+        self.procedures = set() if procedures is None else procedures
         self.unknowns: list[Token] = []        # undeclared names, in the order met
         self.switches: list[A.LocalVar] = []
         self.switch_count = 0
@@ -114,6 +118,8 @@ class AstBuilder:
 
     def call(self, items):
         tok, args = items
+        if str(tok).casefold() in self.procedures:
+            return A.MethodCall(*_pos(tok), str(tok), args)
         cmd = self.names.lookup_command(str(tok))
         if cmd is not None:
             return A.CommandCall(*_pos(tok), cmd.name, args)
@@ -297,6 +303,31 @@ class AstBuilder:
     def loop_do_while(self, items):
         cond = items[3]
         return A.Repeat(*_pos(items), items[1], A.Not(cond.line, cond.col, cond))
+
+    # ------------------------------------------------------------ procedures
+    def parameter(self, items):
+        local = items[0].type == "LOCAL"
+        if local:
+            items = items[1:]
+        name = items[0]
+        vtype = next((x for x in items if isinstance(x, tuple)), None)
+        default = items[-1] if len(items) > 1 and isinstance(items[-1], A.Node) else None
+        return A.ProcedureParam(*_pos(name), str(name), vtype[0] if vtype else None, default, local)
+
+    def procedure_head(self, items):
+        """A procedure has its own variables: from here on, its parameters and what it declares."""
+        name = items[1]
+        params = [x for x in items if isinstance(x, A.ProcedureParam)]
+        result = next((x for x in items if isinstance(x, tuple)), None)
+        self.declared = {p.name.casefold(): "Variant" for p in params}
+        for p in params:
+            if p.type:
+                self.declared[p.name.casefold()] = p.type
+        return (items[0], str(name), params, result[0] if result else None)
+
+    def procedure(self, items):
+        tok, name, params, result_type = items[0]
+        return A.ProcedureDecl(*_pos(tok), name, params, result_type, items[1])
 
     # ------------------------------------------------------------ exceptions, leaving
     def try_block(self, items):

@@ -3,7 +3,7 @@
 `check_complete(text)` answers like IPython's: complete (run it), incomplete (read another line,
 indented so many levels) or invalid (run it anyway: the syntax error is the answer). Incomplete
 means an open IF/SWITCH/FOR/LOOP/WHEN EXCEPTION… block (the parser ran out of input), an open
-bracket or a `...` ending the text.
+bracket or a `...` ending the text. A PROCEDURE has no END: its code goes on until an empty line.
 
 In the REPL a line break inside brackets continues the statement; WLanguage itself wants `...` at
 the end of such a line, so `prepare(text)` writes those `...` in before the text is parsed.
@@ -42,6 +42,8 @@ def check_complete(text: str) -> Completeness:
         return Completeness(INVALID, 0)          # a WLanguage text literal ends on its line
     if st.brackets or st.continued or (pieces and pieces[-1].kind == "JOIN_NL"):
         return Completeness(INCOMPLETE, next_level)
+    if any(p.kind == "PROCEDURE" for p in pieces) and text.rsplit("\n", 1)[-1].strip():
+        return Completeness(INCOMPLETE, next_level)     # a procedure's code ends at an empty line
     from .. import lalr
     from ..errors import SourceSyntaxError
     from .build import AstBuilder
@@ -100,7 +102,7 @@ def open_blocks(text: str) -> list[tuple[str, str, int, int]]:
     stack: list[list] = []
     src = text if text.endswith("\n") else text + "\n"
     _levels(src, list(scan(src)), stack)
-    return [(kind, written, line, col) for kind, _, written, line, col in stack]
+    return [(kind, written, line, col) for kind, _, written, line, col in stack if kind != "PROCEDURE"]
 
 
 def _opens(text: str, sig: list[Piece]) -> str | None:
@@ -135,6 +137,11 @@ def _levels(text: str, pieces: list[Piece], stack: list[list] | None = None) -> 
             level = depth(stack)
             continue
         first = sig[0]
+        if first.kind == "PROCEDURE":               # a procedure: its code is one level in, no END
+            stack.clear()
+            level = 0
+            stack.append(["PROCEDURE", False, "", 0, 0])
+            continue
         opened = _opens(text, sig)
         closes = first.kind in W.CLOSERS or (first.kind == "DIRECTIVE" and not opened)
         if opened:
@@ -146,7 +153,7 @@ def _levels(text: str, pieces: list[Piece], stack: list[list] | None = None) -> 
                 written = W.spelled("COMPILE_IF")
             stack.append([opened, False, written, line_no, col])
         elif closes:
-            if stack:
+            if stack and stack[-1][0] != "PROCEDURE":
                 stack.pop()
             level = depth(stack)
         elif first.kind in ("CASE", "OTHER_CASE") and stack and stack[-1][0] == "SWITCH":

@@ -38,17 +38,15 @@ def from_unexpected(exc, filename: str, source: str) -> SourceSyntaxError:
     expected = set(exc.expected or ())
     if tok.type == "$END":
         line, col = len(source.splitlines()) or 1, 1
-        blocks = [n for n in expected if n in W.CLOSERS]
         msg = f"unexpected end of file{_expected(expected)}"
-        if blocks:
-            missing = missing_closer(source)
-            if missing:
-                msg, line, col = missing
+        missing = missing_closer(source, expected)
+        if missing:
+            msg, line, col = missing
         return SourceSyntaxError(msg, line, col, filename, source)
     line, col = tok.line, tok.column
     if tok.type == "PROCEDURE":
-        msg = (f"{tok}: procedures are not supported: a script is the code of one process "
-               "(write the procedure's code where it is called)")
+        msg = (f"unexpected {tok}: a procedure is declared at the top level of the file, after the code that "
+               "calls it, not inside a block")
     elif tok.type in W.CLOSERS or tok.type in W.MIDDLES:
         msg = f"unexpected {_describe_token(tok)}: no block it belongs to is open{_expected(expected)}"
     elif "_NL" in expected and tok.type not in ("_NL",):
@@ -67,9 +65,10 @@ def from_unexpected(exc, filename: str, source: str) -> SourceSyntaxError:
 _UNFINISHED = ("+", "-", "*", "/", "^", "%", ",", "(", "[", "=", "<", ">")
 
 
-def missing_closer(source: str):
+def missing_closer(source: str, expected=()):
     """The innermost block left open at the end of `source`: (message, its line, its column) —
-    "END expected for the IF of line 3", in the language the opener was written in — or None."""
+    "END expected for the IF of line 3", in the language the opener was written in; the middle
+    word instead when the block needs it before its end (the DO of a WHEN EXCEPTION IN) — or None."""
     from .complete import open_blocks
     opened = open_blocks(source)
     if not opened:
@@ -77,5 +76,8 @@ def missing_closer(source: str):
     token, written, line, col = opened[-1]
     french = W.is_french(token, written)
     closer = next(w for w in W.KEYWORDS if w.role == W.CLOSER and token in w.pairs)
+    if closer.token not in expected:
+        closer = next((w for w in W.KEYWORDS if w.role == W.MIDDLE and token in w.pairs and w.token in expected),
+                      closer)
     return (f"{W.spelled(closer.token, french)} expected for the {' '.join(written.upper().split())} "
             f"of line {line}", line, col)

@@ -315,6 +315,11 @@ def tokenize(text: str, tolerant: bool = False, join: bool = False, state: ScanS
                 declaring, target = True, True
                 prev = ttype
                 continue
+            elif ttype == "PROCEDURE":
+                head = W.PROCEDURE_HEAD
+                target = False
+                prev = ttype
+                continue
             elif ttype in ("FOR", "FOR_EACH"):
                 head = W.FOR_HEAD if ttype == "FOR" else W.FOR_EACH_HEAD
                 target = True
@@ -371,8 +376,10 @@ def tokenize(text: str, tolerant: bool = False, join: bool = False, state: ScanS
         if ttype == "ASSIGN":
             declaring = typing = False
             target = False
-        elif typing and ttype not in ("_COMMA",):
+        elif typing:
             typing = False
+        if ttype == "_COLON" and head == W.PROCEDURE_HEAD and not brackets:
+            typing = True                                 # `PROCEDURE f() : boolean`
         if not brackets and ttype not in ("_DOT", "_LSQB", "_RSQB", "_LPAR", "_RPAR", "ASSIGN"):
             target = False
         prev = ttype
@@ -389,6 +396,8 @@ def _word(text: str, pos: int, word: str, prev: str | None, brackets: list, head
         context.add(W.CHARS)
     elif not brackets and head:
         context.add(head)
+    elif head == W.PROCEDURE_HEAD and len(brackets) == 1:
+        context.add(W.PARAMETERS)
     if case_label and not brackets:
         context.add(W.CASE_LABEL)
     if typing:

@@ -18,6 +18,7 @@ STATEMENT, DECLARATION, VALUE, OPERATOR = "statement", "declaration", "value", "
 # Where a word is a keyword (elsewhere it is a name): anywhere, in a FOR header, in a FOR EACH
 # header, inside `[[ ]]`, in a CASE label, in the type of a declaration.
 ANYWHERE, FOR_HEAD, FOR_EACH_HEAD, CHARS, CASE_LABEL, TYPE = "", "for", "for each", "chars", "case", "type"
+PROCEDURE_HEAD, PARAMETERS = "procedure", "parameters"     # a PROCEDURE's line; inside its ( )
 
 
 class Word(NamedTuple):
@@ -67,7 +68,11 @@ KEYWORDS: tuple[Word, ...] = (
     Word(("CONTINUE",), ("CONTINUER",), "CONTINUE", help="goes on with the next round of the loop"),
     Word(("RETURN",), ("RETOUR",), "RETURN", help="leaves the code (RETURN value: gives a result)"),
     Word(("RESULT",), ("RENVOYER",), "RESULT", help="RESULT value: leaves the code with a result"),
-    Word(("PROCEDURE",), ("PROCÉDURE",), "PROCEDURE", kind=DECLARATION, help="declares a procedure"),
+    Word(("PROCEDURE",), ("PROCÉDURE",), "PROCEDURE", kind=DECLARATION,
+         help="PROCEDURE Name(p1, p2 is string = \"x\") : type, then its code, to the next PROCEDURE or the end "
+              "of the file: a procedure the code calls as Name(a, b)"),
+    Word(("LOCAL",), ("LOCAL",), "LOCAL", kind=DECLARATION, contexts=(PARAMETERS,),
+         help="PROCEDURE P(LOCAL p): p is passed by value (without it, a variable is passed by reference)"),
     Word(("WHEN EXCEPTION IN",), ("QUAND EXCEPTION DANS",), "WHEN_EXCEPTION_IN", OPENER,
          help="WHEN EXCEPTION IN … DO handler [ELSE …] END: the handler runs when the code throws"),
     Word(("WHEN EXCEPTION",), ("QUAND EXCEPTION",), "WHEN_EXCEPTION", OPENER,
