@@ -4,9 +4,79 @@ from __future__ import annotations
 
 from test_cli import fourmail
 
-ENGLISH = '// counting, in English keywords\ntotal is int\nnames is array of strings\nAdd(names, "Ann")\nAdd(names, "Bob")\nFOR i = 1 TO 10 STEP 3\n\ttotal += i\nEND\nFOR EACH n OF names\n\tTrace("Hello " + n)\nEND\nSWITCH total\n\tCASE 1, 2: Trace("small")\n\tCASE 20 TO 30: Trace("twenties: " + total)\n\tOTHER CASE: Trace("other")\nEND\nk is int = 0\nLOOP\n\tk++\n\tIF k = 2 THEN CONTINUE\n\tIF k > 3 THEN BREAK\nEND\nWHILE k > 0 AND NOT k = 1\n\tk--\nEND\nTrace(k, 7 Modulo 4, 2 ^ 3, "Abc" ~= " abc", "Abc" = "abc")\nWHEN EXCEPTION IN\n\tExceptionThrow(5, "boom")\nDO\n\tTrace(ExceptionInfo(errMessage))\nEND\nTrace(Twice(total))\n\nPROCEDURE Twice(x is int) : int\nRESULT x * 2\n'
+ENGLISH = """// counting, in English keywords
+total is int
+names is array of strings
+Add(names, "Ann")
+Add(names, "Bob")
+FOR i = 1 TO 10 STEP 3
+	total += i
+END
+FOR EACH n OF names
+	Trace("Hello " + n)
+END
+SWITCH total
+	CASE 1, 2: Trace("small")
+	CASE 20 TO 30: Trace("twenties: " + total)
+	OTHER CASE: Trace("other")
+END
+k is int = 0
+LOOP
+	k++
+	IF k = 2 THEN CONTINUE
+	IF k > 3 THEN BREAK
+END
+WHILE k > 0 AND NOT k = 1
+	k--
+END
+Trace(k, 7 Modulo 4, 2 ^ 3, "Abc" ~= " abc", "Abc" = "abc")
+WHEN EXCEPTION IN
+	ExceptionThrow(5, "boom")
+DO
+	Trace(ExceptionInfo(errMessage))
+END
+Trace(Twice(total))
 
-FRENCH = '// counting, in French keywords\ntotal est un entier\nnames est un tableau de chaînes\nAjoute(names, "Ann")\nAjoute(names, "Bob")\nPOUR i = 1 À 10 PAS 3\n\ttotal += i\nFIN\nPOUR TOUT n DE names\n\tTrace("Hello " + n)\nFIN\nSELON total\n\tCAS 1, 2: Trace("small")\n\tCAS 20 À 30: Trace("twenties: " + total)\n\tAUTRE CAS: Trace("other")\nFIN\nk est un entier = 0\nBOUCLE\n\tk++\n\tSI k = 2 ALORS CONTINUER\n\tSI k > 3 ALORS SORTIR\nFIN\nTANTQUE k > 0 ET PAS k = 1\n\tk--\nFIN\nTrace(k, 7 Modulo 4, 2 ^ 3, "Abc" ~= " abc", "Abc" = "abc")\nQUAND EXCEPTION DANS\n\tExceptionDéclenche(5, "boom")\nFAIRE\n\tTrace(ExceptionInfo(errMessage))\nFIN\nTrace(Twice(total))\n\nPROCÉDURE Twice(x est un entier) : entier\nRENVOYER x * 2\n'
+PROCEDURE Twice(x is int) : int
+RESULT x * 2
+"""
+
+FRENCH = """// counting, in French keywords
+total est un entier
+names est un tableau de chaînes
+Ajoute(names, "Ann")
+Ajoute(names, "Bob")
+POUR i = 1 À 10 PAS 3
+	total += i
+FIN
+POUR TOUT n DE names
+	Trace("Hello " + n)
+FIN
+SELON total
+	CAS 1, 2: Trace("small")
+	CAS 20 À 30: Trace("twenties: " + total)
+	AUTRE CAS: Trace("other")
+FIN
+k est un entier = 0
+BOUCLE
+	k++
+	SI k = 2 ALORS CONTINUER
+	SI k > 3 ALORS SORTIR
+FIN
+TANTQUE k > 0 ET PAS k = 1
+	k--
+FIN
+Trace(k, 7 Modulo 4, 2 ^ 3, "Abc" ~= " abc", "Abc" = "abc")
+QUAND EXCEPTION DANS
+	ExceptionDéclenche(5, "boom")
+FAIRE
+	Trace(ExceptionInfo(errMessage))
+FIN
+Trace(Twice(total))
+
+PROCÉDURE Twice(x est un entier) : entier
+RENVOYER x * 2
+"""
 
 EXPECTED = """Hello Ann
 Hello Bob
