@@ -420,8 +420,8 @@ def test_the_language_is_found_by_name_and_extension():
     assert (wl.name, wl.title, wl.extensions) == ("wlanguage", "WLanguage", (".wl",))
     with pytest.raises(SourceSyntaxError, match="classes are not supported"):
         wl.parse_class("x is int", "C", "C.wl")
-    from fourmail.runtime import collation
-    assert wl.collation is getattr(collation, "WLANGUAGE_COLLATION", collation.FOURD_COLLATION)
+    from fourmail.runtime.collation import WLANGUAGE_COLLATION
+    assert wl.collation is WLANGUAGE_COLLATION
 
 
 def test_an_interactive_session_knows_earlier_declarations():

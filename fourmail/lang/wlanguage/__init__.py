@@ -108,9 +108,8 @@ class WLanguage(Language):
 
     @property
     def collation(self):
-        from ...runtime import collation
-        # WLanguage's own comparison of texts, once the runtime has it; until then 4D's
-        return getattr(collation, "WLANGUAGE_COLLATION", collation.FOURD_COLLATION)
+        from ...runtime.collation import WLANGUAGE_COLLATION
+        return WLANGUAGE_COLLATION
 
     def __eq__(self, other):
         return isinstance(other, WLanguage)
