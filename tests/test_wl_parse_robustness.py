@@ -17,7 +17,8 @@ PIECES = ["IF ", "SI ", " THEN", " ALORS", "ELSE", "SINON ", "END", "FIN", "\n",
           " OF ", "WHILE ", "LOOP", "DO WHILE ", "BREAK", "RETURN", "RENVOYER ", "WHEN EXCEPTION IN", "DO",
           " is ", " est un ", "int", "chaîne", "array of ", "Email", "let ", ".", "..", " ...", "...\n", "++", "--",
           "+=", "<>", "~=", "[=", "=]", "?", "//c", "Trace", "ErrorOccurred", "emailOptionSécuriséTLS",
-          "<COMPILE IF ConfigurationType<>Site>\n", "<END>\n", "\t", "@", "é", "PROCEDURE "]
+          "<COMPILE IF ConfigurationType<>Site>\n", "<END>\n", "\t", "@", "é", "PROCEDURE ", "LOCAL ",
+          " : ", "P(", "QUAND EXCEPTION", "\nPROCEDURE P(a is int = 1, LOCAL b) : int\n"]
 DECLARED = "x, n are int\n"
 
 
