@@ -148,6 +148,7 @@ def test_arrays_and_their_elements():
     assert decl.init.of == "Email"
     assert body("t is array of strings")[0].init.of == "Text"
     assert body("t is array")[0].init.of == "Variant"
+    assert body("t est un tableau de 5 entiers")[0].init.of == "Integer"
     m = body("m is Email\nx is string = m.Recipient[1]")[-1]
     assert dump(m.init) == ("Index", ("Member", lv("m"), "Recipient"), lit(1.0))
 
