@@ -165,8 +165,9 @@ class AstBuilder:
         """The words of a type -> (VarDecl type, element type or None, the type's token)."""
         is_array = items[0].type == "ARRAY_OF"
         words = [x for x in items if x.type == "TYPE_WORD"]
-        if is_array and len(words) > 1 and str(words[0]).isdigit():
-            words = words[1:]             # `array of 5 strings`: its first size; it grows as elements are added
+        if is_array and str(words[0]).isdigit():
+            raise SourceSyntaxError(f"an array declared with its size ({items[0]} {words[0]} …) is not supported: "
+                                    f"declare it without one and add its elements", *_pos(words[0]))
         first = words[0]
         spelled = " ".join(str(w) for w in words)
         simple = W.simple_type(spelled)
