@@ -33,7 +33,8 @@ def test_the_cli_takes_the_language(tmp_path):
     f.write_text('ALERT("hi")\n')
     assert run_fourmail("run", "--language", "4d", str(f)).stdout == "hi\n"
     r = run_fourmail("parse", "--language", "cobol", str(f))
-    assert r.returncode == 64 and "--language: unknown language 'cobol' (known: 4d)" in r.stderr
+    known = ", ".join(lang.names())
+    assert r.returncode == 64 and f"--language: unknown language 'cobol' (known: {known})" in r.stderr
 
 
 def test_a_runtime_compares_with_its_languages_collation():
@@ -79,8 +80,9 @@ def test_no_keyword_is_spelled_outside_the_language():
     spellings = [w.spelling for w in words.KEYWORDS if " " in w.spelling]
     assert len(spellings) >= 8
     found = re.compile(r"(?i)\b(" + "|".join(re.escape(s) for s in spellings) + r")\b")
-    own = PACKAGE / "lang" / "fourd"
+    # (another language's package spells its own words, some of which are 4D's too: FOR EACH)
+    own = [PACKAGE / "lang" / name for name in ("fourd", "wlanguage")]
     hits = [f"{p.relative_to(PACKAGE)}:{line}: {text[:60]!r}"
-            for p in sorted(PACKAGE.rglob("*.py")) if own not in p.parents
+            for p in sorted(PACKAGE.rglob("*.py")) if not any(o in p.parents for o in own)
             for line, text in _code_strings(p) if found.search(text)]
     assert hits == []

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 # name -> the package that defines LANGUAGE (imported on first use: start-up stays fast)
-_PACKAGES = {"4d": "fourmail.lang.fourd"}
+_PACKAGES = {"4d": "fourmail.lang.fourd", "wlanguage": "fourmail.lang.wlanguage"}
 DEFAULT = "4d"
 
 
@@ -45,6 +45,11 @@ class Language:
     def scan(self, text: str, join: bool = False, state: Any = None) -> Iterator[Any]:
         """Tolerant pieces (kind, start, end) covering `text` whole; never raises."""
         raise NotImplementedError
+
+    def interactive(self) -> "Language":
+        """The language as a REPL session uses it, one input after another: a language whose
+        parser must know what earlier inputs declared (WLanguage) gives an instance that keeps it."""
+        return self
 
     def completeness(self) -> Any:
         """The REPL's block logic: a module with check_complete, prepare, indent_levels, is_dedent_line."""

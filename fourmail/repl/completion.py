@@ -32,14 +32,19 @@ class ReplCompleter(Completer):
     def __init__(self, state):
         self.state = state            # the REPL session: .rt, .locals, .known_types, .spellings, .language
         self.words = words = state.language.words
-        self.keywords = [w.spelling for w in words.KEYWORDS]
-        # After the `:` of a declaration (`var $x : Te`, `#DECLARE($a : `): the language's types.
-        declaring = "|".join(words.spelling_pattern(w.token) for w in words.KEYWORDS if w.declares)
+        # every spelling of each keyword (WLanguage's English and French ones)
+        self.keywords = [s for w in words.KEYWORDS for s in getattr(w, "spellings", (w.spelling,))]
         # `$a.b.c.par|` -> base `$a`, path `.b.c`, partial `par` (a base may be the class store `4D`,
         # tokenized or not: `4D:C1709.`)
-        self._member_ctx = re.compile(r"(?<![\w$.])(" + re.escape(words.CLASS_STORE) +
-                                      r"|\$[\w]*|[^\W\d][\w]*)(?::C\d+)?((?:\.[^\W\d][\w]*)*)\.([\w$]*)$", re.I)
-        self._type_ctx = re.compile(r"(?i)(?:^|[\s])(?:" + declaring + r")(?![\w])[^:\n]*:\s*([\w.]*)$")
+        store = re.escape(words.CLASS_STORE) + "|" if words.CLASS_STORE else ""
+        self._member_ctx = re.compile(r"(?<![\w$.])(" + store +
+                                      r"\$[\w]*|[^\W\d][\w]*)(?::C\d+)?((?:\.[^\W\d][\w]*)*)\.([\w$]*)$", re.I)
+        if hasattr(words, "type_context"):          # where the language's declarations name a type
+            self._type_ctx = words.type_context()
+        else:
+            # After the `:` of a declaration (`var $x : Te`, `#DECLARE($a : `): the language's types.
+            declaring = "|".join(words.spelling_pattern(w.token) for w in words.KEYWORDS if w.declares)
+            self._type_ctx = re.compile(r"(?i)(?:^|[\s])(?:" + declaring + r")(?![\w])[^:\n]*:\s*([\w.]*)$")
 
     def get_completions(self, document, complete_event) -> Iterable[Completion]:
         text = document.text_before_cursor
@@ -73,7 +78,7 @@ class ReplCompleter(Completer):
         if cmd == ":help":
             arg = arg.lstrip()
             seen = set()
-            for name in _help_topics():
+            for name in _help_topics(self.state.language):
                 if name.casefold().startswith(arg.casefold()) and name.casefold() not in seen:
                     seen.add(name.casefold())
                     yield Completion(name, -len(arg))
@@ -109,7 +114,7 @@ class ReplCompleter(Completer):
             words.append("")
         if not words or (len(words) == 1 and len(words[0]) < 1):
             return
-        from ..commands.registry import all_commands, all_constants
+        names = self.state.language.names        # the language's functions and constants
         out = []
 
         def matches(name: str) -> bool:
@@ -129,15 +134,19 @@ class ReplCompleter(Completer):
             if matches(kw):
                 out.append((0, kw, "keyword"))
         from ..commands.registry import NO_VALUE
-        for c in all_commands().values():
+        for c in names.all_commands().values():
             if matches(c.name):
                 meta = c.syntax or (f"{c.theme} (C{c.number})" if c.number else c.theme)
                 out.append((1, c.name, meta if c.implemented else f"{meta}  (not in fourmail)"))
-        for k in all_constants().values():
+        for k in names.all_constants().values():
             if matches(k.name):
                 value = "value not known" if k.value is NO_VALUE else f"= {k.value!r}"
                 out.append((2, k.name, f"constant {value}" + (f" ({k.theme})" if k.theme else "")))
         if len(words) == 1:
+            for key in self.state.locals:           # a language whose locals have no `$` (WLanguage)
+                spelled = self.state.spellings.get(key, key)
+                if not spelled.startswith("$") and matches(spelled):
+                    out.append((3, spelled, f"variable: {type_name(self.state.locals[key])}"))
             rt = self.state.rt
             for key, value in rt.process_vars.items():
                 spelled = self.state.spellings.get(key, key if key != "ok" else "OK")
@@ -182,7 +191,7 @@ class ReplCompleter(Completer):
         if base.casefold() == "cs":
             return UNDEFINED, None
         key = base.casefold()
-        if base.startswith("$"):
+        if base.startswith("$") or key in self.state.locals:
             return self.state.locals.get(key, UNDEFINED), self.state.known_types.get(key)
         return rt.get_process_var(base), rt.process_var_type(base)
 
@@ -252,7 +261,13 @@ def _inside_literal(text: str, language) -> bool:
 _topics: list[str] | None = None
 
 
-def _help_topics() -> list[str]:
+def _help_topics(language=None) -> list[str]:
+    if language is not None and language.reference_dir is None:
+        # a language without reference pages: `:help` knows its words and its namespace's names
+        names = language.names
+        found = {s for w in language.words.KEYWORDS for s in w.spellings}
+        found |= {c.name for c in names.all_commands().values()} | {k.name for k in names.all_constants().values()}
+        return sorted(found, key=str.casefold)
     global _topics
     if _topics is None:
         from ..commands.registry import all_commands

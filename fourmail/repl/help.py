@@ -277,6 +277,8 @@ def wrap(text: str, width: int) -> str:
 def help_text(name: str, language: lang.Language | None = None) -> str:
     """What `:help NAME` prints."""
     name = name.strip()
+    if language is not None and language.reference_dir is None:
+        return _words_help(name, language)
     if not name:
         return _overview()
     idx = index(language)
@@ -302,6 +304,31 @@ def help_text(name: str, language: lang.Language | None = None) -> str:
                                                                           n=5, cutoff=0.6)]
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
     return f"No help for {name!r}.{hint} (:help alone lists the topics)\n"
+
+
+def _words_help(name: str, language: lang.Language) -> str:
+    """`:help` in a language without reference pages: its table of words says what a keyword is,
+    its namespace gives a function's syntax, a constant's value, a type."""
+    key = " ".join(name.casefold().split())
+    words = language.words
+    found = [f"{' / '.join(w.spellings)}: {w.help}\n" for w in words.KEYWORDS
+             if key in {" ".join(s.casefold().split()) for s in w.spellings}]
+    if found:                   # (French PAS is NOT and STEP: both)
+        return "".join(found)
+    names = language.names
+    cmd = names.lookup_command(name)
+    if cmd is not None:
+        return f"{cmd.syntax or cmd.name}: a {language.title} function\n" + (f"{cmd.summary}\n" if cmd.summary else "")
+    const = names.lookup_constant(name)
+    if const is not None:
+        return f"{const.name} = {const.value!r}: a {language.title} constant\n"
+    vtype = getattr(names, "lookup_type", lambda n: None)(name)
+    if vtype is not None:
+        return f"{vtype.name}: a {language.title} type\n"
+    if not key:
+        return (f"{language.title} has no reference pages in fourmail: :help NAME says what a keyword means, "
+                f"a function's syntax, a constant's value.\n")
+    return f"No help for {name!r} in {language.title}.\n"
 
 
 def _registry_help(name: str) -> str:

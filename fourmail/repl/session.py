@@ -84,7 +84,7 @@ def make_history():
 class ReplSession:
     def __init__(self, project_dir: Path | None = None, out=None, err=None, language: lang.Language | None = None):
         from ..program import new_runtime
-        self.language = language or lang.get()
+        self.language = (language or lang.get()).interactive()    # (WLanguage: keeps declarations)
         self.blocks = self.language.completeness()      # the language's block and indent logic
         self.out = out or sys.stdout
         self.err = err or sys.stderr
@@ -141,7 +141,6 @@ class ReplSession:
     def _show_last_value(self, program):
         """A bare expression as the last statement: make it the method's result, to be shown.
         Returns (name it was read from, quiet when Undefined) or None (a statement)."""
-        from ..commands.registry import lookup_command
         from ..lang import ast as A
         from ..runtime import types as T
         body = program.body
@@ -149,7 +148,7 @@ class ReplSession:
             return None
         e = body[-1].expr
         if isinstance(e, A.CommandCall):
-            cmd = lookup_command(e.name)
+            cmd = self.language.names.lookup_command(e.name)
             if e.name.casefold() in T.LEGACY or (cmd is not None and not cmd.returns):
                 return None            # a procedure (ALERT, OB SET...): nothing to show
         if isinstance(e, A.ProcessVar) and self.rt.method_exists(e.name):
@@ -230,6 +229,8 @@ class ReplSession:
             return "no local variables yet\n"
         lines = []
         for key in sorted(self.locals):
+            if " " in key:
+                continue            # a name no program can write: a front end's own (a SWITCH's value)
             shown = format_value(self.locals[key], key).split("\n")
             text = shown[0] + (" …" if len(shown) > 1 else "")
             vtype = self.known_types.get(key)
