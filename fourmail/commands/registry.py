@@ -255,10 +255,11 @@ class Namespace:
             self.commands[self.fold(n)] = cmd
         return cmd
 
-    def type(self, names: str | tuple[str, ...], impl: str, summary: str = "") -> Command:
-        """A type declarations name (`x is emailSMTPSession`): `impl(rt)` makes a new value of it."""
+    def type(self, names: str | tuple[str, ...], impl: str | None, summary: str = "") -> Command:
+        """A type declarations name (`x is emailSMTPSession`): `impl(rt)` makes a new value of it;
+        None: known by name only (`summary` says why it cannot be made)."""
         names = (names,) if isinstance(names, str) else tuple(names)
-        cmd = Command(names[0], None, "", impl, 0, 0, True, summary, "", "type")
+        cmd = Command(names[0], None, "", impl, 0, 0, True, summary, summary if impl is None else "", "type")
         for n in names:
             self.types[self.fold(n)] = cmd
         return cmd

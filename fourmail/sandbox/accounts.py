@@ -53,6 +53,15 @@ class SignIn:
     at: dt.datetime
 
 
+@dataclass(frozen=True)
+class SessionEnd:
+    """A client that ended its session politely (SMTP QUIT): who, once signed in."""
+    protocol: str
+    user: str                # "" when it never signed in
+    command: str
+    at: dt.datetime
+
+
 SIGN_INS_KEPT = 10_000       # the most recent ones: a long-running sandbox keeps no more
 
 
@@ -62,6 +71,7 @@ class Accounts:
         self.accounts: dict[str, Account] = {}
         self.tokens = None            # the OAuth 2.0 provider's TokenStore, once it runs
         self._sign_ins: collections.deque[SignIn] = collections.deque(maxlen=SIGN_INS_KEPT)
+        self._ends: collections.deque[SessionEnd] = collections.deque(maxlen=SIGN_INS_KEPT)
         self._record_lock = threading.Lock()
         if self.path is not None:
             self._load(self.path)
@@ -107,6 +117,16 @@ class Accounts:
     def sign_ins(self) -> list[SignIn]:
         with self._record_lock:
             return list(self._sign_ins)
+
+    def record_end(self, protocol: str, user: str, command: str) -> None:
+        entry = SessionEnd(protocol, user, command, dt.datetime.now(dt.timezone.utc))
+        with self._record_lock:
+            self._ends.append(entry)
+
+    @property
+    def session_ends(self) -> list[SessionEnd]:
+        with self._record_lock:
+            return list(self._ends)
 
     def _get(self, user: str) -> Account | None:
         return self.accounts.get(account_name(user))

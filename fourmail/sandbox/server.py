@@ -294,3 +294,9 @@ class Sandbox:
         """Every sign-in the mail servers saw, oldest first (accounts.SignIn: protocol, user,
         mechanism, ok, issued_token, at): what a test reads to know how a program signed in."""
         return self._accounts.sign_ins if self._accounts is not None else []
+
+    @property
+    def session_ends(self) -> list:
+        """The sessions clients ended politely, oldest first (accounts.SessionEnd: protocol, user,
+        command, at)."""
+        return self._accounts.session_ends if self._accounts is not None else []

@@ -119,6 +119,12 @@ class Delivery:
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
 
+    async def handle_QUIT(self, server, session, envelope) -> str:
+        # recorded so a test can tell a session that said goodbye from one that was dropped
+        user = session.auth_data if isinstance(session.auth_data, str) else ""
+        self.accounts.record_end("SMTP", user, "QUIT")
+        return "221 2.0.0 Bye"
+
     async def handle_exception(self, error: Exception) -> str:
         # A client that gives up its STARTTLS handshake is routine (and can be repeated at will):
         # one debug line, not aiosmtpd's traceback at ERROR for each. Other errors keep theirs.
