@@ -11,17 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import io
-
 import pytest
 
-from fourmail import lang
 from fourmail.lang.errors import SourceSyntaxError
 from fourmail.lang.wlanguage import parse
-from fourmail.program import new_runtime, report, run_source
-from fourmail.sandbox import routing
+from sandbox_util import sandbox  # noqa: F401  (a fixture)
+from wl_run import EXAMPLES, run_wl
 
-EXAMPLES = Path(__file__).parents[1].parent / "shared" / "reference" / "wlanguage" / "examples"
 
 # file -> (line of the error, a word of its message, the MANIFEST's reason)
 KNOWN_DEFECTS = {
@@ -66,23 +62,9 @@ def outcome(path: Path) -> tuple[str, SourceSyntaxError | None]:
         return "error", e
 
 
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory):
-    from fourmail.sandbox.server import Sandbox
-    sb = Sandbox(tmp_path_factory.mktemp("wlexamples"), quiet=True)
-    sb.start()
-    yield sb
-    sb.stop()
-
-
 def run_on_sandbox(path: Path, sandbox, project_dir: Path) -> tuple[str, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    rt = new_runtime(lang.get("wlanguage"), project_dir=project_dir, out=out, err=err, interactive=False)
-    routing.apply(rt, sandbox)
-    result = run_source(rt, path.read_text(encoding="utf-8"), path.name)
-    report(result, rt, path.name, err)
-    rt.shutdown()
-    return result.kind, out.getvalue(), err.getvalue()
+    kind, out, err, _ = run_wl(path.read_text(encoding="utf-8"), sandbox, project_dir, path.name)
+    return kind, out, err
 
 
 @pytest.mark.skipif(not EXAMPLES.is_dir(), reason="../shared/reference/wlanguage/examples is not beside the checkout")

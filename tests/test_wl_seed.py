@@ -4,30 +4,15 @@ sandbox's provider), opens an SMTP session that signs in over XOAUTH2 with the t
 a message it never filled, and closes the session."""
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-import pytest
-
-from fourmail import lang
 from fourmail.lang import ast as A
-from fourmail.program import new_runtime, run_source
-from fourmail.sandbox import routing
+from sandbox_util import sandbox  # noqa: F401  (a fixture)
+from wl_run import EXAMPLES, run_wl
 
-SEED = Path(__file__).resolve().parents[2] / "shared/reference/wlanguage/examples/01_emailsmtpsession_oauth_fr.wl"
-WL = lang.get("wlanguage")
-
-
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory):
-    from fourmail.sandbox.server import Sandbox
-    sb = Sandbox(tmp_path_factory.mktemp("seed"), quiet=True)
-    sb.start()
-    yield sb
-    sb.stop()
+SEED = EXAMPLES / "01_emailsmtpsession_oauth_fr.wl"
 
 
 def _watch_send(program) -> None:
@@ -48,17 +33,12 @@ def _watch_send(program) -> None:
 
 
 def test_the_seed_runs_verbatim_and_signs_in_with_a_token_the_sandbox_issued(sandbox, tmp_path):
-    source = SEED.read_text(encoding="utf-8")
-    out, err = io.StringIO(), io.StringIO()
-    rt = new_runtime(WL, project_dir=tmp_path, out=out, err=err, interactive=False)
-    routing.apply(rt, sandbox)
     seen_before = len(sandbox.sign_ins)
     ends_before = len(sandbox.session_ends)
-    values: dict = {}
-    outcome = run_source(rt, source, str(SEED), edit=_watch_send, locals_mode="dict", locals_dict=values)
-    rt.shutdown()
-    assert outcome.kind == "ok", err.getvalue()
-    assert err.getvalue() == ""
+    run = run_wl(SEED.read_text(encoding="utf-8"), sandbox, tmp_path, SEED.name, edit=_watch_send,
+                 keep_variables=True)
+    assert (run.kind, run.err) == ("ok", "")
+    values = run.variables
 
     # the sandbox saw an XOAUTH2 sign-in of the seed's user with a token its provider issued
     sign_ins = sandbox.sign_ins[seen_before:]
@@ -74,7 +54,7 @@ def test_the_seed_runs_verbatim_and_signs_in_with_a_token_the_sandbox_issued(san
         [("SMTP", "utilisateur@gmail.com", "QUIT")]
 
     # nothing secret was printed: not the client secret, the password or the token
-    assert "secret" not in out.getvalue()
+    assert "secret" not in run.out
 
 
 def test_fourmail_run_sandbox_runs_the_seed_verbatim(tmp_path):
