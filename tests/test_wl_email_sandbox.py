@@ -321,9 +321,11 @@ def test_get_all_over_imap_and_not_read(sandbox, rt):
     subjects = [m.get_property("Sujet") for m in everything.items[1:]]
     assert subjects[-2:] == [f"imap {tag} a", f"imap {tag} b"]
     assert everything.items[-1].get_property("Message").rstrip() == "Bonjour de WLanguage"
-    headers = call(rt, "EmailGetAll", s)                      # ertHeader: headers only
+    headers = call(rt, "EmailGetAll", s)                      # ertHeader: headers only,
     assert headers.items[-1].get_property("Subject") == f"imap {tag} b"
-    assert headers.items[-1].get_property("Message") == ""
+    assert headers.items[-1].rest is not None                 # the rest fetched when read
+    assert headers.items[-1].get_property("Message").rstrip() == "Bonjour de WLanguage"
+    assert headers.items[-1].rest is None
     unread = call(rt, "EmailGetAll", s, K("ertNotRead"))
     assert f"imap {tag} b" in [m.get_property("Subject") for m in unread.items[1:]]
     assert call(rt, "EmailNbMessage", s) == len(subjects)

@@ -22,8 +22,12 @@ class Run(NamedTuple):
 
 
 def run_wl(source: str, sandbox, project_dir: Path, filename: str = "test.wl", *, language=None, edit=None,
-           keep_variables: bool = False, runtime=None) -> Run:
-    out, err, variables = io.StringIO(), io.StringIO(), {}
+           keep_variables: bool = False, runtime=None, variables: dict | None = None) -> Run:
+    """`runtime`: run in this one (one input of a session: its routes are set, it is not shut
+    down), with `variables` kept from input to input."""
+    out, err = io.StringIO(), io.StringIO()
+    keep_variables = keep_variables or variables is not None
+    variables = {} if variables is None else variables
     rt = runtime or new_runtime(language or WLANGUAGE, project_dir=project_dir, out=out, err=err, interactive=False)
     if runtime is None:
         routing.apply(rt, sandbox)

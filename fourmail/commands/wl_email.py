@@ -26,8 +26,8 @@ from typing import Any
 from ..runtime.errors import E, FourDError
 from ..runtime.values import UNDEFINED, type_name
 from . import wl_errors
-from .wl_values import (OPTION_SECURED_TLS, OPTION_SSL, SESSION_TYPES, Email, Session, as_int, as_text,
-                        object_array)
+from .wl_values import (OPTION_SECURED_TLS, OPTION_SSL, SESSION_TYPES, Email, EmailAttach, Session, as_int,
+                        as_text, object_array)
 
 # Options of EmailSendMessage / EmailBuildSource, and EmailGetAll's (fourmail's values: PC SOFT's
 # were not seen; ertHeader is the default, so 0).
@@ -370,7 +370,6 @@ def load_attachment(rt, mail, filename) -> bool:
     """EmailLoadAttachment(<Email>, <file>) or `mail.LoadAttachment(<file>)`: the file becomes
     an attachment of the Email (its name, its content, a type from its extension)."""
     from ..mail.attachment import type_for
-    from .wl_values import EmailAttach
     wl_errors.reset(rt)
     fn = "EmailLoadAttachment"
     m = _email_arg(rt, fn, mail)
@@ -410,7 +409,31 @@ def _read_into(rt, s: Session, conn, n: int, m: Email, header_only: bool = False
     m.fill(rt, parse(rt, raw, received))
     m.id, m.out = uid, False
     s.current = (n, uid)
+    if header_only:
+        m.rest = lambda: _rest_of(rt, s, n, uid)
     return True
+
+
+def _rest_of(rt, s: Session, n: int, uid: str) -> dict | None:
+    """The whole of message n, read header-only before: its fields, or None (ErrorOccurred says
+    why) when its session is closed or the message is gone."""
+    from ..mail.wl_email import WLMailError, import_source as parse
+    wl_errors.reset(rt)
+    conn = s.connection
+    if conn is None:
+        wl_errors.set_error(rt, f"The body of message {n} was not read: its session is closed.")
+        return None
+    try:
+        got = conn.read(n, False)
+    except WLMailError as e:
+        _fail(rt, e)
+        return None
+    if got is None or (uid and got[1] != uid):
+        wl_errors.set_error(rt, f"The body of message {n} was not read: the message is no longer on the server.")
+        return None
+    fields = parse(rt, got[0], got[2])
+    fields["Attach"] = [EmailAttach.received(rt, a) for a in fields["Attach"]]
+    return fields
 
 
 def _move(rt, fn: str, session, mail, where) -> bool:

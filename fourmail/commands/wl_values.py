@@ -402,10 +402,15 @@ class Email(WLObject):
     TYPE_NAME = "Email"
     METHODS = ("EmailBuildSource", "EmailImportSource", "EmailLoadAttachment", "EmailReset")
 
+    # what reading only the headers leaves out, fetched when the program first reads one of them
+    # (REFERENCE.md §3.10: ertHeader "headers only, the rest fetched on access")
+    BODY = frozenset(("message", "html", "attach", "source", "nb_attach_"))
+
     def __init__(self, rt=None):
         self.clear()
 
     def clear(self) -> None:
+        self.rest = None        # a header-only read: a function giving the whole message's fields
         self.sender = self.sender_address = self.subject = self.message = self.html = ""
         self.recipient, self.cc, self.bcc = text_array(), text_array(), text_array()
         self.attach = object_array()
@@ -451,7 +456,24 @@ class Email(WLObject):
              Prop(("NbBcc", "NbCci"), "nb_bcc_", None),
              Prop(("NbAttach", "NbAttache"), "nb_attach_", None))
 
+    def get_property(self, name: str) -> Any:
+        if self.rest is not None and self._prop(name).attr in self.BODY:
+            self.fetch_rest()
+        return super().get_property(name)
+
+    def fetch_rest(self) -> None:
+        """The body of a message read header-only (`rest()`: its fields, the attachments as
+        EmailAttach values); when it cannot be fetched any more (its session is closed), `rest`
+        gives None, ErrorOccurred says why and the body stays empty."""
+        rest, self.rest = self.rest, None
+        fields = rest()
+        if fields is not None:
+            self.message, self.html, self.source = fields["Message"], fields["HTML"], fields["Source"]
+            self.attach = object_array(fields["Attach"])
+
     def set_property(self, rt, name: str, value: Any) -> None:
+        if self.rest is not None and self._prop(name).attr in self.BODY:
+            self.rest = None                            # the program's own body replaces the one not fetched
         p = self._prop(name)
         if p.attr.startswith("nb_"):                    # a count of the legacy structure
             try:
