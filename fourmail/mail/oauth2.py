@@ -57,10 +57,15 @@ _RESERVED = ("response_type", "client_id", "redirect_uri", "state", "code_challe
 
 class OAuthError(Exception):
     """A sign-in that failed. `text` is the runtime's own message, `detail` what happened (may be
-    empty), `error` the provider's RFC 6749 error code when it gave one; str() is both."""
+    empty), `error` the provider's RFC 6749 error code when it gave one; str() is both. For a
+    language that words each case itself: `status` the HTTP status of the token endpoint's answer,
+    `description` the provider's error_description, `reason` which step failed ("timeout": no
+    redirect came back, "port": the redirect URL's port could not be listened on)."""
 
-    def __init__(self, text: str, detail: str = "", error: str | None = None):
+    def __init__(self, text: str, detail: str = "", error: str | None = None, *, status: int | None = None,
+                 description: str = "", reason: str = ""):
         self.text, self.detail, self.error = text, detail, error
+        self.status, self.description, self.reason = status, description, reason
         super().__init__(text + (f" ({detail})" if detail else ""))
 
 
@@ -71,6 +76,7 @@ class Token:
     expires_at: dt.datetime | None = None        # aware (UTC); None: the provider did not say
     scope: str = ""
     refresh_token: str = field(default="", repr=False)
+    answer: dict = field(default_factory=dict, repr=False)     # the provider's JSON answer, as sent
 
     @property
     def valid(self) -> bool:
@@ -81,9 +87,10 @@ class Token:
 # ---------------------------------------------------------------- the flow
 def sign_in(rt, *, auth_url: str, token_url: str, client_id: str, client_secret: str, redirect_url: str,
             scope: str = "", additional_parameters: str = "", open_browser=None,
-            timeout: float = DEFAULT_TIMEOUT) -> Token:
+            timeout: float = DEFAULT_TIMEOUT, auto_open: bool = True) -> Token:
     """The authorization code grant, from the browser to the token. `open_browser(url) -> bool`
-    replaces the system browser (False: it could not open one). Raises OAuthError."""
+    replaces the system browser (False: it could not open one); `auto_open` False opens none and
+    prints the URL (the sandbox still follows it). Raises OAuthError."""
     if not auth_url:
         raise OAuthError(NO_AUTH_URL)
     if not token_url:
@@ -105,17 +112,18 @@ def sign_in(rt, *, auth_url: str, token_url: str, client_id: str, client_secret:
                              name="fourmail-oauth-agent").start()
             opened = True
         else:
-            opened = _system_browser(url)
+            opened = auto_open and _system_browser(url)
         if not opened:
             _say(rt, f"Open this address in a browser to sign in:\n{url}\n")
         params = listener.wait(timeout)
     if params.get("state") != state:
         raise OAuthError(SECURITY, "the redirect's state is not the one sent")
     if "error" in params:
-        raise OAuthError(PROVIDER_ERROR.format(_error_text(params)), error=params["error"])
+        raise OAuthError(PROVIDER_ERROR.format(_error_text(params)), error=params["error"],
+                         description=params.get("error_description", ""))
     code = params.get("code", "")
     if not code:
-        raise OAuthError(FAILED, "the redirect holds no authorization code")
+        raise OAuthError(FAILED, "the redirect holds no authorization code", reason="no_code")
     return _token_request(rt, token_url, {"grant_type": "authorization_code", "code": code,
                                           "redirect_uri": redirect_url, "client_id": client_id,
                                           "client_secret": client_secret, "code_verifier": verifier})
@@ -134,6 +142,16 @@ def refresh(rt, *, token_url: str, client_id: str, client_secret: str, refresh_t
     if not token.refresh_token:
         token.refresh_token = refresh_token
     return token
+
+
+def client_credentials(rt, *, token_url: str, client_id: str, client_secret: str, scope: str = "") -> Token:
+    """The client credentials grant (RFC 6749 §4.4): a token for the application itself, no
+    browser, no refresh token."""
+    if not token_url:
+        raise OAuthError(NO_TOKEN_URL)
+    _check_https(token_url, "the token URL")
+    return _token_request(rt, token_url, {"grant_type": "client_credentials", "client_id": client_id,
+                                          "client_secret": client_secret, "scope": scope})
 
 
 def _check_https(url: str, what: str) -> None:
@@ -240,7 +258,7 @@ class _Listener:
         try:
             self.server = Server(("::1" if family == socket.AF_INET6 else "127.0.0.1", port or 80), Handler)
         except OSError as e:
-            raise OAuthError(NO_SOCKET, f"port {port or 80} on {host}: {e.strerror or e}") from None
+            raise OAuthError(NO_SOCKET, f"port {port or 80} on {host}: {e.strerror or e}", reason="port") from None
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1},
                                        daemon=True, name="fourmail-oauth-listener")
 
@@ -254,7 +272,7 @@ class _Listener:
 
     def wait(self, timeout: float) -> dict:
         if not self.done.wait(timeout):
-            raise OAuthError(FAILED, f"no sign-in came back from the browser within {timeout:g} s")
+            raise OAuthError(FAILED, f"no sign-in came back from the browser within {timeout:g} s", reason="timeout")
         if self.params is None:                    # the sandbox agent gave up: its reason
             raise self.failure
         return self.params
@@ -327,12 +345,13 @@ def _token_request(rt, token_url: str, form: dict) -> Token:
     except (UnicodeDecodeError, ValueError):
         answer = None
     if not isinstance(answer, dict):
-        raise OAuthError(BAD_JSON, f"HTTP {status} from the token URL")
+        raise OAuthError(BAD_JSON, f"HTTP {status} from the token URL", status=status)
     if "error" in answer:
-        raise OAuthError(PROVIDER_ERROR.format(_error_text(answer)), error=str(answer["error"]))
+        raise OAuthError(PROVIDER_ERROR.format(_error_text(answer)), error=str(answer["error"]), status=status,
+                         description=str(answer.get("error_description", "") or ""))
     access = answer.get("access_token")
     if status != 200 or not isinstance(access, str) or not access:
-        raise OAuthError(FAILED, f"HTTP {status} from the token URL, with no access token")
+        raise OAuthError(FAILED, f"HTTP {status} from the token URL, with no access token", status=status)
     expires_at = None
     try:
         seconds = float(answer["expires_in"])
@@ -341,7 +360,7 @@ def _token_request(rt, token_url: str, form: dict) -> Token:
         pass
     return Token(access_token=access, token_type=str(answer.get("token_type") or "Bearer"), expires_at=expires_at,
                  scope=str(answer.get("scope") or form.get("scope") or ""),
-                 refresh_token=str(answer.get("refresh_token") or ""))
+                 refresh_token=str(answer.get("refresh_token") or ""), answer=answer)
 
 
 def _follow(rt, url: str, listener: _Listener) -> None:
