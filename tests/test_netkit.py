@@ -248,3 +248,21 @@ ALERT(Last errors[0].message)
     assert printed[1].startswith("https://accounts.google.com/o/oauth2/auth?") and "login_hint=t%40gmail.com" in printed[1]
     assert SECRET not in run.out
     assert message == "The authorization code was not received within the time limit (timeout error)."
+
+
+def test_the_repl_shows_the_provider_by_its_class_without_its_secret(tmp_path):
+    import io
+
+    from fourmail.repl.session import ReplSession
+    out, err = io.StringIO(), io.StringIO()
+    repl = ReplSession(project_dir=tmp_path, out=out, err=err)
+    repl.execute(f'$p:=New OAuth2 provider(New object("name"; "Google"; "permission"; "signedIn"; "clientId"; "c";'
+                 f'"clientSecret"; "{SECRET}"; "redirectURI"; "http://127.0.0.1:9/"; "scope"; "s"))')
+    repl.execute("$p")
+    repl.execute("cs.NetKit.OAuth2Provider")
+    repl.close()
+    shown = out.getvalue()
+    assert err.getvalue() == ""
+    assert shown.startswith("cs.NetKit.OAuth2Provider {\n") and '"clientId": "c"' in shown
+    assert "[class cs.NetKit.OAuth2Provider]" in shown          # a class is not a secret, whatever its name
+    assert SECRET not in shown
