@@ -212,7 +212,7 @@ ALERT(String($provider.token=Null))
     assert SECRET not in run.out
 
 
-def test_a_sign_in_refused_in_the_browser_is_error_12(sandbox, tmp_path):
+def test_a_redirect_uri_that_is_no_loopback_listener_is_error_12(sandbox, tmp_path):
     run = run_on_sandbox("""
 $provider:=New OAuth2 provider(New object("permission"; "signedIn"; "clientId"; "nk-12"; \\
     "redirectURI"; "https://127.0.0.1/authorize/"; "authenticateURI"; "https://accounts.google.com/o/oauth2/auth";\\
@@ -266,3 +266,85 @@ def test_the_repl_shows_the_provider_by_its_class_without_its_secret(tmp_path):
     assert shown.startswith("cs.NetKit.OAuth2Provider {\n") and '"clientId": "c"' in shown
     assert "[class cs.NetKit.OAuth2Provider]" in shown          # a class is not a secret, whatever its name
     assert SECRET not in shown
+
+
+# ---------------------------------------------------------------- authenticationPage / authenticationErrorPage
+
+def browser_on_sandbox(sandbox, seen: dict):
+    """A browser for oauth2.sign_in: it asks the sandbox's provider, then opens the redirect on the
+    listener and keeps what the listener answers."""
+    import http.client
+    import threading
+    from urllib.parse import parse_qsl, urlsplit
+
+    from oauth_util import https
+
+    def visit(url: str) -> None:
+        status, headers, _ = https(sandbox, "GET", url)
+        target = urlsplit(headers["Location"])
+        conn = http.client.HTTPConnection("127.0.0.1", target.port, timeout=10)
+        conn.request("GET", target.path + "?" + target.query)
+        answer = conn.getresponse()
+        seen.update(status=answer.status, location=answer.headers.get("Location"), body=answer.read(),
+                    redirect=dict(parse_qsl(target.query)))
+        conn.close()
+
+    def open_browser(url: str) -> bool:
+        threading.Thread(target=visit, args=(url,), daemon=True).start()
+        return True
+    return open_browser
+
+
+@pytest.fixture(scope="module")
+def strict_sandbox(tmp_path_factory):
+    from fourmail.sandbox.server import Sandbox
+    folder = tmp_path_factory.mktemp("strict")
+    (folder / "accounts.txt").write_text("listed@gmail.com  a-password\n")
+    sb = Sandbox(folder / "store", accounts_file=folder / "accounts.txt", quiet=True)
+    sb.start()
+    yield sb
+    sb.stop()
+
+
+@pytest.mark.parametrize("user, status, body, location", [
+    ("listed@gmail.com", 200, b"<p>custom: signed in</p>", None),
+    ("unlisted@gmail.com", 302, b"", "https://example.com/ko"),      # the provider refuses: access_denied
+])
+def test_the_browser_sees_the_page_given_for_the_outcome(strict_sandbox, tmp_path, user, status, body, location):
+    from fourmail.mail import oauth2
+    from fourmail.program import new_runtime
+    from fourmail.sandbox import routing
+    rt = new_runtime(project_dir=tmp_path, interactive=False)
+    routing.apply(rt, strict_sandbox)
+    seen: dict = {}
+    pages = {"ok": oauth2.Page(html=b"<p>custom: signed in</p>"), "error": oauth2.Page(url="https://example.com/ko")}
+    try:
+        oauth2.sign_in(rt, auth_url="https://accounts.google.com/o/oauth2/auth",
+                       token_url="https://oauth2.googleapis.com/token", client_id="nk-pages", client_secret=SECRET,
+                       redirect_url=f"http://127.0.0.1:{free_port()}/authorize/", scope="https://mail.google.com/",
+                       additional_parameters="login_hint=" + user, pages=pages,
+                       open_browser=browser_on_sandbox(strict_sandbox, seen), timeout=10)
+    except oauth2.OAuthError as e:
+        assert e.error == "access_denied"
+    assert (seen["status"], seen["body"], seen["location"]) == (status, body, location)
+
+
+def test_a_sign_in_refused_in_the_browser_is_error_12(strict_sandbox, tmp_path):
+    run = run_on_sandbox(SIGNED_IN.format(client="nk-12", secret=SECRET, port=free_port(), user="unlisted@gmail.com")
+                         + "$t:=Try($provider.getToken())\nALERT(Last errors[0].message)", strict_sandbox, tmp_path)
+    assert run.lines == ["The 'OAuth2Provider._getAuthorizationCode' function returned an unexpected error : "
+                         '{"error": "access_denied", "error_description": "login_hint names no account of this '
+                         'sandbox"}.']
+
+
+def test_netkit_page_parameters_are_a_file_a_path_or_a_url(tmp_path):
+    from fourmail.commands.netkit import browser_page
+    from fourmail.program import new_runtime
+    (tmp_path / "OK.html").write_text("<p>file page</p>")
+    rt = new_runtime(project_dir=tmp_path, interactive=False)
+    result = run4d('$f:=File("/PACKAGE/OK.html")', project_dir=tmp_path, keep_variables=True)
+    assert browser_page(rt, result.variables["$f"]).html == b"<p>file page</p>"
+    assert browser_page(rt, "OK.html").html == b"<p>file page</p>"
+    assert browser_page(rt, str(tmp_path / "OK.html")).html == b"<p>file page</p>"
+    assert browser_page(rt, "https://example.com/ok.html").url == "https://example.com/ok.html"
+    assert browser_page(rt, "missing.html") is None and browser_page(rt, "") is None

@@ -29,8 +29,9 @@ As NetKit does (its OAuth2Provider class and its English error texts, componentS
 Where fourmail differs, and why: PKCE (S256) is always used, since the sandbox requires it and
 real providers accept it; `loginHint`, `prompt` and `accessType` are sent with PKCE too (NetKit
 drops them then); a refreshed token keeps its refresh_token when the provider sends none (NetKit's
-page tells the developer to put it back). `authenticationPage`/`authenticationErrorPage` are kept
-but not served: the browser sees fourmail's own short page. Google's "service" mode (a JWT signed
+page tells the developer to put it back). `authenticationPage`/`authenticationErrorPage` (a file,
+a path or a URL) are what the browser shows after the redirect, the page alone: the other files
+of its folder are not served. Google's "service" mode (a JWT signed
 with a service account's private key) is not provided.
 
 Secrets: the object never shows `clientSecret`, `privateKey` or `token` (not listed, not
@@ -349,13 +350,23 @@ class OAuth2Provider(ClassInstance):
                                        redirect_url=p["redirectURI"], scope=scope,
                                        additional_parameters=self._additional(),
                                        timeout=max(_number(p.get("timeout", DEFAULT_TIMEOUT)), 0.0),
-                                       auto_open=p.get("browserAutoOpen") is not False)
+                                       auto_open=p.get("browserAutoOpen") is not False,
+                                       pages=self._pages(rt))
         except oauth2.OAuthError as e:
             raise _netkit_error(e, p.get("redirectURI", "")) from None
         answer = _token_object(token)
         p["token"] = answer
         p["tokenExpiration"] = _expiration_text(token.expires_at) if token.expires_at else None
         return {"token": copy.deepcopy(answer), "tokenExpiration": p["tokenExpiration"]}
+
+    def _pages(self, rt) -> dict:
+        """authenticationPage / authenticationErrorPage: what the browser shows after the redirect."""
+        pages = {}
+        for key, name in (("ok", "authenticationPage"), ("error", "authenticationErrorPage")):
+            page = browser_page(rt, self.props.get(name))
+            if page is not None:
+                pages[key] = page
+        return pages
 
     def _additional(self) -> str:
         p = self.props
@@ -365,6 +376,34 @@ class OAuth2Provider(ClassInstance):
             extra["response_mode"] = "query"
             extra.pop("access_type")                # Microsoft asks offline_access in the scope instead
         return urlencode({k: v for k, v in extra.items() if v})
+
+
+MAX_PAGE = 1024 * 1024
+
+
+def browser_page(rt, value):
+    """A page parameter as NetKit takes it: a 4D.File, a local path (relative: to the project
+    folder) or an http(s) URL the browser is sent to. None when there is none or it cannot be read
+    (the browser then sees fourmail's own page)."""
+    from pathlib import Path
+
+    from ..mail.oauth2 import Page
+    from .files import File4D
+    if isinstance(value, File4D):
+        path = value._native
+    elif isinstance(value, str) and value.strip():
+        if value.strip().lower().startswith(("http://", "https://")):
+            return Page(url=value.strip())
+        path = Path(value)
+        if not path.is_absolute():
+            path = Path(rt.project_dir) / path
+    else:
+        return None
+    try:
+        with open(path, "rb") as f:
+            return Page(html=f.read(MAX_PAGE))
+    except OSError:
+        return None
 
 
 def _number(v) -> float:

@@ -70,6 +70,14 @@ class OAuthError(Exception):
 
 
 @dataclass
+class Page:
+    """What the browser gets after the redirect, instead of fourmail's own page: `html` served as
+    is, or the `url` it is sent on to."""
+    html: bytes = field(default=b"", repr=False)
+    url: str = ""
+
+
+@dataclass
 class Token:
     access_token: str = field(repr=False)
     token_type: str = "Bearer"
@@ -87,10 +95,11 @@ class Token:
 # ---------------------------------------------------------------- the flow
 def sign_in(rt, *, auth_url: str, token_url: str, client_id: str, client_secret: str, redirect_url: str,
             scope: str = "", additional_parameters: str = "", open_browser=None,
-            timeout: float = DEFAULT_TIMEOUT, auto_open: bool = True) -> Token:
+            timeout: float = DEFAULT_TIMEOUT, auto_open: bool = True, pages: dict | None = None) -> Token:
     """The authorization code grant, from the browser to the token. `open_browser(url) -> bool`
     replaces the system browser (False: it could not open one); `auto_open` False opens none and
-    prints the URL (the sandbox still follows it). Raises OAuthError."""
+    prints the URL (the sandbox still follows it). `pages` {"ok": Page, "error": Page} replace the
+    page the browser sees after the redirect. Raises OAuthError."""
     if not auth_url:
         raise OAuthError(NO_AUTH_URL)
     if not token_url:
@@ -104,7 +113,7 @@ def sign_in(rt, *, auth_url: str, token_url: str, client_id: str, client_secret:
                                         "redirect_uri": redirect_url, "scope": scope, "state": state,
                                         "code_challenge": challenge, "code_challenge_method": "S256"},
                              additional_parameters)
-    with _Listener(redirect_url) as listener:
+    with _Listener(redirect_url, pages) as listener:
         if open_browser is not None:
             opened = bool(open_browser(url))
         elif _sandbox_follows(rt, auth_url):
@@ -207,7 +216,7 @@ def _system_browser(url: str) -> bool:
 class _Listener:
     """An HTTP server on the redirect URL's loopback host and port, until the redirect comes."""
 
-    def __init__(self, redirect_url: str):
+    def __init__(self, redirect_url: str, pages: dict | None = None):
         try:
             parts = urlsplit(redirect_url)
             port = parts.port
@@ -235,10 +244,29 @@ class _Listener:
                     return self._page(404, "Not found", "This address waits for a sign-in redirect.")
                 listener.params = params
                 listener.done.set()
+                page = (pages or {}).get("error" if "error" in params else "ok")
+                if page is not None:
+                    return self._given(page)
                 if "error" in params:
                     return self._page(200, "Sign-in refused", "The authorization server refused the sign-in: "
                                       + html.escape(_error_text(params)) + ". You can close this page.")
                 self._page(200, "Signed in", "fourmail received the authorization. You can close this page.")
+
+            def _given(self, page):
+                if page.url:
+                    self.send_response(302)
+                    self.send_header("Location", page.url)
+                    self.send_header("Content-Length", "0")
+                else:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html; charset=utf-8")
+                    self.send_header("Content-Length", str(len(page.html)))
+                self.send_header("Cache-Control", "no-store")
+                self.send_header("Referrer-Policy", "no-referrer")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                if not page.url:
+                    self.wfile.write(page.html)
 
             def _page(self, status, title, text):
                 body = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title></head>"
