@@ -348,3 +348,33 @@ def test_netkit_page_parameters_are_a_file_a_path_or_a_url(tmp_path):
     assert browser_page(rt, str(tmp_path / "OK.html")).html == b"<p>file page</p>"
     assert browser_page(rt, "https://example.com/ok.html").url == "https://example.com/ok.html"
     assert browser_page(rt, "missing.html") is None and browser_page(rt, "") is None
+
+
+def test_microsoft_signs_in_on_its_tenant_endpoints_with_offline_access(sandbox, tmp_path):
+    run = run_on_sandbox(f"""
+$provider:=New OAuth2 provider(New object("name"; "Microsoft"; "permission"; "signedIn"; "clientId"; "nk-ms";\\
+    "tenant"; "organizations"; "redirectURI"; "http://localhost:{free_port()}/"; "accessType"; "offline";\\
+    "scope"; "https://outlook.office.com/IMAP.AccessAsUser.All"))
+$token:=$provider.getToken()
+ALERT($token.token.scope)
+ALERT(String(Length($token.token.refresh_token)>0))
+""", sandbox, tmp_path)
+    assert (run.err, run.lines) == ("", ["offline_access https://outlook.office.com/IMAP.AccessAsUser.All", "True"])
+
+
+def test_a_token_given_without_expiration_is_valid_for_its_expires_in_from_now(sandbox, tmp_path):
+    # NetKit counts expires_in from the moment the object is asked: no sign-in is needed
+    run = run_on_sandbox(f"""
+$provider:=New OAuth2 provider(New object("permission"; "signedIn"; "clientId"; "nk-given";\\
+    "redirectURI"; "http://127.0.0.1:{free_port()}/"; "authenticateURI"; "https://login.example.com/authorize";\\
+    "tokenURI"; "https://login.example.com/token";\\
+    "token"; New object("access_token"; "given-token"; "token_type"; "Bearer"; "expires_in"; 600)))
+$token:=$provider.getToken()
+ALERT($token.token.access_token+" "+String($provider.isTokenValid()))
+$provider.token:=New object("access_token"; "used-up"; "expires_in"; 0)
+$token:=$provider.getToken()
+ALERT(String($token.token.access_token#"used-up"))
+""", sandbox, tmp_path)
+    # the second has expired and has no refresh token: getToken() signs in again
+    assert (run.err, run.lines) == ("", ["given-token True", "True"])
+    assert sandbox.oauth.issued(run.variables["$token"]["token"]["access_token"])

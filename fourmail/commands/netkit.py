@@ -235,11 +235,12 @@ class OAuth2Provider(ClassInstance):
     def set_property(self, rt, name: str, value) -> None:
         if name in self.COMPUTED:
             raise FourDError(E.READONLY_PROPERTY, name=name, cls=f"{STORE}.{self.CLASS_NAME}")
-        target = self._secret if name in UNREADABLE else self.props
-        if value is UNDEFINED:
-            target.pop(name, None) if target is self.props else target.__setitem__(name, "")
+        if name in UNREADABLE:
+            self._secret[name] = "" if value is UNDEFINED else _text(value)
+        elif value is UNDEFINED:
+            self.props.pop(name, None)
         else:
-            target[name] = _text(value) if target is self._secret else value
+            self.props[name] = value
 
     def remove_property(self, rt, name: str) -> None:
         self.set_property(rt, name, UNDEFINED)
@@ -374,7 +375,6 @@ class OAuth2Provider(ClassInstance):
                  "prompt": p.get("prompt", "")}
         if self._name() == "Microsoft":
             extra["response_mode"] = "query"
-            extra.pop("access_type")                # Microsoft asks offline_access in the scope instead
         return urlencode({k: v for k, v in extra.items() if v})
 
 
