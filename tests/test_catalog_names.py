@@ -82,9 +82,10 @@ def test_names_only_the_table_knows_are_few_and_deliberate():
     catalog_commands = {key(r["name"]) for r in tsv("commands.tsv")}
     catalog_constants = {key(r["name"]) for r in tsv("constants.tsv")}
     only_table = sorted(c.name for k, c in all_commands().items() if k not in catalog_commands)
-    # Get application info: the former name of Application info, which older code still uses
+    # Get application info: the former name of Application info, which older code still uses;
+    # New OAuth2 provider: the method of the 4D NetKit component (commands/netkit.py)
     assert only_table == ["C_INTEGER", "Error formula", "Error line", "Error method", "Get application info",
-                          "WP EXPORT VARIABLE"]
+                          "New OAuth2 provider", "WP EXPORT VARIABLE"]
     only_table = sorted(c.name for k, c in all_constants().items() if k not in catalog_constants)
     # File constants of file.md newer than the catalog's constant list
     assert only_table == ["Backup settings file", "Backup settings file for data", "Build application settings file"]

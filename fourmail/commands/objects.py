@@ -306,12 +306,15 @@ def ob_get_type(rt, o, prop):
 def _class_of(rt, v):
     """The class object of a value, or None (ob-class.md): a user class, a built-in 4D class, or
     4D.Object / 4D.Collection for plain objects and collections."""
-    from ..runtime.classes import BUILTIN_CLASSES, Class4D
+    from ..runtime.classes import BUILTIN_CLASSES, COMPONENT_CLASSES, Class4D
     from ..runtime.userclasses import UserObject
     if isinstance(v, UserObject):
         return v.cls
     if isinstance(v, Class4D) or getattr(v, "CLASS_NAME", None) == "Class":
         return Class4D("4D", "Class", None)
+    component = getattr(v, "COMPONENT", None)         # a component's class: cs.NetKit.OAuth2Provider
+    if isinstance(v, ClassInstance) and component:
+        return Class4D(f"cs.{component}", v.CLASS_NAME, COMPONENT_CLASSES.get(component, {}).get(v.CLASS_NAME))
     if isinstance(v, ClassInstance):
         return Class4D("4D", v.CLASS_NAME, BUILTIN_CLASSES.get(v.CLASS_NAME))
     if type(v) in (dict, LazyObject):

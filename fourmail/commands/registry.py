@@ -132,6 +132,12 @@ def builtin_class(name: str, impl: str | None) -> None:
     register_builtin_class(name, None if impl is None else lambda: _implementation(impl))
 
 
+def component_class(component: str, name: str, impl: str) -> None:
+    """A class a component offers in `cs` (`cs.NetKit.OAuth2Provider`), like `builtin_class`."""
+    from ..runtime.classes import register_component_class
+    register_component_class(component, name, lambda: _implementation(impl))
+
+
 def _implementation(impl: str) -> Callable:
     mod, _, attr = impl.partition(":")
     return getattr(importlib.import_module("fourmail.commands." + mod), attr)

@@ -8,7 +8,7 @@ Every other 4D name comes from the catalog (read by catalog.py, added by the reg
 also gives each command its theme and its number where a row says None; a number a row gives must
 be the catalog's (a test checks).
 """
-from .registry import builtin_class as CLASS, command as C, constant as K
+from .registry import builtin_class as CLASS, command as C, component_class as COMPONENT_CLASS, constant as K
 
 # ---------------------------------------------------------------- classes of the `4D` store
 CLASS("File", "files:new_file")
@@ -18,6 +18,11 @@ CLASS("IMAPTransporter", "transporters:imap_new_transporter")
 CLASS("POP3Transporter", "transporters:pop3_new_transporter")
 CLASS("MailAttachment", "mail:new_mail_attachment")
 CLASS("IMAPNotifier", "transporters:imap_new_notifier")
+
+# ---------------------------------------------------------------- 4D NetKit (a component: cs.NetKit)
+COMPONENT_CLASS("NetKit", "OAuth2Provider", "netkit:new_oauth2_provider")
+C("New OAuth2 provider", None, "New OAuth2 provider ( paramObj : Object ) : cs.NetKit.OAuth2Provider",
+  "netkit:new_oauth2_provider", 0, 1, theme="4D NetKit")
 
 # ---------------------------------------------------------------- objects and collections
 C("New object", 1471, "New object {( property ; value {; property2 ; value2 ; ...} )} -> Object", "objects:new_object")

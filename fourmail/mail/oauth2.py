@@ -57,11 +57,24 @@ _RESERVED = ("response_type", "client_id", "redirect_uri", "state", "code_challe
 
 class OAuthError(Exception):
     """A sign-in that failed. `text` is the runtime's own message, `detail` what happened (may be
-    empty), `error` the provider's RFC 6749 error code when it gave one; str() is both."""
+    empty), `error` the provider's RFC 6749 error code when it gave one; str() is both. For a
+    language that words each case itself: `status` the HTTP status of the token endpoint's answer,
+    `description` the provider's error_description, `reason` which step failed ("timeout": no
+    redirect came back, "port": the redirect URL's port could not be listened on)."""
 
-    def __init__(self, text: str, detail: str = "", error: str | None = None):
+    def __init__(self, text: str, detail: str = "", error: str | None = None, *, status: int | None = None,
+                 description: str = "", reason: str = ""):
         self.text, self.detail, self.error = text, detail, error
+        self.status, self.description, self.reason = status, description, reason
         super().__init__(text + (f" ({detail})" if detail else ""))
+
+
+@dataclass
+class Page:
+    """What the browser gets after the redirect, instead of fourmail's own page: `html` served as
+    is, or the `url` it is sent on to."""
+    html: bytes = field(default=b"", repr=False)
+    url: str = ""
 
 
 @dataclass
@@ -71,6 +84,7 @@ class Token:
     expires_at: dt.datetime | None = None        # aware (UTC); None: the provider did not say
     scope: str = ""
     refresh_token: str = field(default="", repr=False)
+    answer: dict = field(default_factory=dict, repr=False)     # the provider's JSON answer, as sent
 
     @property
     def valid(self) -> bool:
@@ -81,9 +95,11 @@ class Token:
 # ---------------------------------------------------------------- the flow
 def sign_in(rt, *, auth_url: str, token_url: str, client_id: str, client_secret: str, redirect_url: str,
             scope: str = "", additional_parameters: str = "", open_browser=None,
-            timeout: float = DEFAULT_TIMEOUT) -> Token:
+            timeout: float = DEFAULT_TIMEOUT, auto_open: bool = True, pages: dict | None = None) -> Token:
     """The authorization code grant, from the browser to the token. `open_browser(url) -> bool`
-    replaces the system browser (False: it could not open one). Raises OAuthError."""
+    replaces the system browser (False: it could not open one); `auto_open` False opens none and
+    prints the URL (the sandbox still follows it). `pages` {"ok": Page, "error": Page} replace the
+    page the browser sees after the redirect. Raises OAuthError."""
     if not auth_url:
         raise OAuthError(NO_AUTH_URL)
     if not token_url:
@@ -97,7 +113,7 @@ def sign_in(rt, *, auth_url: str, token_url: str, client_id: str, client_secret:
                                         "redirect_uri": redirect_url, "scope": scope, "state": state,
                                         "code_challenge": challenge, "code_challenge_method": "S256"},
                              additional_parameters)
-    with _Listener(redirect_url) as listener:
+    with _Listener(redirect_url, pages) as listener:
         if open_browser is not None:
             opened = bool(open_browser(url))
         elif _sandbox_follows(rt, auth_url):
@@ -105,17 +121,18 @@ def sign_in(rt, *, auth_url: str, token_url: str, client_id: str, client_secret:
                              name="fourmail-oauth-agent").start()
             opened = True
         else:
-            opened = _system_browser(url)
+            opened = auto_open and _system_browser(url)
         if not opened:
             _say(rt, f"Open this address in a browser to sign in:\n{url}\n")
         params = listener.wait(timeout)
     if params.get("state") != state:
         raise OAuthError(SECURITY, "the redirect's state is not the one sent")
     if "error" in params:
-        raise OAuthError(PROVIDER_ERROR.format(_error_text(params)), error=params["error"])
+        raise OAuthError(PROVIDER_ERROR.format(_error_text(params)), error=params["error"],
+                         description=params.get("error_description", ""))
     code = params.get("code", "")
     if not code:
-        raise OAuthError(FAILED, "the redirect holds no authorization code")
+        raise OAuthError(FAILED, "the redirect holds no authorization code", reason="no_code")
     return _token_request(rt, token_url, {"grant_type": "authorization_code", "code": code,
                                           "redirect_uri": redirect_url, "client_id": client_id,
                                           "client_secret": client_secret, "code_verifier": verifier})
@@ -134,6 +151,16 @@ def refresh(rt, *, token_url: str, client_id: str, client_secret: str, refresh_t
     if not token.refresh_token:
         token.refresh_token = refresh_token
     return token
+
+
+def client_credentials(rt, *, token_url: str, client_id: str, client_secret: str, scope: str = "") -> Token:
+    """The client credentials grant (RFC 6749 §4.4): a token for the application itself, no
+    browser, no refresh token."""
+    if not token_url:
+        raise OAuthError(NO_TOKEN_URL)
+    _check_https(token_url, "the token URL")
+    return _token_request(rt, token_url, {"grant_type": "client_credentials", "client_id": client_id,
+                                          "client_secret": client_secret, "scope": scope})
 
 
 def _check_https(url: str, what: str) -> None:
@@ -189,7 +216,7 @@ def _system_browser(url: str) -> bool:
 class _Listener:
     """An HTTP server on the redirect URL's loopback host and port, until the redirect comes."""
 
-    def __init__(self, redirect_url: str):
+    def __init__(self, redirect_url: str, pages: dict | None = None):
         try:
             parts = urlsplit(redirect_url)
             port = parts.port
@@ -217,10 +244,29 @@ class _Listener:
                     return self._page(404, "Not found", "This address waits for a sign-in redirect.")
                 listener.params = params
                 listener.done.set()
+                page = (pages or {}).get("error" if "error" in params else "ok")
+                if page is not None:
+                    return self._given(page)
                 if "error" in params:
                     return self._page(200, "Sign-in refused", "The authorization server refused the sign-in: "
                                       + html.escape(_error_text(params)) + ". You can close this page.")
                 self._page(200, "Signed in", "fourmail received the authorization. You can close this page.")
+
+            def _given(self, page):
+                if page.url:
+                    self.send_response(302)
+                    self.send_header("Location", page.url)
+                    self.send_header("Content-Length", "0")
+                else:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html; charset=utf-8")
+                    self.send_header("Content-Length", str(len(page.html)))
+                self.send_header("Cache-Control", "no-store")
+                self.send_header("Referrer-Policy", "no-referrer")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                if not page.url:
+                    self.wfile.write(page.html)
 
             def _page(self, status, title, text):
                 body = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title></head>"
@@ -240,7 +286,7 @@ class _Listener:
         try:
             self.server = Server(("::1" if family == socket.AF_INET6 else "127.0.0.1", port or 80), Handler)
         except OSError as e:
-            raise OAuthError(NO_SOCKET, f"port {port or 80} on {host}: {e.strerror or e}") from None
+            raise OAuthError(NO_SOCKET, f"port {port or 80} on {host}: {e.strerror or e}", reason="port") from None
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1},
                                        daemon=True, name="fourmail-oauth-listener")
 
@@ -254,7 +300,7 @@ class _Listener:
 
     def wait(self, timeout: float) -> dict:
         if not self.done.wait(timeout):
-            raise OAuthError(FAILED, f"no sign-in came back from the browser within {timeout:g} s")
+            raise OAuthError(FAILED, f"no sign-in came back from the browser within {timeout:g} s", reason="timeout")
         if self.params is None:                    # the sandbox agent gave up: its reason
             raise self.failure
         return self.params
@@ -327,12 +373,13 @@ def _token_request(rt, token_url: str, form: dict) -> Token:
     except (UnicodeDecodeError, ValueError):
         answer = None
     if not isinstance(answer, dict):
-        raise OAuthError(BAD_JSON, f"HTTP {status} from the token URL")
+        raise OAuthError(BAD_JSON, f"HTTP {status} from the token URL", status=status)
     if "error" in answer:
-        raise OAuthError(PROVIDER_ERROR.format(_error_text(answer)), error=str(answer["error"]))
+        raise OAuthError(PROVIDER_ERROR.format(_error_text(answer)), error=str(answer["error"]), status=status,
+                         description=str(answer.get("error_description", "") or ""))
     access = answer.get("access_token")
     if status != 200 or not isinstance(access, str) or not access:
-        raise OAuthError(FAILED, f"HTTP {status} from the token URL, with no access token")
+        raise OAuthError(FAILED, f"HTTP {status} from the token URL, with no access token", status=status)
     expires_at = None
     try:
         seconds = float(answer["expires_in"])
@@ -341,7 +388,7 @@ def _token_request(rt, token_url: str, form: dict) -> Token:
         pass
     return Token(access_token=access, token_type=str(answer.get("token_type") or "Bearer"), expires_at=expires_at,
                  scope=str(answer.get("scope") or form.get("scope") or ""),
-                 refresh_token=str(answer.get("refresh_token") or ""))
+                 refresh_token=str(answer.get("refresh_token") or ""), answer=answer)
 
 
 def _follow(rt, url: str, listener: _Listener) -> None:

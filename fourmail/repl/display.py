@@ -21,6 +21,8 @@ INDENT = "  "
 def _masked(value):
     if value is None or value is UNDEFINED or value == "":
         return value
+    if getattr(value, "CLASS_NAME", None) in ("Class", "ClassStore"):     # cs.NetKit.OAuth2Provider: no secret
+        return value
     return MASK
 
 
@@ -70,6 +72,8 @@ def _class_label(value: ClassInstance) -> str:
         return f"[class cs.{value.name}]"
     if isinstance(value, UserObject):
         return f"cs.{value.CLASS_NAME}"
+    if getattr(value, "COMPONENT", None):            # a component's class (cs.NetKit.OAuth2Provider)
+        return f"cs.{value.COMPONENT}.{value.CLASS_NAME}"
     return f"4D.{value.CLASS_NAME}"
 
 

@@ -1,4 +1,5 @@
-"""The class stores `4D` and `cs` (classes.md): `4D.SMTPTransporter.new($options)`."""
+"""The class stores `4D` and `cs` (classes.md): `4D.SMTPTransporter.new($options)`, and the components'
+stores in `cs` (`cs.NetKit.OAuth2Provider.new($param)`)."""
 from __future__ import annotations
 
 from typing import Callable
@@ -53,4 +54,50 @@ class ClassStore4D(ClassInstance):
         return {n: Class4D("4D", n, f) for n, f in BUILTIN_CLASSES.items()}
 
 
-from .userclasses import ClassStoreCS  # noqa: E402,F401  (the `cs` store: user classes)
+# The classes components offer in `cs` (`cs.NetKit.OAuth2Provider`, 4D NetKit's): component ->
+# class name -> the same kind of resolver as BUILTIN_CLASSES. The command registry fills it too.
+COMPONENT_CLASSES: dict[str, dict[str, Callable[[], Callable] | None]] = {}
+
+
+def register_component_class(component: str, name: str, resolve: Callable[[], Callable] | None) -> None:
+    COMPONENT_CLASSES.setdefault(component, {})[name] = resolve
+
+
+def _casefold_get(table: dict, name: str):
+    return next(((k, v) for k, v in table.items() if k.casefold() == name.casefold()), None)
+
+
+class ComponentStore(ClassInstance):
+    """A component's class store, e.g. `cs.NetKit`: its classes' `new()` make instances."""
+
+    CLASS_NAME = "ClassStore"
+
+    def __init__(self, component: str):
+        self.component = component
+
+    def get_property(self, name: str):
+        found = _casefold_get(COMPONENT_CLASSES.get(self.component, {}), name)
+        return UNDEFINED if found is None else Class4D(f"cs.{self.component}", *found)
+
+    def _properties(self) -> dict:
+        return {n: Class4D(f"cs.{self.component}", n, f) for n, f in COMPONENT_CLASSES.get(self.component, {}).items()}
+
+    def __repr__(self):
+        return f"<class store cs.{self.component}>"
+
+
+from .userclasses import ClassStoreCS as _UserClassStore  # noqa: E402
+
+
+class ClassStoreCS(_UserClassStore):
+    """`cs`: the user classes (Classes/*.4dm) and the components' stores; a user class of the same
+    name as a component wins, as the host project's own names do."""
+
+    def get_property(self, name: str):
+        found = _casefold_get(COMPONENT_CLASSES, name)
+        if found is not None and name.casefold() not in self.files():
+            return ComponentStore(found[0])
+        return super().get_property(name)
+
+    def _properties(self) -> dict:
+        return {**{c: ComponentStore(c) for c in COMPONENT_CLASSES}, **super()._properties()}

@@ -19,10 +19,11 @@ authorization endpoint (Google's `/o/oauth2/auth`, `/o/oauth2/v2/auth`, Microsof
   them (each a link that adds its `login_hint`).
 - Token: `authorization_code` (the code is one-time, expires after `code_lifetime` seconds, is
   bound to its client, redirect URI and PKCE challenge; a code used twice revokes the tokens it
-  gave) and `refresh_token`. The client authenticates with its secret in the body or with HTTP
-  Basic. The sandbox has no client registry: a client id is registered by its first token request
-  (its secret, or none for a public client), and a later request with another secret is
-  `invalid_client`.
+  gave), `refresh_token`, and `client_credentials` (a client with a secret gets a token of its
+  own, with no refresh token: NetKit's "service" permission). The client authenticates with its
+  secret in the body or with HTTP Basic. The sandbox has no client registry: a client id is
+  registered by its first token request (its secret, or none for a public client), and a later
+  request with another secret is `invalid_client`.
 
 Codes, secrets and tokens are random and kept as SHA-256 digests only; nothing here logs them.
 The mail servers ask `tokens.verdict(user, token)` through accounts.py.
@@ -134,12 +135,13 @@ class TokenStore:
                  grant.user or "(any)", grant.scope)
         return code
 
-    def _issue(self, grant: _Grant, refresh: str | None) -> dict:
-        """Under the lock: a new access token (and a refresh token when `refresh` is None)."""
+    def _issue(self, grant: _Grant, refresh: str | None, renewable: bool = True) -> dict:
+        """Under the lock: a new access token (and a refresh token when `refresh` is None and the
+        grant is `renewable`)."""
         access = secrets.token_urlsafe(32)
         answer = {"access_token": access, "token_type": "Bearer", "expires_in": int(self.token_lifetime),
                   "scope": grant.scope}
-        if refresh is None:
+        if refresh is None and renewable:
             new_refresh = secrets.token_urlsafe(48)
             refresh = _digest(new_refresh)
             self._refresh[refresh] = grant
@@ -161,12 +163,16 @@ class TokenStore:
         """The token endpoint: (HTTP status, JSON answer) for an authenticated grant request."""
         grant_type = form.get("grant_type", "")
         with self._lock:
-            if not self._client_ok(client_id, secret):
+            if grant_type == "client_credentials" and secret is None:   # checked before it registers a client
+                status, answer = 401, _error("invalid_client", "the client_credentials grant needs a client secret")
+            elif not self._client_ok(client_id, secret):
                 status, answer = 401, _error("invalid_client", "unknown client or wrong client secret")
             elif grant_type == "authorization_code":
                 status, answer = self._code_grant(form, client_id)
             elif grant_type == "refresh_token":
                 status, answer = self._refresh_grant(form, client_id)
+            elif grant_type == "client_credentials":
+                status, answer = self._client_grant(form, client_id)
             elif not grant_type:
                 status, answer = 400, _error("invalid_request", "grant_type is missing")
             else:
@@ -208,6 +214,12 @@ class TokenStore:
         answer = self._issue(code.grant, None)
         code.tokens.append(_digest(answer["access_token"]))
         return 200, answer
+
+    def _client_grant(self, form: dict, client_id: str) -> tuple[int, dict]:
+        """RFC 6749 §4.4: the application's own token (its client has a secret); no refresh token
+        (§4.4.3). It signs in any account (in strict mode, any listed one), as an application
+        granted access to every mailbox would."""
+        return 200, self._issue(_Grant(client_id, form.get("scope", ""), None), None, renewable=False)
 
     def _refresh_grant(self, form: dict, client_id: str) -> tuple[int, dict]:
         text = form.get("refresh_token", "")
