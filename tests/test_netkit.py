@@ -272,7 +272,8 @@ def test_the_repl_shows_the_provider_by_its_class_without_its_secret(tmp_path):
 
 def browser_on_sandbox(sandbox, seen: dict):
     """A browser for oauth2.sign_in: it asks the sandbox's provider, then opens the redirect on the
-    listener and keeps what the listener answers."""
+    listener and keeps what the listener answers (seen["done"] is set once it has: the sign-in may
+    end before the browser has read the page)."""
     import http.client
     import threading
     from urllib.parse import parse_qsl, urlsplit
@@ -288,10 +289,12 @@ def browser_on_sandbox(sandbox, seen: dict):
         seen.update(status=answer.status, location=answer.headers.get("Location"), body=answer.read(),
                     redirect=dict(parse_qsl(target.query)))
         conn.close()
+        seen["done"].set()
 
     def open_browser(url: str) -> bool:
         threading.Thread(target=visit, args=(url,), daemon=True).start()
         return True
+    seen["done"] = threading.Event()
     return open_browser
 
 
@@ -326,6 +329,7 @@ def test_the_browser_sees_the_page_given_for_the_outcome(strict_sandbox, tmp_pat
                        open_browser=browser_on_sandbox(strict_sandbox, seen), timeout=10)
     except oauth2.OAuthError as e:
         assert e.error == "access_denied"
+    assert seen["done"].wait(10)
     assert (seen["status"], seen["body"], seen["location"]) == (status, body, location)
 
 
