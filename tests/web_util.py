@@ -65,3 +65,72 @@ def send(sb, m: EmailMessage, user="4d@gmail.com") -> None:
     s.login(user, "XXXXXXXX")
     s.send_message(m)
     s.quit()
+
+
+class Events:
+    """A client of the inbox's live updates (/api/events), in a thread of its own: what the
+    sandbox pushes is collected in `events`; `wait(pred)` returns the first that matches."""
+
+    def __init__(self, inbox_url: str, **scope):
+        import queue
+        import threading
+        import urllib.parse
+        self.url = inbox_url.replace("http://", "ws://").rstrip("/") + "/api/events"
+        if scope:
+            self.url += "?" + urllib.parse.urlencode(scope)
+        self.events: list[dict] = []
+        self._new = queue.Queue()
+        self._ready = threading.Event()
+        self._stop = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        assert self._ready.wait(10), "the websocket did not open"
+
+    def _run(self):
+        import asyncio
+        import aiohttp
+
+        async def main():
+            self._stop = asyncio.Event()
+            self._loop = asyncio.get_running_loop()
+            async with aiohttp.ClientSession() as session, session.ws_connect(self.url) as ws:
+                self._ready.set()
+                reader = asyncio.ensure_future(self._read(ws))
+                await self._stop.wait()
+                reader.cancel()
+        asyncio.run(main())
+
+    async def _read(self, ws):
+        async for msg in ws:
+            event = json.loads(msg.data)
+            self.events.append(event)
+            self._new.put(event)
+
+    def wait(self, pred, timeout: float = 5.0) -> dict:
+        import queue
+        import time
+        for event in list(self.events):
+            if pred(event):
+                return event
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"no such event within {timeout} s; got {self.events}")
+            try:
+                event = self._new.get(timeout=left)
+            except queue.Empty:
+                continue
+            if pred(event):
+                return event
+
+    def close(self):
+        if self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(5)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

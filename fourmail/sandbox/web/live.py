@@ -32,7 +32,7 @@ DEBOUNCE_SECONDS = 0.03          # changes that come together (one delivery to 5
 SEND_SECONDS = 5.0               # a client that does not take an event within this is dropped
 
 
-@dataclass
+@dataclass(eq=False)           # one per connection: hashed by identity
 class _Client:
     ws: web.WebSocketResponse
     account: str | None
