@@ -44,6 +44,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/row/{id}", row)
     app.router.add_get("/nav", nav)
     app.router.add_get("/static/{name}", static)
+    app.router.add_get("/favicon.ico", lambda request: web.Response(status=204))     # none: no 404 in the console
 
 
 # ---------------------------------------------------------------- helpers
