@@ -23,7 +23,9 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 from pathlib import Path
+from typing import Callable
 from urllib.parse import unquote
 
 from ..store import UIDLIST, Store, UidList, crlf, crlf_size
@@ -69,7 +71,12 @@ class Summary:
     keywords: list[str]
     created: float                            # when it was stored (IMAP's INTERNALDATE)
     size: int                                 # octets as IMAP and POP3 serve it (CRLF)
-    info: Info
+    load: Callable[[], Info] = field(repr=False, compare=False)
+
+    @cached_property
+    def info(self) -> Info:
+        """What the content says, parsed on first use: listing or diffing a folder parses nothing."""
+        return self.load()
 
     @property
     def read(self) -> bool:
@@ -327,7 +334,6 @@ class Messages:
             letters = info[2:] if info.startswith("2,") else ""
             try:
                 st = file.stat()
-                parsed = self._info(rec.key, file)
             except FileNotFoundError:           # renamed (flags) or removed since the listing
                 continue
             size = crlf_size(rec.key)
@@ -337,7 +343,7 @@ class Messages:
                                folder=folder.name, uid=uid, key=rec.key, path=file,
                                flags="".join(c for c in letters if c.isupper()),
                                keywords=[keywords[c] for c in letters if c in keywords],
-                               created=st.st_mtime, size=size, info=parsed))
+                               created=st.st_mtime, size=size, load=partial(self._info, rec.key, file, path)))
         # Kept only once the folder had not changed for a while when read: two changes within
         # one tick of the file system's clock can leave the same signature.
         if None not in sig and started - max(s[2] for s in sig) > SETTLED_NS:
@@ -345,13 +351,19 @@ class Messages:
                 self._folders[path] = (sig, out)
         return out
 
-    def _info(self, key: str, file: Path) -> Info:
+    def _info(self, key: str, file: Path, folder: Path) -> Info:
         with self._lock:
             info = self._parsed.get(key)
             if info is not None:
                 self._parsed.move_to_end(key)
                 return info
-        info = _info(parse(file.read_bytes()))
+        try:
+            data = file.read_bytes()
+        except FileNotFoundError:               # renamed since it was listed (its flags changed)
+            data = _read_key(folder, key)
+        if data is None:                        # gone since it was listed: nothing to say
+            return _info({})
+        info = _info(parse(data))
         with self._lock:
             self._parsed[key] = info
             while len(self._parsed) > _PARSED_KEPT:
@@ -440,6 +452,18 @@ def _by_folder(summaries) -> dict[tuple[str, str], list[int]]:
     for s in summaries:
         groups.setdefault((s.account, s.folder), []).append(s.uid)
     return groups
+
+
+def _read_key(folder: Path, key: str) -> bytes | None:
+    """A message's content by its key (its file's name changes with its flags)."""
+    for sub in ("cur", "new"):
+        for name in _listdir(folder / sub):
+            if name.split(":", 1)[0] == key:
+                try:
+                    return (folder / sub / name).read_bytes()
+                except FileNotFoundError:
+                    break
+    return None
 
 
 def _keywords(folder: Path) -> dict[str, str]:
