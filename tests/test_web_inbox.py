@@ -116,3 +116,15 @@ def test_every_change_of_the_store_reaches_the_page_within_a_second(sandbox):
         pop.quit()
         events.wait(lambda e: e["Type"] == "delete" and e["Data"]["ID"] == new["Data"]["ID"], timeout=1)
     assert not [e for e in others.events if e["Type"] == "new"]          # a page of another account is not told
+
+
+def test_another_site_cannot_follow_the_updates(sandbox):
+    import http.client as httpclient
+    upgrade = {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+               "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+    for origin, status in (("http://attacker.example", 403), (f"http://127.0.0.1:{sandbox.inbox.port}", 101),
+                           (None, 101)):
+        conn = httpclient.HTTPConnection(sandbox.inbox.host, sandbox.inbox.port, timeout=10)
+        conn.request("GET", "/api/events", headers=upgrade | ({"Origin": origin} if origin else {}))
+        assert conn.getresponse().status == status, origin
+        conn.close()

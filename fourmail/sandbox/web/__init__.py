@@ -44,7 +44,7 @@ async def start_web(sandbox, host: str, port: int):
     return runner
 
 
-def _allowed_hosts(request) -> set[str]:
+def allowed_hosts(request) -> set[str]:
     sock = request.transport.get_extra_info("sockname") if request.transport else None
     port = sock[1] if sock else None
     return {f"127.0.0.1:{port}", f"localhost:{port}"}
@@ -58,7 +58,7 @@ def origin(request) -> str:
 @web.middleware
 async def _guard(request, handler):
     from .messages import NotFound
-    if (request.host or "").lower() not in _allowed_hosts(request):
+    if (request.host or "").lower() not in allowed_hosts(request):
         return _secure(web.Response(status=403, text="The sandbox's inbox answers on 127.0.0.1 only.\n"))
     try:
         response = await handler(request)

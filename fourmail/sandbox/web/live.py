@@ -25,6 +25,7 @@ from pathlib import Path
 from aiohttp import WSMsgType, web
 
 from ..store import watch
+from . import allowed_hosts
 from .api import summary_json
 from .messages import Messages, Summary, matches, parse_query
 
@@ -157,6 +158,11 @@ class Live:
                     break
 
     async def handle(self, request) -> web.WebSocketResponse:
+        # Websockets ignore the same-origin policy: a page of another site could open this one
+        # and read the mail's subjects. Browsers say where the page is from; tools say nothing.
+        sent_from = request.headers.get("Origin")
+        if sent_from is not None and sent_from.lower() not in {"http://" + h for h in allowed_hosts(request)}:
+            raise web.HTTPForbidden(text="Only the inbox's own pages may follow its updates.\n")
         ws = web.WebSocketResponse(heartbeat=30)
         await ws.prepare(request)
         q = request.query
