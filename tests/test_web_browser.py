@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from sandbox_util import fresh, imaps, message, pop3s, sandbox  # noqa: F401
-from web_util import png, send
+from web_util import http, png, send
 
 REPO = Path(__file__).resolve().parent.parent
 ATTACHMENT = bytes(range(256)) * 64 + b"\r\n.\r\nend\x00"          # line ends, a lone dot, a NUL: all kept
@@ -116,7 +116,12 @@ def test_a_4d_mail_live_in_the_page_its_html_image_attachment_and_delete(sandbox
                                    if subject in r.text), None), 1.0, "the new mail in the open page")
     assert time.monotonic() - sent < 1.0
     assert browser.execute_script("return window.stillTheSamePage") is True        # no reload
-    assert "unread" in row.get_attribute("class") and "📎" in row.text
+    assert "unread" in row.get_attribute("class") and "1 file" in row.text
+    counts = browser.find_element(By.CSS_SELECTOR, "nav .folder.current + .count")
+    inbox = next(f for a in http(sandbox, "GET", "/api/v1/accounts").json() if a["Account"] == who
+                 for f in a["Folders"] if f["Name"] == "INBOX")
+    assert inbox["Total"] == 10                   # the demo's 8, the first mail, the script's
+    wait_until(lambda: counts.text == f"{inbox['Unread']}/10", 1.0, "the folder's counts updated")
     time.sleep(0.3)                          # the row's highlight, for the screenshot
     browser.save_screenshot(str(artifacts() / "web-inbox-list.png"))
 

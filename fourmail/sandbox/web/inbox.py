@@ -116,7 +116,7 @@ def nav_html(accounts: list[Account], account: str | None, folder: str | None) -
         out.append(f'<section class="account"><h2 title="{esc(a.name)}">{esc(a.name)}</h2><ul>')
         for f in a.folders:
             current = " current" if a.name == account and f.name == folder else ""
-            key = esc(json.dumps([a.name, f.name]))
+            key = esc(json.dumps([a.name, f.name], ensure_ascii=False, separators=(",", ":")))   # as JSON.stringify
             out.append(f'<li><a class="folder{current}" href="{esc(_list_url(a.name, f.name))}">{esc(f.name)}</a> '
                        f'<span class="count" data-folder="{key}">{f.unread}/{f.total}</span></li>')
         out.append("</ul></section>")
@@ -135,7 +135,8 @@ async def nav(request) -> web.Response:
 def row_html(s: Summary, where: bool) -> str:
     i = s.info
     flags = "".join(f'<span class="flag {f.lower()}" title="{esc(f)}"></span>' for f in s.flag_names)
-    clip = f'<span class="clip" title="{i.attachments} attachment(s)">📎{i.attachments}</span>' if i.attachments else ""
+    clip = (f'<span class="clip">{i.attachments} file{"s" if i.attachments > 1 else ""}</span>'
+            if i.attachments else "")
     place = f'<td class="where">{esc(s.account)} · {esc(s.folder)}</td>' if where else ""
     return (f'<tr data-id="{esc(s.id)}" class="{"read" if s.read else "unread"}">'
             f'<td class="flags">{flags}</td>'
