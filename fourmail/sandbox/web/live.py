@@ -52,12 +52,14 @@ class Live:
         self.loop: asyncio.AbstractEventLoop | None = None
         self._pending: set[Path] = set()
         self._flushing: asyncio.Task | None = None
-        self._known: dict[Path, dict[str, tuple]] = {}       # folder path -> {id: (flags, account, folder)}
+        # folder path -> {id: (flags, account, folder)}, what the clients were last told; None
+        # while nobody listens: a sandbox with no page open reads nothing after a change
+        self._known: dict[Path, dict[str, tuple]] | None = None
         self._unwatch = None
+        self._reading = False
 
     async def start(self, app) -> None:
         self.loop = asyncio.get_running_loop()
-        self._known = await asyncio.to_thread(self._read_all)
         self._unwatch = watch(self.messages.store.mail, self._notice)
 
     async def stop(self, app) -> None:
@@ -77,12 +79,14 @@ class Live:
                 pass
 
     def _changed(self, folder: Path) -> None:
+        if self._known is None and not self._reading:
+            return                            # nobody to tell: the first client reads the store afresh
         self._pending.add(folder)
         if self._flushing is None or self._flushing.done():
             self._flushing = asyncio.ensure_future(self._flush())
 
     async def _flush(self) -> None:
-        while self._pending:
+        while self._pending and self._known is not None:
             await asyncio.sleep(DEBOUNCE_SECONDS)
             paths, self._pending = self._pending, set()
             try:
@@ -167,13 +171,25 @@ class Live:
         await ws.prepare(request)
         q = request.query
         client = _Client(ws, q.get("account") or None, q.get("folder") or None, parse_query(q.get("q", "")))
+        if self._known is None:
+            self._reading = True              # what changes meanwhile is read again after
+            try:
+                known = await asyncio.to_thread(self._read_all)
+            finally:
+                self._reading = False
+            if self._known is None:
+                self._known = known
         self.clients.add(client)
+        if self._pending:
+            self._changed(next(iter(self._pending)))
         try:
             async for msg in ws:              # the client says nothing; this waits for it to leave
                 if msg.type == WSMsgType.ERROR:
                     break
         finally:
             self.clients.discard(client)
+            if not self.clients:
+                self._known, self._pending = None, set()
         return ws
 
 
