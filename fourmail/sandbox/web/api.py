@@ -24,6 +24,7 @@ An error is Mailpit's: status 400 (404 for a message that is not there) with a l
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import re
@@ -114,18 +115,13 @@ async def _summaries_json(request, found: list[Summary], everything: list[Summar
     """Mailpit's MessagesSummary of `found`: total and unread count every message."""
     start, limit = _page(request)
     if everything is None:
-        everything = await _to_thread(request, request.app["messages"].summaries)
+        everything = await asyncio.to_thread(request.app["messages"].summaries)
     page = found[start:start + limit] if limit else found[start:]
     tags = sorted({t for s in everything for t in s.keywords})
     return web.json_response({
         "total": len(everything), "unread": sum(1 for s in everything if not s.read),
         "count": len(page), "messages_count": len(found), "messages_unread": sum(1 for s in found if not s.read),
         "start": start, "tags": tags, "messages": [summary_json(s) for s in page]})
-
-
-async def _to_thread(request, fn, *args):
-    import asyncio
-    return await asyncio.to_thread(fn, *args)
 
 
 async def _json_body(request) -> dict:
@@ -148,13 +144,13 @@ async def _chosen(request, body: dict, scope: dict) -> list[Summary]:
     model = request.app["messages"]
     ids = body.get("IDs")
     if ids is None or ids == []:
-        return await _to_thread(request, model.summaries, scope["account"], scope["folder"])
+        return await asyncio.to_thread(model.summaries, scope["account"], scope["folder"])
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
         raise _bad("IDs must be an array of message IDs")
     found = []
     for i in ids:
         try:
-            found.append(await _to_thread(request, model.get, i))
+            found.append(await asyncio.to_thread(model.get, i))
         except NotFound:
             raise _bad(f"no message with ID {i}") from None
     return found
@@ -163,7 +159,7 @@ async def _chosen(request, body: dict, scope: dict) -> list[Summary]:
 # ---------------------------------------------------------------- handlers
 async def list_messages(request) -> web.Response:
     scope = _scope(request)
-    found = await _to_thread(request, request.app["messages"].summaries, scope["account"], scope["folder"])
+    found = await asyncio.to_thread(request.app["messages"].summaries, scope["account"], scope["folder"])
     return await _summaries_json(request, found, None if scope["account"] or scope["folder"] else found)
 
 
@@ -172,7 +168,7 @@ async def search(request) -> web.Response:
     if not query.strip():
         raise _bad("Error: search query missing")
     scope = _scope(request)
-    found = await _to_thread(request, request.app["messages"].search, query, scope["account"], scope["folder"])
+    found = await asyncio.to_thread(request.app["messages"].search, query, scope["account"], scope["folder"])
     return await _summaries_json(request, found)
 
 
@@ -181,7 +177,7 @@ async def delete_search(request) -> web.Response:
     if not query.strip():
         raise _bad("Error: search query missing")
     scope = _scope(request)
-    found = await _to_thread(request, request.app["messages"].search, query, scope["account"], scope["folder"])
+    found = await asyncio.to_thread(request.app["messages"].search, query, scope["account"], scope["folder"])
     await request.app["messages"].delete(found)
     return web.Response(text="ok")
 
@@ -204,14 +200,14 @@ async def delete_messages(request) -> web.Response:
 
 
 async def _message(request) -> Summary:
-    return await _to_thread(request, request.app["messages"].get, request.match_info["id"])
+    return await asyncio.to_thread(request.app["messages"].get, request.match_info["id"])
 
 
 async def get_message(request) -> web.Response:
     model = request.app["messages"]
     s = await _message(request)
-    mail = await _to_thread(request, model.email, s)
-    body = await _to_thread(request, message_json, s, mail)
+    mail = await asyncio.to_thread(model.email, s)
+    body = await asyncio.to_thread(message_json, s, mail)
     if not s.read:
         await model.set_read([s], True)
         body["Read"] = True
@@ -221,7 +217,7 @@ async def get_message(request) -> web.Response:
 
 async def get_headers(request) -> web.Response:
     model = request.app["messages"]
-    mail = await _to_thread(request, model.email, await _message(request))
+    mail = await asyncio.to_thread(model.email, await _message(request))
     headers: dict[str, list[str]] = {}
     for h in mail.get("headers", []):
         headers.setdefault(h["name"], []).append(h["value"])
@@ -230,7 +226,7 @@ async def get_headers(request) -> web.Response:
 
 async def get_raw(request) -> web.Response:
     s = await _message(request)
-    data = await _to_thread(request, request.app["messages"].raw, s)
+    data = await asyncio.to_thread(request.app["messages"].raw, s)
     response = web.Response(body=data, content_type="text/plain", charset="utf-8")
     if request.query.get("dl"):
         response.headers["Content-Disposition"] = f'attachment; filename="{s.id}.eml"'
@@ -241,7 +237,7 @@ async def get_raw(request) -> web.Response:
 async def get_part(request) -> web.Response:
     model = request.app["messages"]
     s = await _message(request)
-    part = await _to_thread(request, model.part, s, request.match_info["part"])
+    part = await asyncio.to_thread(model.part, s, request.match_info["part"])
     content_type = part.content_type if re.fullmatch(r"[\w.+-]+/[\w.+-]+(;.*)?", part.content_type) \
         else "application/octet-stream"
     response = web.Response(body=part.data, headers={"Content-Type": content_type})
@@ -266,7 +262,7 @@ async def info(request) -> web.Response:
         version = package_version("fourmail")
     except PackageNotFoundError:
         version = "dev"
-    found = await _to_thread(request, request.app["messages"].summaries)
+    found = await asyncio.to_thread(request.app["messages"].summaries)
     return web.json_response({"Version": version, "LatestVersion": "",
                               "Database": str(request.app["messages"].store.root),
                               "DatabaseSize": sum(s.size for s in found), "Messages": len(found),
@@ -274,6 +270,6 @@ async def info(request) -> web.Response:
 
 
 async def accounts(request) -> web.Response:
-    found = await _to_thread(request, request.app["messages"].with_counts)
+    found = await asyncio.to_thread(request.app["messages"].with_counts)
     return web.json_response([{"Account": a.name, "Folders": [{"Name": f.name, "Total": f.total, "Unread": f.unread}
                                                               for f in a.folders]} for a in found])
