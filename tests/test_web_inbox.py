@@ -128,3 +128,47 @@ def test_another_site_cannot_follow_the_updates(sandbox):
         conn.request("GET", "/api/events", headers=upgrade | ({"Origin": origin} if origin else {}))
         assert conn.getresponse().status == status, origin
         conn.close()
+
+
+def test_other_route_modules_add_header_links_and_message_sections(sandbox):
+    """A module added to ROUTE_MODULES (fault injection, transcripts) puts a link in every page's
+    header and a section in a message's page, through the app the sandbox serves."""
+    import asyncio
+    from aiohttp import ClientSession, web
+
+    from fourmail.sandbox.web import make_app
+    from fourmail.sandbox.web.inbox import esc, page
+    who = fresh("hooks")
+    send(sandbox, message("Hooked <in>", to=who))
+    app = make_app(sandbox)
+
+    async def section(request, s):
+        return f'<section id="extra">Session of {esc(s.info.subject)}</section>'
+
+    async def own_page(request):
+        return page(request, "Transcripts", "transcripts", "<p id='own'>own page</p>", "")
+    app["message_sections"].append(section)
+    app["header_links"].append(("/transcripts", "Transcripts <all>"))
+    app.router.add_get("/transcripts", own_page)
+
+    async def main():
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = runner.addresses[0][1]
+        try:
+            async with ClientSession() as http_session:
+                s = newest(sandbox, who)
+                async with http_session.get(f"http://127.0.0.1:{port}/message/{s['ID']}") as r:
+                    text = await r.text()
+                async with http_session.get(f"http://127.0.0.1:{port}/transcripts") as r:
+                    own = await r.text()
+                    csp = r.headers["Content-Security-Policy"]
+            return text, own, csp
+        finally:
+            await runner.cleanup()
+    text, own, csp = asyncio.run(main())
+    assert '<section id="extra">Session of Hooked &lt;in&gt;</section>' in text
+    assert '<a href="/transcripts">Transcripts &lt;all&gt;</a>' in text and "<p id='own'>own page</p>" in own
+    assert "script-src 'self'" in csp

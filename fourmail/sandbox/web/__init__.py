@@ -3,7 +3,10 @@ over plain HTTP on 127.0.0.1 by the sandbox's HTTPS loop (server.py, INBOX_LISTE
 
 Each module of ROUTE_MODULES adds its routes with `add_routes(app)`; its handlers find the
 Sandbox in `app["sandbox"]` and the store's messages in `app["messages"]` (messages.Messages).
-A module that needs to start or stop something uses app.on_startup / app.on_shutdown.
+A module that needs to start or stop something uses app.on_startup / app.on_shutdown; one that
+adds to the pages appends to app["header_links"] ((href, label): a link in every page's header)
+or app["message_sections"] (async fn(request, summary) -> HTML it has escaped: a section at the
+end of a message's page), and builds pages of its own with inbox.page().
 
 Every answer carries a Content-Security-Policy (pages set their own; the default lets nothing
 load), `nosniff` and no referrer; a request whose Host is not this loopback listener is refused
@@ -31,6 +34,8 @@ def make_app(sandbox) -> web.Application:
         app["sandbox"] = sandbox
         app["messages"] = Messages(sandbox.store)
         app["form_token"] = secrets.token_urlsafe(32)
+        app["header_links"] = []          # [(href, label)] in every page's header
+        app["message_sections"] = []      # async fn(request, summary) -> HTML, after a message's page
         for name in ROUTE_MODULES:
             importlib.import_module(f"{__name__}.{name}").add_routes(app)
     return app

@@ -62,10 +62,12 @@ def page_csp(request) -> str:
             f"connect-src 'self' {ws}; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
 
-def _page(request, title: str, view: str, main: str, nav_html: str, account="", folder="", query="",
+def page(request, title: str, view: str, main: str, nav_html: str, account="", folder="", query="",
           id="") -> web.Response:
+    links = " ".join(f'<a href="{esc(href)}">{esc(label)}</a>' for href, label in request.app["header_links"])
     text = _template("page.html").substitute(title=esc(title), view=esc(view), account=esc(account),
-                                             folder=esc(folder), query=esc(query), id=esc(id), nav=nav_html, main=main)
+                                             folder=esc(folder), query=esc(query), id=esc(id), nav=nav_html, main=main,
+                                             links=links)
     response = web.Response(text=text, content_type="text/html", charset="utf-8")
     response.headers["Content-Security-Policy"] = page_csp(request)
     return response
@@ -168,7 +170,7 @@ async def list_page(request) -> web.Response:
             '<table id="messages"><thead><tr><th class="flags">Flags</th><th>From</th><th>Subject</th>'
             f'<th class="attachments">Att.</th>{"<th>Where</th>" if where else ""}<th>Received (UTC)</th>'
             f'<th>Size</th></tr></thead><tbody>{rows}</tbody></table>{more}')
-    return _page(request, heading, "list", main, nav_html(accounts, account, folder), account or "", folder or "", q)
+    return page(request, heading, "list", main, nav_html(accounts, account, folder), account or "", folder or "", q)
 
 
 async def row(request) -> web.Response:
@@ -253,7 +255,9 @@ async def message_page(request) -> web.Response:
     shown = raw[:RAW_SHOWN].decode("utf-8", "replace")
     cut = f'<p>The first {RAW_SHOWN} bytes; <a href="{esc(api)}/raw">the whole source</a>.</p>' if len(raw) > RAW_SHOWN else ""
     out.append(f'<details class="raw"><summary>Raw source</summary>{cut}<pre id="raw">{esc(shown)}</pre></details>')
-    return _page(request, i.subject or "(no subject)", "message", "\n".join(out),
+    for section in request.app["message_sections"]:
+        out.append(await section(request, s))
+    return page(request, i.subject or "(no subject)", "message", "\n".join(out),
                  nav_html(accounts, s.account, s.folder), s.account, s.folder, "", s.id)
 
 
