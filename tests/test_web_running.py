@@ -54,6 +54,14 @@ def test_run_sends_through_the_running_sandbox_and_its_page_sees_it(tmp_path):
             # would reach the store but not this sandbox's watchers)
             new = events.wait(lambda e: e["Type"] == "new" and e["Data"]["Subject"] == "Seen live")
             assert new["Data"]["Account"] == "watcher@example.com" and time.monotonic() - started < 60
+            # a run that asks for other settings (strict accounts) starts a sandbox of its own
+            accounts = tmp_path / "accounts.txt"
+            accounts.write_text("4d@gmail.com x\nwatcher@example.com y\n")
+            run = fourmail("run", "--sandbox", "--sandbox-dir", str(store), "--accounts", str(accounts),
+                           str(script(tmp_path, "Strict and alone")))
+            assert run.returncode == 0 and run.stdout.strip() == "True", run.stderr
+            time.sleep(1)
+            assert not [e for e in events.events if e["Type"] == "new" and e["Data"]["Subject"] == "Strict and alone"]
     finally:
         p.send_signal(signal.SIGTERM)
         out, err = p.communicate(timeout=30)
