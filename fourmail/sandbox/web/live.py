@@ -114,7 +114,8 @@ class Live:
             folders = {f.path: f for f in account.folders} if account else {}
             if path == account_dir:           # the INBOX, or the account's list of folders
                 known = {p for p in self._known if p == account_dir or p.parent == account_dir}
-                targets = sorted(set(folders) | known)
+                # the INBOX, and the folders that came or went (the others did not change)
+                targets = sorted({account_dir} | (set(folders) ^ known))
                 if known != set(folders):
                     name = account.name if account else account_dir.name
                     events.append(({"Type": "folders", "Data": {"Account": name}}, None))
