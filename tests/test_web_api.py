@@ -97,6 +97,9 @@ def test_list_fetch_raw_and_parts(sandbox):
     headers = http(sandbox, "GET", f"/api/v1/message/{newest['ID']}/headers").json()
     assert headers["Subject"] == ["Quarterly <numbers> & more"] and list(headers) == sorted(headers)
 
+    view = http(sandbox, "GET", f"/view/{newest['ID']}.html")
+    assert "<b>HTML</b>" in view.text and view.headers["Content-Security-Policy"].startswith("sandbox;")
+    assert http(sandbox, "GET", "/view/latest.txt").text.strip() == "The text part."
     assert http(sandbox, "GET", "/api/v1/message/latest").json()["ID"] == newest["ID"]
     assert http(sandbox, "GET", "/api/v1/message/nonsense").status == 404
     assert http(sandbox, "GET", f"/api/v1/message/{newest['ID']}/part/p9999").status == 404

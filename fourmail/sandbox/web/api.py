@@ -16,6 +16,7 @@ make sense for the sandbox, so that tools and test code written for Mailpit work
     GET    /api/v1/search?query=&start=&limit=   Mailpit's search syntax (messages.parse_query)
     DELETE /api/v1/search?query=
     GET    /api/v1/info                          Version, Database, Messages, Unread, Tags
+    GET    /view/{ID}.html, /view/{ID}.txt       the HTML part (no script runs), the text part (inbox.py)
 
 {ID} may be "latest". What Mailpit cannot have: every summary and message also says its
 `Account`, `Folder`, `UID` and `Flags` (IMAP's); /messages and /search take `account=` and

@@ -9,6 +9,7 @@ JavaScript (static/inbox.js: live updates only; every page works without it).
     /message/{ID}/body.html    the HTML part alone, for that frame: no script runs (the frame's
                                sandbox and the answer's CSP both forbid it), images only from the
                                message's own parts (cid:) unless ?remote=1 asks for remote ones
+    /view/{ID}.html, .txt      the same HTML, and the text part, under Mailpit's names
     POST /message/{ID}/delete  /message/{ID}/seen (read=1|0): through the store the servers use
     /row/{ID}, /nav            pieces of a page, for the live updates
 
@@ -39,6 +40,8 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/", list_page)
     app.router.add_get("/message/{id}", message_page)
     app.router.add_get("/message/{id}/body.html", message_html)
+    app.router.add_get(r"/view/{id:[A-Za-z0-9_-]+}.html", message_html)      # Mailpit's names for them
+    app.router.add_get(r"/view/{id:[A-Za-z0-9_-]+}.txt", message_text)
     app.router.add_post("/message/{id}/delete", delete)
     app.router.add_post("/message/{id}/seen", seen)
     app.router.add_get("/row/{id}", row)
@@ -288,6 +291,15 @@ async def message_html(request) -> web.Response:
         f"sandbox; default-src 'none'; img-src {images}; style-src 'unsafe-inline'; font-src data:; "
         f"base-uri 'none'; form-action 'none'; frame-ancestors {here}")
     return response
+
+
+async def message_text(request) -> web.Response:
+    model = request.app["messages"]
+    s = await asyncio.to_thread(model.get, request.match_info["id"])
+    text, _ = body_parts(await asyncio.to_thread(model.email, s))
+    if not text:
+        raise NotFound(s.id)
+    return web.Response(text=text, content_type="text/plain", charset="utf-8")
 
 
 async def delete(request) -> web.Response:
