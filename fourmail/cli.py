@@ -146,7 +146,7 @@ def cmd_run(args) -> int:
     routes = [parse_route(r) for r in args.route]
     sandbox = None
     if args.sandbox:
-        sandbox = _start_sandbox(args, quiet=True)
+        sandbox = _running_sandbox(args) or _start_sandbox(args, quiet=True)
         from .sandbox.routing import apply
         apply(rt, sandbox)
     rt.routes = routes + rt.routes
@@ -169,6 +169,17 @@ def _start_sandbox(args, quiet: bool):
         raise UsageError(f"sandbox: {e}") from None
 
 
+def _running_sandbox(args):
+    """The `fourmail sandbox` already serving this store, if one answers and has the settings the
+    run asks for: the run's mail then shows in its web inbox as it arrives."""
+    from .sandbox.running import compatible, find
+    from .sandbox.server import default_store_dir
+    running = find(Path(args.sandbox_dir).expanduser() if args.sandbox_dir else default_store_dir())
+    if running is not None and compatible(running, args.accounts, args.token_lifetime):
+        return running
+    return None
+
+
 _EXIT = {"ok": EXIT_OK, "syntax": EXIT_SYNTAX, "error": EXIT_ERROR, "aborted": EXIT_ERROR,
          "internal": EXIT_ERROR, "interrupted": EXIT_INTERRUPTED}
 
@@ -189,6 +200,11 @@ def cmd_sandbox(args) -> int:
     logging.getLogger("fourmail.sandbox").setLevel(logging.INFO)
     logging.getLogger("mail.log").setLevel(logging.ERROR)      # aiosmtpd: its deprecation chatter
     sandbox = _start_sandbox(args, quiet=False)
+    from .sandbox.running import advertise, withdraw
+    try:
+        advertise(sandbox, args.accounts, args.token_lifetime)
+    except OSError as e:            # the sandbox serves all the same; runs just start their own
+        print(f"fourmail sandbox: cannot write {e.filename}: {e.strerror}", file=sys.stderr)
     names = {"smtp": "587, 25", "smtps": "465", "imap": "143", "imaps": "993", "pop3": "110", "pop3s": "995"}
     print(f"fourmail sandbox: store {sandbox.store_dir}")
     print(f"  CA certificate   {sandbox.ca_file}")
@@ -200,6 +216,7 @@ def cmd_sandbox(args) -> int:
     web = sandbox.web
     print(f"  OAuth 2.0 https             {web.host}:{web.port:<6} (stands for port 443: accounts.google.com, "
           "login.microsoftonline.com...)")
+    print(f"  Web inbox        {sandbox.inbox_url}  (and Mailpit's API: {sandbox.inbox_url}api/v1/messages)")
     imaps = sandbox.endpoint("imaps")
     print("For example:\n"
           f"  curl --cacert {sandbox.ca_file} --connect-to imap.gmail.com:993:{imaps.host}:{imaps.port} \\\n"
@@ -213,6 +230,7 @@ def cmd_sandbox(args) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        withdraw(sandbox.store_dir)
         sandbox.stop()
         print("\nfourmail sandbox stopped.")
     return 0
@@ -254,8 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
     sb = sub.add_parser("sandbox", help="run the embedded mail servers (SMTP, IMAP, POP3) until interrupted")
     _sandbox_options(sb)
     sb.add_argument("--port-base", type=int, default=None, metavar="N",
-                    help="listen on N+587, N+465, N+143, N+993, N+110, N+995 and N+443 (OAuth 2.0) "
-                    "(default 20000; 0: any free ports)")
+                    help="listen on N+587, N+465, N+143, N+993, N+110, N+995, N+443 (OAuth 2.0) and N+8025 "
+                    "(the web inbox) (default 20000; 0: any free ports)")
     sb.set_defaults(func=cmd_sandbox)
     rp = sub.add_parser("repl", help="an interactive 4D session (also: fourmail with no arguments)")
     _language_option(rp)
@@ -329,8 +347,9 @@ def _main(argv=None) -> int:
         if args.port_base is None:
             from .sandbox.server import DEFAULT_PORT_BASE
             args.port_base = DEFAULT_PORT_BASE
-        if not 0 <= args.port_base <= 65535 - 995:
-            raise UsageError(f"--port-base must be between 0 and {65535 - 995}")
+        from .sandbox.server import INBOX_LISTENER
+        if not 0 <= args.port_base <= 65535 - INBOX_LISTENER[3]:
+            raise UsageError(f"--port-base must be between 0 and {65535 - INBOX_LISTENER[3]}")
     if not getattr(args, "func", None):
         if sys.stdin.isatty() and sys.stdout.isatty():
             return cmd_repl(args)      # `fourmail` alone opens the REPL

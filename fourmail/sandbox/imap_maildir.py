@@ -48,7 +48,7 @@ from datetime import datetime
 from mailbox import MaildirMessage
 from pathlib import Path
 
-from .store import crlf, write_file
+from .store import crlf, folder_changed, write_file
 
 _patched = False
 
@@ -116,7 +116,10 @@ def patch() -> None:
         async def wrapper(self, *names, **kwargs):
             for name in names[:count]:
                 valid(name, self.delimiter)
-            return await method(self, *names, **kwargs)
+            result = await method(self, *names, **kwargs)
+            if method.__name__ in ("add_mailbox", "delete_mailbox", "rename_mailbox"):
+                folder_changed(self._path)          # the account's list of folders
+            return result
         return wrapper
 
     original_rename = MailboxSet.rename_mailbox
@@ -400,6 +403,7 @@ def patch() -> None:
             except FileNotFoundError:
                 pass
             self._fm_files = None
+            folder_changed(self._path)
         by_uid[uid] = msg = Message.from_maildir(uid, meta, self._maildir, msg._key, msg.email_id, msg.thread_id,
                                                  flags)
         return msg
@@ -410,9 +414,11 @@ def patch() -> None:
                 return await method(self, *args, **kwargs)
             finally:
                 self.changed()
+                folder_changed(self._path)
                 for other in args[1:2]:            # transfer's destination
                     if isinstance(other, MailboxData):
                         other.changed()
+                        folder_changed(other._path)
         return wrapper
 
     FileWriteable.file_write = file_write

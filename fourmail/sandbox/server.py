@@ -6,6 +6,7 @@ mailbox) never delays the others' answers.
     with Sandbox(store_dir) as sb:          # or sb.start() / sb.stop()
         for ep in sb.endpoints: ...         # Endpoint(name="imaps", protocol="IMAP", ...): mail
         sb.web                              # Endpoint(name="https", protocol="HTTPS", ...)
+        sb.inbox_url                        # the web inbox and its Mailpit-style API (web/)
         sb.oauth.expire_tokens()            # the provider's tokens (token_lifetime, code_lifetime)
         sb.sign_ins                         # every sign-in seen: protocol, user, mechanism...
 
@@ -38,6 +39,7 @@ LISTENERS = (("smtp", "SMTP", False, 587), ("smtps", "SMTP", True, 465),
              ("imap", "IMAP", False, 143), ("imaps", "IMAP", True, 993),
              ("pop3", "POP3", False, 110), ("pop3s", "POP3", True, 995))
 WEB_LISTENER = ("https", "HTTPS", True, 443)      # the OAuth 2.0 provider; not a mail endpoint
+INBOX_LISTENER = ("http", "HTTP", False, 8025)    # the web inbox (web/), on the provider's loop; Mailpit's port
 
 
 class SandboxError(Exception):
@@ -187,6 +189,8 @@ class Sandbox:
         self.endpoints: list[Endpoint] = []
         self.ca_file: Path | None = None
         self.web: Endpoint | None = None        # the OAuth 2.0 provider (HTTPS)
+        self.inbox: Endpoint | None = None      # the web inbox (plain HTTP, loopback)
+        self.store = None                       # the store.Store the servers share
         self.oauth = None                       # its oauth_provider.TokenStore
         self.token_lifetime = token_lifetime
         self._accounts = None
@@ -225,7 +229,8 @@ class Sandbox:
         if self.token_lifetime is not None:
             self.oauth.token_lifetime = self.token_lifetime
         self._accounts = accounts
-        if self.port_base and not 0 < self.port_base + max(p for *_, p in LISTENERS) <= 65535:
+        self.store = store
+        if self.port_base and not 0 < self.port_base + max(p for *_, p in LISTENERS + (INBOX_LISTENER,)) <= 65535:
             raise SandboxError(f"cannot listen: --port-base {self.port_base} gives ports outside 1 to 65535")
         sslproto.SSLProtocol.max_size = TLS_READ_BUFFER
         protocols = dict.fromkeys(protocol for _, protocol, *_ in LISTENERS + (WEB_LISTENER,))
@@ -240,6 +245,7 @@ class Sandbox:
             raise SandboxError(listen_error(e, self.port_base)) from None
         self.endpoints = [found[name] for name, *_ in LISTENERS]
         self.web = found[WEB_LISTENER[0]]
+        self.inbox = found[INBOX_LISTENER[0]]
         return self.endpoints
 
     async def _listen(self, lp: _ProtocolLoop, store, accounts, tls) -> dict[str, Endpoint]:
@@ -254,7 +260,14 @@ class Sandbox:
                                           self.port_base + standard if self.port_base else 0, tls)
             lp.cleanups.append(runner.cleanup)
             host, port = runner.addresses[0][:2]
-            return {name: Endpoint(name, protocol, implicit, host, port, standard)}
+            found = {name: Endpoint(name, protocol, implicit, host, port, standard)}
+            from .web import start_web
+            name, protocol, implicit, standard = INBOX_LISTENER
+            runner = await start_web(self, LOOPBACK, self.port_base + standard if self.port_base else 0)
+            lp.cleanups.append(runner.cleanup)
+            host, port = runner.addresses[0][:2]
+            found[name] = Endpoint(name, protocol, implicit, host, port, standard)
+            return found
         starter = {"SMTP": start_smtp, "IMAP": start_imap, "POP3": start_pop3}[lp.protocol]
         endpoints = {}
         for name, protocol, implicit, standard in LISTENERS:
@@ -287,7 +300,12 @@ class Sandbox:
                 lp.loop.close()
 
     def endpoint(self, name: str) -> Endpoint:
-        return next(e for e in self.endpoints + [self.web] if e is not None and e.name == name)
+        return next(e for e in self.endpoints + [self.web, self.inbox] if e is not None and e.name == name)
+
+    @property
+    def inbox_url(self) -> str | None:
+        """The web inbox's address, e.g. http://127.0.0.1:28025/ (None before start)."""
+        return f"http://{self.inbox.host}:{self.inbox.port}/" if self.inbox is not None else None
 
     @property
     def sign_ins(self) -> list:

@@ -70,6 +70,46 @@ def crlf_size(key: str) -> int | None:
     return None
 
 
+# ------------------------------------------------------------ change notifications
+# Who is told when a store's messages change (the web inbox's live updates): every writer
+# (delivery, POP3's UPDATE, the IMAP backend, the web inbox) calls folder_changed() once its
+# change is on disk, from whatever thread it runs on. A watcher returns at once (it hands the
+# news to its own loop) and what it raises never reaches the writer.
+_watchers: dict[str, list[Callable[[Path], None]]] = {}       # absolute mail root -> callbacks
+_watchers_lock = threading.Lock()
+
+
+def watch(mail_root: Path, callback: Callable[[Path], None]) -> Callable[[], None]:
+    """Call `callback(folder_path)` after each change of a folder (or of the list of accounts and
+    folders: then the path is an account's) under `mail_root`; returns the function that stops it."""
+    root = os.path.abspath(mail_root)
+    with _watchers_lock:
+        _watchers.setdefault(root, []).append(callback)
+
+    def unwatch() -> None:
+        with _watchers_lock:
+            callbacks = _watchers.get(root, [])
+            if callback in callbacks:
+                callbacks.remove(callback)
+            if not callbacks:
+                _watchers.pop(root, None)
+    return unwatch
+
+
+def folder_changed(folder: str | Path) -> None:
+    """Say that the messages of `folder` (a Maildir folder of the store) changed."""
+    if not _watchers:                   # nobody watches: the servers pay nothing
+        return
+    path = os.path.abspath(folder)
+    for root, callbacks in list(_watchers.items()):
+        if path.startswith(root + os.sep):
+            for callback in list(callbacks):
+                try:
+                    callback(Path(path))
+                except Exception:       # a watcher's fault is not the writer's
+                    pass
+
+
 def _object_id(prefix: str) -> str:
     return f"{prefix}{random.getrandbits(128):032x}"      # pymap's EMAILID/THREADID format
 
@@ -232,6 +272,8 @@ class Store:
             os.rename(build, final)
         except OSError:
             shutil.rmtree(build, ignore_errors=True)      # someone else made it first
+        else:
+            folder_changed(final)
         return final
 
     @staticmethod
@@ -294,6 +336,7 @@ class Store:
                     except OSError:
                         key = write_file(path, data, "new", None, None)
                     uids[account] = append_record(path, key)
+                folder_changed(path)
         finally:
             source.unlink()
         return uids
@@ -359,7 +402,36 @@ class Store:
             for u in uids:
                 ul.records.pop(u, None)
             ul.write(path)
+        folder_changed(path)
         return removed
+
+    async def set_flags(self, account: str, uids: Iterable[int], add: str = "", remove: str = "",
+                        folder: str = "INBOX") -> int:
+        """Add and remove Maildir flags (S seen, F flagged, R answered, T deleted, D draft) on
+        messages, as IMAP's STORE does: the file renamed into cur/ with its flags in its name,
+        which is where the IMAP and POP3 servers read them. Returns how many files changed."""
+        path = self.folder_path(self.account_dir(account), folder)
+        changed = 0
+        async with FolderLock(path):
+            ul = UidList.read(path)
+            keys = {ul.records[u].key for u in set(uids) if u in ul.records}
+            for sub in ("new", "cur"):
+                for name in _listdir(path / sub):
+                    key, _, info = name.partition(":")
+                    if key not in keys:
+                        continue
+                    old = info[2:] if info.startswith("2,") else ""
+                    flags = "".join(sorted((set(old) | set(add)) - set(remove)))
+                    if sub == "cur" and flags == old:
+                        continue
+                    try:
+                        os.rename(path / sub / name, path / "cur" / f"{key}:2,{flags}")
+                        changed += 1
+                    except FileNotFoundError:          # renamed by another writer meanwhile
+                        pass
+        if changed:
+            folder_changed(path)
+        return changed
 
 
 def write_file(folder: Path, data: bytes, subdir: str, info: str | None, date: float | None) -> str:
