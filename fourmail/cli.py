@@ -200,11 +200,16 @@ def cmd_sandbox(args) -> int:
     web = sandbox.web
     print(f"  OAuth 2.0 https             {web.host}:{web.port:<6} (stands for port 443: accounts.google.com, "
           "login.microsoftonline.com...)")
+    print(f"  transcripts      {sandbox.transcripts.folder}" + (" (printed below as they happen)"
+                                                                 if args.transcripts else ""))
     imaps = sandbox.endpoint("imaps")
     print("For example:\n"
           f"  curl --cacert {sandbox.ca_file} --connect-to imap.gmail.com:993:{imaps.host}:{imaps.port} \\\n"
           "       -u 4d@gmail.com:XXXXXXXX 'imaps://imap.gmail.com/INBOX;UID=1'")
     print("Serving until interrupted (Ctrl-C).", flush=True)
+    if args.transcripts:
+        from .sandbox.transcripts import print_live
+        print_live(sandbox.transcripts, sys.stdout)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *a: stop.set())
     try:
@@ -256,6 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--port-base", type=int, default=None, metavar="N",
                     help="listen on N+587, N+465, N+143, N+993, N+110, N+995 and N+443 (OAuth 2.0) "
                     "(default 20000; 0: any free ports)")
+    sb.add_argument("--transcripts", action="store_true",
+                    help="print every session's dialogue as it happens (passwords and tokens redacted)")
     sb.set_defaults(func=cmd_sandbox)
     rp = sub.add_parser("repl", help="an interactive 4D session (also: fourmail with no arguments)")
     _language_option(rp)
