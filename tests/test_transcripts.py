@@ -304,8 +304,15 @@ def test_how_sessions_end(sandbox, monkeypatch):
     while bad.file.readline():
         pass
     drop(bad)
-    found = sessions_since(sandbox, before, 2)
-    assert sorted(i.ended for i in found) == ["closed by the server", "timed out"]
+    from aiosmtpd.smtp import SMTP
+    from fourmail.sandbox.smtp_server import SandboxSMTP
+    monkeypatch.setattr(SandboxSMTP, "_reset_timeout", lambda self, duration=None: SMTP._reset_timeout(self, 0.3))
+    quiet = Line(sandbox, "smtps", tls_name="smtp.gmail.com")
+    assert quiet.file.readline() == b""            # closed by the server once idle
+    drop(quiet)
+    found = sessions_since(sandbox, before, 3)
+    assert sorted((i.protocol, i.ended) for i in found) == [("POP3", "closed by the server"), ("POP3", "timed out"),
+                                                           ("SMTP", "timed out")]
 
 
 def test_a_session_open_when_the_sandbox_stops(tmp_path):
