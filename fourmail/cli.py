@@ -207,9 +207,10 @@ def cmd_sandbox(args) -> int:
           f"  curl --cacert {sandbox.ca_file} --connect-to imap.gmail.com:993:{imaps.host}:{imaps.port} \\\n"
           "       -u 4d@gmail.com:XXXXXXXX 'imaps://imap.gmail.com/INBOX;UID=1'")
     print("Serving until interrupted (Ctrl-C).", flush=True)
+    stop_live = None
     if args.transcripts:
         from .sandbox.transcripts import print_live
-        print_live(sandbox.transcripts, sys.stdout)
+        stop_live = print_live(sandbox.transcripts, sys.stdout)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *a: stop.set())
     try:
@@ -219,6 +220,8 @@ def cmd_sandbox(args) -> int:
         pass
     finally:
         sandbox.stop()
+        if stop_live is not None:
+            stop_live()                 # the last lines ("sandbox stopped") before the goodbye
         print("\nfourmail sandbox stopped.")
     return 0
 

@@ -6,6 +6,7 @@ import poplib
 import queue
 import re
 import signal
+import socket
 import smtplib
 import ssl
 import subprocess
@@ -63,14 +64,20 @@ def test_the_sandbox_prints_each_session_live(tmp_path):
         pop.quit()
         until(lines, seen, r"^\[pop3 [0-9a-f]{6}\] \S+ C: PASS \[redacted: password\]$")
         until(lines, seen, r"^\[pop3 [0-9a-f]{6}\] \S+ == end QUIT")
+        left_open = socket.create_connection(("127.0.0.1", ports["imap"]), timeout=10)
+        until(lines, seen, r"^\[imap [0-9a-f]{6}\] \S+ S: \* OK")
     finally:
         p.send_signal(signal.SIGINT)
         p.wait(timeout=30)
     time.sleep(0.2)
     while not lines.empty():
         seen.append(lines.get())
+    left_open.close()
     assert p.returncode == 0
     output = "".join(seen)
+    # the session still open at Ctrl-C: its end is printed before the sandbox says goodbye
+    assert re.search(r"^\[imap [0-9a-f]{6}\] \S+ == end sandbox stopped \(.*\n(?:.*\n)*fourmail sandbox stopped\.$",
+                     output, re.M)
     assert_clean(output, PASSWORD)
     assert "secret body" not in output
     session = [x.split("] ", 1)[1] for x in seen if x.startswith(f"[{label}] ")]

@@ -315,7 +315,7 @@ class Transcript:
         self.closed = False
         self.tls_noted = False
         self.tls_expected = implicit_tls
-        self._write_lock = threading.Lock()       # close_all() comes from another thread
+        self._write_lock = threading.RLock()      # close_all() comes from another thread
         self.dialogue = {"SMTP": _SMTP, "IMAP": _IMAP, "POP3": _POP3}[protocol](self)
 
     @property
@@ -348,9 +348,10 @@ class Transcript:
     def close(self, how: str | None = None) -> None:
         """The connection ended: `how` if the server knows why, else the client's goodbye,
         the client's going away, or the server's closing it."""
-        if self.closed:
-            return
-        self.closed = True
+        with self._write_lock:
+            if self.closed:
+                return
+            self.closed = True
         how = how or self.ending or self.goodbye or ("dropped" if self.client_gone else "closed by the server")
         if self.left_out:
             self.note("limit", f"{self.left_out} lines left out past {self.owner.limit} bytes", force=True)
