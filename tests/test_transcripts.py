@@ -220,14 +220,20 @@ def test_imap_login_with_literals_and_a_client_that_does_not_wait_for_the_contin
     assert f"[LOGIN user name: {user}]" in sandbox.transcripts.get(found[0].id)
 
 
-def test_imap_append_and_fetch_are_summarized_and_the_append_is_linked(sandbox):
-    user, before = fresh(), ids(sandbox)
+@pytest.mark.parametrize("folder, wire", [("Drafts", "Drafts"), ("Envoyés", '"Envoy&AOk-s"')])
+def test_imap_append_and_fetch_are_summarized_and_the_append_is_linked(sandbox, folder, wire):
+    user = fresh()
     mid = f"<{uuid.uuid4().hex}@append.test>"
     body = "An appended body: " + uuid.uuid4().hex
     m = imaps(sandbox, user, PASSWORD)
-    typ, data = m.append("Drafts", "(\\Seen)", None, message("Draft", body=body, **{"Message-ID": mid}).as_bytes())
+    if folder != "Drafts":
+        m.create(wire)
+    before = ids(sandbox)
+    m.logout()
+    m = imaps(sandbox, user, PASSWORD)
+    typ, data = m.append(wire, "(\\Seen)", None, message("Draft", body=body, **{"Message-ID": mid}).as_bytes())
     uid = int(re.search(rb"APPENDUID \d+ (\d+)", data[0]).group(1))
-    m.select("Drafts")
+    m.select(wire)
     m.uid("FETCH", str(uid), "(BODY[])")
     m.logout()
     [info] = sessions_since(sandbox, before)
@@ -235,9 +241,9 @@ def test_imap_append_and_fetch_are_summarized_and_the_append_is_linked(sandbox):
     assert body not in text
     assert len(re.findall(rf"\[(?:message|literal): \d+ bytes, Message-ID {re.escape(mid)}\]", text)) == 2
     [p] = info.messages
-    assert (p.account, p.folder, p.uid, p.message_id) == (user, "Drafts", uid, mid)
-    folder = sandbox.store_dir / "mail" / user / ".Drafts"
-    assert [f for sub in ("cur", "new") for f in (folder / sub).iterdir() if f.name.split(":")[0] == p.file]
+    assert (p.account, p.folder, p.uid, p.message_id) == (user, folder, uid, mid)
+    [stored] = [f for f in (sandbox.store_dir / "mail" / user).rglob("*") if f.name.split(":")[0] == p.file]
+    assert mid.encode() in stored.read_bytes()
     assert [i.id for i in sandbox.transcripts.list(message=mid)] == [info.id]
 
 

@@ -784,6 +784,16 @@ _LITERAL = re.compile(rb"\{(\d{1,19})(\+?)\}$")
 _APPENDUID = re.compile(rb"\[APPENDUID \d+ ([0-9:,]+)\]", re.I)
 
 
+def _mailbox(token: bytes) -> str:
+    """A mailbox name as the store names it: unquoted, modified UTF-7 decoded."""
+    raw = re.sub(rb'\\(["\\])', rb"\1", token[1:-1]) if token[:1] == b'"' else token
+    try:
+        from .imap_protocol import modutf7_decode
+        return modutf7_decode(raw)
+    except Exception:                 # not valid: the server refuses the APPEND anyway
+        return raw.decode("utf-8", "replace")
+
+
 def _uids(text: bytes) -> list[int]:
     out = []
     for part in text.decode("ascii").split(","):
@@ -851,7 +861,7 @@ class _IMAP(_Dialogue):
         if verb == "APPEND":
             m = _TOKEN.match(rest)
             if m and not _LITERAL.match(m.group(1)):
-                cmd.mailbox = m.group(1).strip(b'"').decode("utf-8", "replace")
+                cmd.mailbox = _mailbox(m.group(1))
         self.show("C", line, dropped)
         self._literal_after(cmd, line)
 
