@@ -390,3 +390,19 @@ def test_one_long_line_is_cut(sandbox):
     text = sandbox.transcripts.get(info.id)
     line = next(x for x in text.splitlines() if "C: NOOP" in x)
     assert len(line) < 2200 and re.search(r"\.\.\. \[\d+ more characters\]\.\.\. \[\d+ more bytes\]$", line)
+
+
+def test_a_transcript_is_on_disk_while_its_session_goes_on(sandbox):
+    before = ids(sandbox)
+    c = Line(sandbox, "pop3s")
+    user = fresh()
+    assert c.cmd(f"USER {user}").startswith("+OK")
+    assert c.cmd(f"PASS {PASSWORD}").startswith("+OK")
+    [info] = [i for i in sandbox.transcripts.list() if i.id not in before]
+    text = sandbox.transcripts.get(info.id)
+    assert (info.user, info.end, info.ended) == (user, None, None)
+    assert "C: PASS [redacted: password]" in text and "== end" not in text
+    assert c.cmd("QUIT").startswith("+OK")
+    drop(c)
+    [info] = sessions_since(sandbox, before)
+    assert info.ended == "QUIT" and info.end >= info.start

@@ -86,3 +86,27 @@ def test_the_sandbox_prints_each_session_live(tmp_path):
     kept = transcript.read_text().split("\n\n", 1)[1]
     assert kept == "".join(session[1:])         # live: each line the file keeps, as it happened
     assert_clean(kept, PASSWORD)
+
+
+def test_a_killed_sandbox_leaves_what_its_sessions_said(tmp_path):
+    p = subprocess.Popen([sys.executable, "-m", "fourmail", "sandbox", "--sandbox-dir", str(tmp_path),
+                          "--port-base", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=REPO)
+    try:
+        text = ""
+        for line in p.stdout:
+            text += line
+            if line.startswith("Serving"):
+                break
+        port = int(re.search(r"pop3 \+ STLS\s+127\.0\.0\.1:(\d+)", text).group(1))
+        pop = poplib.POP3("127.0.0.1", port, timeout=10)
+        pop.user("crash@example.com")
+        pop.pass_(PASSWORD)
+    finally:
+        p.kill()
+        p.wait(timeout=30)
+    from fourmail.sandbox.transcripts import Transcripts
+    [info] = Transcripts(tmp_path).list()
+    kept = Transcripts(tmp_path).get(info.id)
+    assert (info.protocol, info.user, info.ended) == ("POP3", "crash@example.com", None)
+    assert "C: PASS [redacted: password]" in kept and re.search(r"S: \+OK logged in", kept)
+    assert_clean(kept, PASSWORD)
