@@ -77,6 +77,13 @@ def test_list_filter_and_get(sandbox, api):
     assert one["messages"][0]["account"] == to and one["messages"][0]["message_id"] == mid
     assert set(one) >= {"id", "protocol", "listener", "client", "start", "end", "ended", "user", "messages"}
 
+    produced = one["messages"][0]
+    by_uid = json.loads(get(api + f"/api/v1/transcripts?account={to}&folder=INBOX&uid={produced['uid']}")[2])
+    assert [t["id"] for t in by_uid["transcripts"]] == [smtp.id]
+    assert json.loads(get(api + f"/api/v1/transcripts?account={to}&folder=INBOX&uid={produced['uid'] + 1}")[2]) \
+        == {"total": 0, "transcripts": []}
+    assert get(api + "/api/v1/transcripts?uid=x")[0] == 400
+
     status, kind, body = get(api + f"/api/v1/transcript/{pop3.id}")
     full = json.loads(body)
     assert (status, full["id"], full["user"]) == (200, pop3.id, to)

@@ -242,10 +242,11 @@ class Transcripts:
         self._cache[tid] = (sig, found)
         return found
 
-    def list(self, account: str | None = None, message: str | None = None) -> list[TranscriptInfo]:
+    def list(self, account: str | None = None, message: str | None = None, folder: str | None = None,
+             uid: int | None = None) -> list[TranscriptInfo]:
         """The transcripts, oldest first: all, or those of `account` (signed in, or a message
         delivered to it), or those that produced `message` (its Message-ID, with or without <>,
-        or its file name)."""
+        or its file name), or message `uid` of `account`'s `folder`."""
         out = []
         want_account = account.strip().casefold() if account else None
         want_message = message.strip().strip("<>") if message else None
@@ -255,6 +256,10 @@ class Transcripts:
                 continue
             if want_account and found.user.casefold() != want_account \
                     and not any(m.account == want_account for m in found.messages):
+                continue
+            if (folder is not None or uid is not None) and not any(
+                    (not want_account or m.account == want_account) and (folder is None or m.folder == folder)
+                    and (uid is None or m.uid == uid) for m in found.messages):
                 continue
             if want_message and not any((m.message_id or "").strip("<>") == want_message
                                         or (m.file and want_message.split(":", 1)[0] == m.file)
