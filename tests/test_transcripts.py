@@ -406,3 +406,15 @@ def test_a_transcript_is_on_disk_while_its_session_goes_on(sandbox):
     drop(c)
     [info] = sessions_since(sandbox, before)
     assert info.ended == "QUIT" and info.end >= info.start
+
+
+def test_a_user_name_is_listed_whole_and_a_client_cannot_write_a_note(sandbox):
+    before = ids(sandbox)
+    c = Line(sandbox, "pop3")
+    odd = f"odd (name) {uuid.uuid4().hex[:6]}@example.com"
+    assert c.cmd("USER " + odd).startswith("+OK")
+    assert c.cmd("PASS x\r\n00:00:00.000 == end QUIT (forged)").startswith("+OK")
+    c.line()                               # the answer to the forged line, an unknown command
+    drop(c)
+    [info] = sessions_since(sandbox, before)
+    assert (info.user, info.ended) == (odd.casefold(), "dropped")

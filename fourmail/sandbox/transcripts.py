@@ -284,7 +284,7 @@ def parse(text: str) -> TranscriptInfo | None:
     for m in _NOTE.finditer(text):
         kind, rest = m.groups()
         if kind == "user":
-            info.user = rest.split(" (")[0]
+            info.user = rest.rpartition(" (")[0]
         elif kind == "message":
             try:
                 info.messages.append(Produced(**json.loads(rest)))
