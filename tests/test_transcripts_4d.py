@@ -86,3 +86,27 @@ def test_a_4d_script_s_sessions_are_transcribed_without_its_secrets(sandbox, tmp
     for text in texts + ["\n".join(live)]:
         assert "Not in any transcript" not in text
         assert_clean(text, PASSWORD, TOKEN)
+
+
+def test_a_token_from_the_oauth_client_signs_in_and_stays_out_of_the_transcripts(sandbox, tmp_path):
+    from fourmail.mail import oauth2
+    from oauth_util import free_port
+    user = fresh("signed")
+    rt = new_runtime(out=io.StringIO(), err=io.StringIO(), interactive=False)
+    routing.apply(rt, sandbox)
+    token = oauth2.sign_in(rt, auth_url="https://accounts.google.com/o/oauth2/auth",
+                           token_url="https://oauth2.googleapis.com/token", client_id="transcripts",
+                           client_secret="transcripts-secret", redirect_url=f"http://localhost:{free_port()}",
+                           scope="https://mail.google.com/", additional_parameters=f"login_hint={user}", timeout=10)
+    rt.shutdown()
+    assert sandbox.oauth is not None and token.valid
+    before, subject = ids(sandbox), f"Signed in {uuid.uuid4().hex[:8]}"
+    assert run_4d(SENDS.format(port=587, user=user, to=user, subject=subject, mode="OAUTH2",
+                               secret_property="accessTokenOAuth2", secret=token.access_token),
+                  sandbox, tmp_path) == ["True"]
+    [smtp] = sessions_since(sandbox, before)
+    assert (smtp.user, smtp.ended, [m.account for m in smtp.messages]) == (user, "QUIT", [user])
+    assert [s.issued_token for s in sandbox.sign_ins if s.user == user] == [True]
+    text = sandbox.transcripts.get(smtp.id)
+    assert f"[redacted: XOAUTH2 token of {user}]" in text
+    assert_clean(text, token.access_token, token.refresh_token, "transcripts-secret")
