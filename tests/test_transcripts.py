@@ -418,3 +418,33 @@ def test_a_user_name_is_listed_whole_and_a_client_cannot_write_a_note(sandbox):
     drop(c)
     [info] = sessions_since(sandbox, before)
     assert (info.user, info.ended) == (odd.casefold(), "dropped")
+
+
+def test_a_refused_data_leaves_the_commands_after_it_shown(sandbox):
+    before = ids(sandbox)
+    c = Line(sandbox, "smtps", tls_name="smtp.gmail.com")
+    assert c.cmd("EHLO client").startswith("250")
+    while not c.line().startswith("250 "):
+        pass
+    assert c.cmd("DATA").startswith("503")
+    assert c.cmd("NOOP").startswith("250")
+    assert c.cmd("QUIT").startswith("221")
+    drop(c)
+    [info] = sessions_since(sandbox, before)
+    text = sandbox.transcripts.get(info.id)
+    assert "C: NOOP" in text and info.ended == "QUIT" and "[message:" not in text
+
+
+def test_the_end_of_a_message_is_found_however_the_reads_cut_it():
+    from fourmail.sandbox.transcripts import _Splitter
+    message = b"Message-ID: <cut@test>\r\n\r\nline\r\n..dot-stuffed\r\n.\r\n"
+    after = b"QUIT\r\n"
+    for cut in range(1, len(message) + len(after)):
+        for second in range(cut, len(message) + len(after)):
+            got, lines, ended = [], [], []
+            s = _Splitter(lambda line, dropped: lines.append(line))
+            s.take_until_dot(got.append, lambda: ended.append(len(lines)))
+            whole = message + after
+            for piece in (whole[:cut], whole[cut:second], whole[second:]):
+                s.feed(piece)
+            assert b"".join(got) == message[:-3] and ended == [0] and lines == [b"QUIT"], (cut, second)

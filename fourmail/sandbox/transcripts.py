@@ -64,6 +64,7 @@ LIVE_QUEUE = 10000               # lines waiting to be printed live
 PENDING_COMMANDS = 1000          # commands awaiting their answer that a dialogue remembers
 
 log = logging.getLogger("fourmail.sandbox")
+_DOT_END = re.compile(rb"\n\.\r?\n")
 _NOTE = re.compile(r"^\d\d:\d\d:\d\d\.\d{3} == (\w+) (.*)$", re.M)
 _HEADER = re.compile(r"^(\w+): (.*)$")
 _MESSAGE_ID = re.compile(rb"(?im)^message-id:[ \t]*(?:\r?\n[ \t]+)?(<[^<>\r\n]{1,500}>)")
@@ -515,6 +516,7 @@ class _Splitter:
         self.buf = bytearray()
         self.dropped = 0
         self.remaining = 0
+        self.dot, self.held, self.virtual = False, b"", 0
         self.sink = self.done = None
 
     def take(self, n: int, sink, done) -> None:
@@ -523,12 +525,40 @@ class _Splitter:
             return
         self.remaining, self.sink, self.done = n, sink, done
 
+    def take_until_dot(self, sink, done) -> None:
+        """From a line start, hand what comes to sink(bytes) up to a line that is only '.' (the
+        end of SMTP DATA and of POP3 RETR), then call done(). Found in bulk, not line by line:
+        a 25 MiB message is a few hundred thousand lines."""
+        self.dot, self.sink, self.done = True, sink, done
+        self.held, self.virtual = b"\n", 1          # a line starts here: as if after a \n
+
     def cancel(self) -> None:
-        self.remaining, self.sink, self.done = 0, None, None
+        self.remaining, self.sink, self.done, self.dot = 0, None, None, False
+
+    def _dot_feed(self, data: bytes) -> int:
+        """Bytes of data used up by the message (all of it unless its end is there)."""
+        buf = self.held + data
+        m = _DOT_END.search(buf)
+        if m:
+            if m.start() + 1 > self.virtual:
+                self.sink(buf[self.virtual:m.start() + 1])
+            done, self.sink, self.done, self.dot = self.done, None, None, False
+            done()
+            return m.end() - len(self.held)
+        cut = max(self.virtual, len(buf) - 3)          # the end may straddle two reads: hold 3 bytes
+        if cut > self.virtual:
+            self.sink(buf[self.virtual:cut])
+            self.held, self.virtual = buf[cut:], 0
+        else:
+            self.held = buf                            # nothing handed on yet (4 bytes at most)
+        return len(data)
 
     def feed(self, data: bytes) -> None:
         i = 0
         while i < len(data):
+            if self.dot:
+                i += self._dot_feed(data[i:])
+                continue
             if self.remaining:
                 n = min(self.remaining, len(data) - i)
                 self.sink(data[i:i + n])
@@ -664,14 +694,6 @@ class _SMTP(_Dialogue):
         self.data_asked = self.quit_asked = self.tls_asked = False
 
     def client_line(self, line, dropped):
-        if self.body is not None:
-            if line == b".":
-                self.show("C", self.body.summary())
-                self.show("C", ".")
-                self.body = None
-            else:
-                self.body.add(line + b"\r\n", dropped)
-            return
         if self.sasl is not None:
             return self.show("C", self.sasl.answer(line))
         verb, rest = _verb(line)
@@ -680,11 +702,17 @@ class _SMTP(_Dialogue):
             self.sasl = _Sasl(mech.decode("ascii", "replace"))
             return self.show("C", f"AUTH {shown(self.sasl.mechanism, 40)}"
                              + (" " + self.sasl.answer(initial, initial=True) if initial.strip() else ""))
-        if verb == "DATA" and not rest.strip():
-            self.body, self.data_asked = _Content(), True     # whatever follows is the message
         self.quit_asked = self.quit_asked or verb == "QUIT"
         self.tls_asked = verb == "STARTTLS"
         self.show("C", line, dropped)
+        if verb == "DATA" and not rest.strip():
+            self.body, self.data_asked = _Content(), True     # whatever follows is the message
+            self.c.take_until_dot(self.body.add, self._message_end)
+
+    def _message_end(self) -> None:
+        self.show("C", self.body.summary())
+        self.show("C", ".")
+        self.body = None
 
     def server_line(self, line, dropped):
         self.show("S", line, dropped)
@@ -701,6 +729,7 @@ class _SMTP(_Dialogue):
             self.data_asked = False
             if code != b"354":
                 self.body = None             # DATA refused: what follows are commands
+                self.c.cancel()
         if self.quit_asked and code == b"221":
             self.t.goodbye = "QUIT"
         if self.tls_asked:
@@ -717,7 +746,6 @@ class _POP3(_Dialogue):
         self.sasl: _Sasl | None = None
         self.user: str | None = None         # USER's name, for PASS
         self.pending = collections.deque(maxlen=PENDING_COMMANDS)
-        self.body: _Content | None = None
         self.listing = False
         self.greeted = False
 
@@ -745,14 +773,6 @@ class _POP3(_Dialogue):
         self.show("C", line, dropped)
 
     def server_line(self, line, dropped):
-        if self.body is not None:
-            if line == b".":
-                self.show("S", self.body.summary())
-                self.show("S", ".")
-                self.body = None
-            else:
-                self.body.add(line + b"\r\n", dropped)
-            return
         self.show("S", line, dropped)
         if self.listing:
             self.listing = line != b"."
@@ -775,7 +795,8 @@ class _POP3(_Dialogue):
         elif verb in ("PASS", "APOP") and ok:
             self.t.signed_in(user, "USER/PASS" if verb == "PASS" else "APOP")
         elif verb in ("RETR", "TOP") and ok:
-            self.body = _Content()
+            content = _Content()
+            self.s.take_until_dot(content.add, lambda: (self.show("S", content.summary()), self.show("S", ".")))
         elif verb in self.MULTILINE and not arg and ok:
             self.listing = True
         elif verb == "QUIT" and ok:
