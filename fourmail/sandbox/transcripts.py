@@ -29,11 +29,12 @@ Message-ID.
 Bounds: a transcript keeps TRANSCRIPT_LIMIT bytes of dialogue (then only the notes, up to
 NOTES_RESERVE more, and its end, which says how many lines were left out); one line shows at
 most LINE_SHOWN characters; the folder keeps the TRANSCRIPTS_KEPT newest transcripts (the oldest
-are deleted as new sessions start). Each is an attribute of `Transcripts`, which tests lower.
+are deleted as new sessions start). `Transcripts.limit`, `.notes_reserve` and `.kept` hold the
+first three for each sandbox (tests lower them).
 
-The servers call three things: `Transcripts.open(...)` when a connection starts, `tap(...)` on its
-streams (every byte read and written then goes through the transcript), `Transcript.close()` when
-it ends; the dialogue itself is read here, per protocol, from the bytes.
+The servers call three things: `start(...)` when a connection starts, `tap(...)` on its streams
+(every byte read and written then goes through the transcript), `Transcript.close()` when it ends;
+the dialogue itself is read here, per protocol, from the bytes.
 """
 from __future__ import annotations
 
