@@ -145,5 +145,7 @@ async def start_imap(store: Store, accounts: Accounts, host: str, port: int, tls
     config.apply_context()
     server = IMAPServer(Login(store, accounts, config), config)
     server.transcripts = transcripts
+    if transcripts is not None:
+        transcripts.decode_mailbox = imap_protocol.modutf7_decode      # APPEND's folder, as the store names it
     callback = ProxyProtocolReader(config.proxy_protocol).get_callback(server)
     return await asyncio.start_server(callback, host, port, ssl=tls if implicit_tls else None)

@@ -126,6 +126,7 @@ class Transcripts:
         self._listeners: list[Callable[["Transcript", str], None]] = []
         self._cache: dict[str, tuple[tuple[int, int], TranscriptInfo]] = {}
         self.store = None                 # store.Store: gives a produced message its file name
+        self.decode_mailbox = None        # the IMAP server's modified UTF-7 decoder (imap_server.py)
 
     def file_of(self, account: str, folder: str, uid: int | None) -> str | None:
         """The file name (up to its flags) of message `uid` in an account's folder, if known."""
@@ -811,13 +812,13 @@ _LITERAL = re.compile(rb"\{(\d{1,19})(\+?)\}$")
 _APPENDUID = re.compile(rb"\[APPENDUID \d+ ([0-9:,]+)\]", re.I)
 
 
-def _mailbox(token: bytes) -> str:
-    """A mailbox name as the store names it: unquoted, modified UTF-7 decoded."""
+def _mailbox(token: bytes, decode) -> str:
+    """A mailbox name as the store names it: unquoted, then decoded by the IMAP server's own
+    modified UTF-7 decoder (`decode`)."""
     raw = re.sub(rb'\\(["\\])', rb"\1", token[1:-1]) if token[:1] == b'"' else token
     try:
-        from .imap_protocol import modutf7_decode
-        return modutf7_decode(raw)
-    except Exception:                 # not valid: the server refuses the APPEND anyway
+        return decode(raw)
+    except Exception:                 # not valid (the server refuses the APPEND anyway), or no decoder
         return raw.decode("utf-8", "replace")
 
 
@@ -888,7 +889,7 @@ class _IMAP(_Dialogue):
         if verb == "APPEND":
             m = _TOKEN.match(rest)
             if m and not _LITERAL.match(m.group(1)):
-                cmd.mailbox = _mailbox(m.group(1))
+                cmd.mailbox = _mailbox(m.group(1), self.t.owner.decode_mailbox)
         self.show("C", line, dropped)
         self._literal_after(cmd, line)
 
