@@ -217,11 +217,17 @@ def cmd_sandbox(args) -> int:
     print(f"  OAuth 2.0 https             {web.host}:{web.port:<6} (stands for port 443: accounts.google.com, "
           "login.microsoftonline.com...)")
     print(f"  Web inbox        {sandbox.inbox_url}  (and Mailpit's API: {sandbox.inbox_url}api/v1/messages)")
+    print(f"  transcripts      {sandbox.transcripts.folder}" + (" (printed below as they happen)"
+                                                                 if args.transcripts else ""))
     imaps = sandbox.endpoint("imaps")
     print("For example:\n"
           f"  curl --cacert {sandbox.ca_file} --connect-to imap.gmail.com:993:{imaps.host}:{imaps.port} \\\n"
           "       -u 4d@gmail.com:XXXXXXXX 'imaps://imap.gmail.com/INBOX;UID=1'")
     print("Serving until interrupted (Ctrl-C).", flush=True)
+    stop_live = None
+    if args.transcripts:
+        from .sandbox.transcripts import print_live
+        stop_live = print_live(sandbox.transcripts, sys.stdout)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *a: stop.set())
     try:
@@ -232,6 +238,8 @@ def cmd_sandbox(args) -> int:
     finally:
         withdraw(sandbox.store_dir)
         sandbox.stop()
+        if stop_live is not None:
+            stop_live()                 # the last lines ("sandbox stopped") before the goodbye
         print("\nfourmail sandbox stopped.")
     return 0
 
@@ -274,6 +282,8 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--port-base", type=int, default=None, metavar="N",
                     help="listen on N+587, N+465, N+143, N+993, N+110, N+995, N+443 (OAuth 2.0) and N+8025 "
                     "(the web inbox) (default 20000; 0: any free ports)")
+    sb.add_argument("--transcripts", action="store_true",
+                    help="print every session's dialogue as it happens (passwords and tokens redacted)")
     sb.set_defaults(func=cmd_sandbox)
     rp = sub.add_parser("repl", help="an interactive 4D session (also: fourmail with no arguments)")
     _language_option(rp)

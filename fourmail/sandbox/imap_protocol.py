@@ -284,15 +284,24 @@ def _build():
                 return False
 
     class Server(IMAPServer):
+        transcripts = None                                # transcripts.Transcripts
+
         async def __call__(self, reader, writer, sock_info) -> None:
             from contextlib import AsyncExitStack, closing
             from pymap.context import connection_exit
+            from .transcripts import start, tap
+            transcript = start(self.transcripts, "IMAP", writer.get_extra_info("ssl_object") is not None,
+                               writer.get_extra_info("peername"), writer.get_extra_info("sockname"))
+            tap(transcript, reader, writer)
             conn = Connection(self.commands, self._config, reader, writer, sock_info)
             state = ConnectionState(self._login, self._config)
-            async with AsyncExitStack() as stack:
-                connection_exit.set(stack)
-                stack.enter_context(closing(conn))
-                await conn.run(state)
+            try:
+                async with AsyncExitStack() as stack:
+                    connection_exit.set(stack)
+                    stack.enter_context(closing(conn))
+                    await conn.run(state)
+            finally:
+                transcript.close()
 
     original_do_command = ConnectionState.do_command
 

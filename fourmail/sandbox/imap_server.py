@@ -133,7 +133,7 @@ def _classes():
 
 
 async def start_imap(store: Store, accounts: Accounts, host: str, port: int, tls: ssl.SSLContext,
-                     implicit_tls: bool) -> asyncio.AbstractServer:
+                     implicit_tls: bool, transcripts=None) -> asyncio.AbstractServer:
     """An IMAP listener: IMAPS (`implicit_tls`) or IMAP offering STARTTLS."""
     imap_maildir.patch()
     SandboxConfig, Login, IMAPServer, ProxyProtocolReader, Subsystem = _classes()
@@ -143,6 +143,9 @@ async def start_imap(store: Store, accounts: Accounts, host: str, port: int, tls
                            invalid_user_sleep=0.2, max_append_len=MESSAGE_SIZE_LIMIT, subsystem=Subsystem.for_asyncio(),
                            cpu_subsystem=Subsystem.for_asyncio())
     config.apply_context()
-    callback = ProxyProtocolReader(config.proxy_protocol).get_callback(IMAPServer(Login(store, accounts, config),
-                                                                                  config))
+    server = IMAPServer(Login(store, accounts, config), config)
+    server.transcripts = transcripts
+    if transcripts is not None:
+        transcripts.decode_mailbox = imap_protocol.modutf7_decode      # APPEND's folder, as the store names it
+    callback = ProxyProtocolReader(config.proxy_protocol).get_callback(server)
     return await asyncio.start_server(callback, host, port, ssl=tls if implicit_tls else None)

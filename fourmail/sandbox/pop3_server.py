@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from .accounts import XOAUTH2_ERROR, Accounts, xoauth2_parse
 from .limits import PREAUTH_LITERAL_LIMIT
 from .store import Store, account_name, crlf, crlf_size
+from .transcripts import NO_TRANSCRIPT, start as start_transcript, tap
 
 HOSTNAME = "fourmail-sandbox"
 IDLE_TIMEOUT = 600.0          # RFC 1939: the autologout timer is at least 10 minutes
@@ -74,6 +75,8 @@ def top(data: bytes, lines: int) -> bytes:
 
 
 class POP3Session:
+    transcript = NO_TRANSCRIPT
+
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, store: Store,
                  accounts: Accounts, tls: ssl.SSLContext | None, implicit_tls: bool):
         self.reader, self.writer = reader, writer
@@ -96,6 +99,7 @@ class POP3Session:
         try:
             line = await asyncio.wait_for(self.reader.readline(), IDLE_TIMEOUT)
         except asyncio.TimeoutError:
+            self.transcript.ending = "timed out"
             await self.reply(False, "[SYS/PERM] autologout: idle for too long")
             return None
         except (ValueError, asyncio.LimitOverrunError):
@@ -369,9 +373,16 @@ class POP3Session:
 
 
 async def start_pop3(store: Store, accounts: Accounts, host: str, port: int, tls: ssl.SSLContext,
-                     implicit_tls: bool) -> asyncio.AbstractServer:
+                     implicit_tls: bool, transcripts=None) -> asyncio.AbstractServer:
     """A POP3 listener: POP3S (`implicit_tls`) or POP3 offering STLS."""
     async def serve(reader, writer):
-        await POP3Session(reader, writer, store, accounts, tls, implicit_tls).run()
+        session = POP3Session(reader, writer, store, accounts, tls, implicit_tls)
+        session.transcript = start_transcript(transcripts, "POP3", implicit_tls, writer.get_extra_info("peername"),
+                                              writer.get_extra_info("sockname"))
+        tap(session.transcript, reader, writer)
+        try:
+            await session.run()
+        finally:
+            session.transcript.close()
 
     return await asyncio.start_server(serve, host, port, ssl=tls if implicit_tls else None, limit=LINE_LIMIT)

@@ -9,6 +9,7 @@ mailbox) never delays the others' answers.
         sb.inbox_url                        # the web inbox and its Mailpit-style API (web/)
         sb.oauth.expire_tokens()            # the provider's tokens (token_lifetime, code_lifetime)
         sb.sign_ins                         # every sign-in seen: protocol, user, mechanism...
+        sb.transcripts.list() / .get(id)    # every session's dialogue (transcripts.py)
 
 What the loops share is safe across threads: the store coordinates through its lock files
 (store.py), the TLS context and the accounts are read-only once made.
@@ -195,6 +196,8 @@ class Sandbox:
         self.token_lifetime = token_lifetime
         self._accounts = None
         self._loops: dict[str, _ProtocolLoop] = {}
+        from .transcripts import Transcripts
+        self.transcripts = Transcripts(self.store_dir)     # each session's dialogue, kept with the store
 
     def __enter__(self) -> "Sandbox":
         self.start()
@@ -225,6 +228,7 @@ class Sandbox:
         except OSError as e:
             raise SandboxError(f"cannot use the sandbox folder {self.store_dir}: {e.strerror or e}") from None
         self.ca_file = self.store_dir / "tls" / "ca.pem"
+        self.transcripts.store = store
         self.oauth = accounts.tokens = TokenStore(accounts)
         if self.token_lifetime is not None:
             self.oauth.token_lifetime = self.token_lifetime
@@ -274,7 +278,7 @@ class Sandbox:
             if protocol != lp.protocol:
                 continue
             port = self.port_base + standard if self.port_base else 0
-            server = await starter(store, accounts, LOOPBACK, port, tls, implicit)
+            server = await starter(store, accounts, LOOPBACK, port, tls, implicit, transcripts=self.transcripts)
             lp.servers.append(server)
             host, port = server.sockets[0].getsockname()[:2]
             endpoints[name] = Endpoint(name, protocol, implicit, host, port, standard)
@@ -286,6 +290,7 @@ class Sandbox:
         loops, self._loops = list(self._loops.values()), {}
         if not loops:
             return
+        self.transcripts.close_all("sandbox stopped")
         deadline = time.monotonic() + STOP_SECONDS
         shutdowns = [lp.shutdown() for lp in loops]
         wait([lp.submit(coro) for lp, coro in zip(loops, shutdowns)], timeout=STOP_SECONDS)

@@ -23,18 +23,22 @@ from aiosmtpd.smtp import MISSING, SMTP, AuthResult, LoginPassword, TLSSetupExce
 from .accounts import XOAUTH2_ERROR, Accounts, xoauth2_parse
 from .limits import MESSAGE_SIZE_LIMIT
 from .store import Store, account_name
+from .transcripts import NO_TRANSCRIPT, start as start_transcript, tap
 
 HOSTNAME = "fourmail-sandbox"
 log = logging.getLogger("fourmail.sandbox.smtp")
 
 
 class SandboxSMTP(SMTP):
-    def __init__(self, handler, *, accounts: Accounts, **kwargs):
+    transcript = NO_TRANSCRIPT
+
+    def __init__(self, handler, *, accounts: Accounts, transcripts=None, **kwargs):
         # data_size_limit: announced as SIZE in EHLO; a larger MAIL SIZE= or DATA gets 552.
         super().__init__(handler, hostname=HOSTNAME, ident="fourmail sandbox ESMTP", enable_SMTPUTF8=True,
                          authenticator=self._check_login, auth_required=accounts.strict,
                          data_size_limit=MESSAGE_SIZE_LIMIT, **kwargs)
         self.accounts = accounts
+        self._transcripts = transcripts
         self._open_line = 0           # bytes received since the last line end
 
     def data_received(self, data: bytes) -> None:
@@ -45,7 +49,7 @@ class SandboxSMTP(SMTP):
         self._open_line = len(data) - end - 1 if end >= 0 else self._open_line + len(data)
         if self._open_line > MESSAGE_SIZE_LIMIT:
             self._open_line = 0
-            self.transport.write(b"552 5.3.4 Line longer than the message size limit, closing\r\n")
+            self._writer.write(b"552 5.3.4 Line longer than the message size limit, closing\r\n")
             self.transport.close()
             return
         super().data_received(data)
@@ -53,12 +57,31 @@ class SandboxSMTP(SMTP):
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
         ssl_object = transport.get_extra_info("ssl_object")
+        if self._original_transport is None:             # not the end of a STARTTLS handshake
+            self.transcript = start_transcript(self._transcripts, "SMTP", ssl_object is not None,
+                                               transport.get_extra_info("peername"),
+                                               transport.get_extra_info("sockname"))
+            tap(self.transcript, self._reader, self._writer)
         if self._original_transport is None and ssl_object is not None:
             # aiosmtpd bug (aio-libs/aiosmtpd#274, #281, unfixed in 1.4.6): on an implicit-TLS
             # (SMTPS) listener it only knows TLS from its own STARTTLS, so it neither offers AUTH
             # nor accepts it ("538 Encryption required"). The connection *is* encrypted: say so.
             self._tls_protocol = transport
             self.session.ssl = {"ssl_object": ssl_object, "cipher": ssl_object.cipher()}
+
+    def eof_received(self):
+        self.transcript.eof()
+        return super().eof_received()
+
+    def connection_lost(self, error) -> None:
+        if error is not None:                 # reset by the client
+            self.transcript.eof()
+        self.transcript.close()               # before aiosmtpd's own end of the stream
+        super().connection_lost(error)
+
+    def _timeout_cb(self):
+        self.transcript.ending = "timed out"
+        super()._timeout_cb()
 
     def _check_login(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
         if isinstance(auth_data, LoginPassword):
@@ -140,18 +163,21 @@ class Delivery:
                  f"Received: from {session.host_name or 'unknown'} by {HOSTNAME} with {with_};\r\n"
                  f"\t{email.utils.formatdate(localtime=True)}\r\n").encode("utf-8")
         accounts = list(dict.fromkeys(account_name(a) for a in envelope.rcpt_tos))
-        await self.store.deliver_to(accounts, trace + envelope.original_content)
+        uids = await self.store.deliver_to(accounts, trace + envelope.original_content)
+        for account, uid in uids.items():
+            server.transcript.stored(account, "INBOX", uid, envelope.original_content)
         log.info("delivered a message from %s to %s", envelope.mail_from, ", ".join(accounts))
         return f"250 2.0.0 OK: delivered to {len(accounts)} mailbox{'es' if len(accounts) != 1 else ''}"
 
 
 async def start_smtp(store: Store, accounts: Accounts, host: str, port: int, tls: ssl.SSLContext,
-                     implicit_tls: bool) -> asyncio.AbstractServer:
+                     implicit_tls: bool, transcripts=None) -> asyncio.AbstractServer:
     """An SMTP listener: SMTPS (`implicit_tls`) or SMTP offering STARTTLS."""
     loop = asyncio.get_running_loop()
     handler = Delivery(store, accounts)
 
     def factory():
-        return SandboxSMTP(handler, accounts=accounts, tls_context=None if implicit_tls else tls, loop=loop)
+        return SandboxSMTP(handler, accounts=accounts, tls_context=None if implicit_tls else tls, loop=loop,
+                           transcripts=transcripts)
 
     return await loop.create_server(factory, host, port, ssl=tls if implicit_tls else None)
