@@ -1,47 +1,22 @@
-"""The transcripts' JSON routes, served by aiohttp on a real loopback port as the sandbox's web
-server will serve them (`add_routes(app)`, the sandbox in app["sandbox"])."""
+"""The transcripts in the sandbox's web server: the JSON routes, the pages, and the sessions listed
+on the page of each message they stored."""
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
 import urllib.error
 import urllib.request
 import uuid
-import warnings
 
 import pytest
-from aiohttp import web
 
-from fourmail.sandbox.web import transcripts as routes
 from sandbox_util import fresh, message, pop3s, sandbox, smtp_starttls  # noqa: F401
 from test_transcripts import ids, sessions_since
 
 
 @pytest.fixture(scope="module")
 def api(sandbox):
-    """The base URL of an aiohttp server with the transcripts' routes, on its own loop."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-
-    async def serve():
-        app = web.Application()
-        with warnings.catch_warnings():          # the route modules' contract: a plain "sandbox" key
-            warnings.simplefilter("ignore", web.NotAppKeyWarning)
-            app["sandbox"] = sandbox
-        routes.add_routes(app)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        return runner, runner.addresses[0][1]
-
-    runner, port = asyncio.run_coroutine_threadsafe(serve(), loop).result(10)
-    yield f"http://127.0.0.1:{port}"
-    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(5)
+    """The base URL of the sandbox's own web server, which serves the transcripts' routes."""
+    return sandbox.inbox_url.rstrip("/")
 
 
 def get(url: str):
@@ -97,3 +72,25 @@ def test_an_unknown_transcript_is_404(api, tid):
     for path in (f"/api/v1/transcript/{tid}", f"/api/v1/transcript/{tid}/raw"):
         status, kind, body = get(api + path)
         assert (status, kind) == (404, "application/json") and "error" in json.loads(body)
+
+
+def test_the_pages_list_the_sessions_and_a_message_names_the_session_that_stored_it(sandbox, api):
+    from fourmail.sandbox.web.messages import Messages
+    sender, to, password = fresh("page"), fresh("pageto"), "canary-page-pw-41c2"
+    before = ids(sandbox)
+    with smtp_starttls(sandbox) as s:
+        s.login(sender, password)
+        s.send_message(message("Shown with its session", sender=sender, to=to))
+    (smtp,) = sessions_since(sandbox, before, 1)
+    stored = next(m for m in Messages(sandbox.store).summaries(account=to) if m.info.subject == "Shown with its session")
+
+    status, kind, body = get(f"{api}/message/{stored.id}")
+    assert (status, kind) == (200, "text/html")
+    assert "Sessions that stored it" in body and f'href="/transcript/{smtp.id}"' in body
+
+    status, _, body = get(f"{api}/transcripts?account={to}")
+    assert status == 200 and f'href="/transcript/{smtp.id}"' in body and "Session transcripts" in body
+
+    status, _, body = get(f"{api}/transcript/{smtp.id}")
+    assert status == 200 and "c: ehlo" in body.lower() and "[redacted:" in body and password not in body
+    assert get(f"{api}/transcript/no-such-session")[0] == 404

@@ -148,8 +148,8 @@ def test_other_route_modules_add_header_links_and_message_sections(sandbox):
     async def own_page(request):
         return page(request, "Transcripts", "transcripts", "<p id='own'>own page</p>", "")
     app["message_sections"].append(section)
-    app["header_links"].append(("/transcripts", "Transcripts <all>"))
-    app.router.add_get("/transcripts", own_page)
+    app["header_links"].append(("/hooked", "Hooked <all>"))
+    app.router.add_get("/hooked", own_page)
 
     async def main():
         runner = web.AppRunner(app)
@@ -162,7 +162,7 @@ def test_other_route_modules_add_header_links_and_message_sections(sandbox):
                 s = newest(sandbox, who)
                 async with http_session.get(f"http://127.0.0.1:{port}/message/{s['ID']}") as r:
                     text = await r.text()
-                async with http_session.get(f"http://127.0.0.1:{port}/transcripts") as r:
+                async with http_session.get(f"http://127.0.0.1:{port}/hooked") as r:
                     own = await r.text()
                     csp = r.headers["Content-Security-Policy"]
             return text, own, csp
@@ -170,5 +170,5 @@ def test_other_route_modules_add_header_links_and_message_sections(sandbox):
             await runner.cleanup()
     text, own, csp = asyncio.run(main())
     assert '<section id="extra">Session of Hooked &lt;in&gt;</section>' in text
-    assert '<a href="/transcripts">Transcripts &lt;all&gt;</a>' in text and "<p id='own'>own page</p>" in own
+    assert '<a href="/hooked">Hooked &lt;all&gt;</a>' in text and "<p id='own'>own page</p>" in own
     assert "script-src 'self'" in csp

@@ -1,5 +1,10 @@
-"""The transcripts' JSON routes of the sandbox's web server (`add_routes(app)`; handlers read the
-sandbox from `app["sandbox"]`):
+"""The transcripts in the sandbox's web server (`add_routes(app)`; handlers read the sandbox from
+`app["sandbox"]`). Pages, in the inbox's layout:
+
+    GET /transcripts[?account=A]                      the sessions, newest first
+    GET /transcript/{id}                              one session's dialogue
+
+and on each message's page, the sessions that produced the message. JSON:
 
     GET /api/v1/transcripts[?account=A][&message=M][&folder=F&uid=N]
                                                       the sessions, newest first: {total, transcripts}
@@ -22,6 +27,10 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/v1/transcripts", list_transcripts)
     app.router.add_get("/api/v1/transcript/{id}", get_transcript)
     app.router.add_get("/api/v1/transcript/{id}/raw", get_transcript_raw)
+    app.router.add_get("/transcripts", transcripts_page)
+    app.router.add_get("/transcript/{id}", transcript_page)
+    app["header_links"].append(("/transcripts", "Session transcripts"))
+    app["message_sections"].append(message_section)
 
 
 async def _off_loop(fn, *args):
@@ -59,3 +68,53 @@ async def get_transcript_raw(request: web.Request) -> web.Response:
     if text is None:
         return _not_found(tid)
     return web.Response(text=text, content_type="text/plain", charset="utf-8")
+
+
+# ---------------------------------------------------------------- pages
+def _rows(found) -> str:
+    from .inbox import esc
+    rows = []
+    for t in found:
+        made = ", ".join(f"{m.account} {m.folder} #{m.uid}" for m in t.messages)
+        rows.append(f'<tr><td><a href="/transcript/{esc(t.id)}">{esc(t.start[:19].replace("T", " "))}</a></td>'
+                    f"<td>{esc(t.protocol)} ({esc(t.listener)})</td><td>{esc(t.user)}</td><td>{esc(t.client)}</td>"
+                    f"<td>{esc(t.ended or 'open')}</td><td>{esc(made)}</td></tr>")
+    return ('<table class="transcripts"><tr><th>started (UTC)</th><th>protocol</th><th>user</th><th>client</th>'
+            f'<th>ended</th><th>messages stored</th></tr>{"".join(rows)}</table>')
+
+
+async def _nav(request) -> str:
+    from .inbox import nav_html
+    accounts = await asyncio.to_thread(request.app["messages"].with_counts)
+    return nav_html(accounts, None, None)
+
+
+async def transcripts_page(request: web.Request) -> web.Response:
+    from .inbox import esc, page
+    account = request.query.get("account") or None
+    found = await _off_loop(lambda: request.app["sandbox"].transcripts.list(account=account))
+    title = "Session transcripts" + (f" of {account}" if account else "")
+    main = (f"<h1>{esc(title)}</h1><p>Every SMTP, IMAP and POP3 session as the server saw it, passwords and "
+            f"tokens redacted. {len(found)} kept.</p>" + _rows(list(reversed(found))))
+    return page(request, title, "transcripts", main, await _nav(request))
+
+
+async def transcript_page(request: web.Request) -> web.Response:
+    from .inbox import esc, page
+    transcripts, tid = request.app["sandbox"].transcripts, request.match_info["id"]
+    info, text = await _off_loop(lambda: (transcripts.info(tid), transcripts.get(tid)))
+    if info is None or text is None:
+        raise web.HTTPNotFound(text=f"No transcript {tid!r}.\n")
+    main = (f"<h1>{esc(info.protocol)} session of {esc(info.user or 'nobody signed in')}</h1>"
+            f'<p><a href="/api/v1/transcript/{esc(tid)}/raw">as text</a></p><pre class="transcript">{esc(text)}</pre>')
+    return page(request, f"{info.protocol} session {tid}", "transcript", main, await _nav(request))
+
+
+async def message_section(request: web.Request, summary) -> str:
+    """On a message's page: the sessions that stored it (an SMTP delivery, an IMAP APPEND)."""
+    found = await _off_loop(lambda: request.app["sandbox"].transcripts.list(
+        account=summary.account, folder=summary.folder, uid=summary.uid))
+    if not found:
+        return ('<section class="transcripts"><h2>Sessions</h2><p>No transcript of the session that stored this '
+                "message is kept.</p></section>")
+    return f'<section class="transcripts"><h2>Sessions that stored it</h2>{_rows(found)}</section>'
