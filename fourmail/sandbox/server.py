@@ -8,6 +8,7 @@ mailbox) never delays the others' answers.
         sb.web                              # Endpoint(name="https", protocol="HTTPS", ...)
         sb.oauth.expire_tokens()            # the provider's tokens (token_lifetime, code_lifetime)
         sb.sign_ins                         # every sign-in seen: protocol, user, mechanism...
+        sb.faults.set(["smtp:rcpt=550"])    # faults the servers inject on purpose (faults.py)
 
 What the loops share is safe across threads: the store coordinates through its lock files
 (store.py), the TLS context and the accounts are read-only once made.
@@ -191,6 +192,10 @@ class Sandbox:
         self.token_lifetime = token_lifetime
         self._accounts = None
         self._loops: dict[str, _ProtocolLoop] = {}
+        from .faults import Faults
+        self.faults = Faults()                  # set before or after start(); the servers ask it
+        self.faults.on_change = lambda _: self._oauth_faults()
+        self._token_lifetime_kept: float | None = None
 
     def __enter__(self) -> "Sandbox":
         self.start()
@@ -225,6 +230,8 @@ class Sandbox:
         if self.token_lifetime is not None:
             self.oauth.token_lifetime = self.token_lifetime
         self._accounts = accounts
+        accounts.faults = self.faults
+        self._oauth_faults()
         if self.port_base and not 0 < self.port_base + max(p for *_, p in LISTENERS) <= 65535:
             raise SandboxError(f"cannot listen: --port-base {self.port_base} gives ports outside 1 to 65535")
         sslproto.SSLProtocol.max_size = TLS_READ_BUFFER
@@ -285,6 +292,19 @@ class Sandbox:
             lp.thread.join(timeout=max(0.05, deadline - time.monotonic()))
             if not lp.thread.is_alive():
                 lp.loop.close()
+
+    def _oauth_faults(self) -> None:
+        """oauth:expire: the tokens issued so far expire now, and while it is set (not `once`) so
+        does each new one as it is issued."""
+        if self.oauth is None:
+            return
+        if self.faults.fire_all("oauth", "expire"):
+            self.oauth.expire_tokens()
+        standing = self.faults.standing("oauth", "expire")
+        if standing and self._token_lifetime_kept is None:
+            self._token_lifetime_kept, self.oauth.token_lifetime = self.oauth.token_lifetime, 0
+        elif not standing and self._token_lifetime_kept is not None:
+            self.oauth.token_lifetime, self._token_lifetime_kept = self._token_lifetime_kept, None
 
     def endpoint(self, name: str) -> Endpoint:
         return next(e for e in self.endpoints + [self.web] if e is not None and e.name == name)
