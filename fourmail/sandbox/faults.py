@@ -48,6 +48,7 @@ STEPS = {"smtp": SMTP_STEPS, "imap": IMAP_STEPS, "pop3": POP3_STEPS}
 MID_TRANSFER = {("smtp", "data"), ("imap", "fetch"), ("pop3", "retr"), ("pop3", "top")}
 IMAP_REPLIES = ("NO", "BAD", "BYE")
 MAX_DELAY = 3600.0
+CHAOS_PATH = "/api/v1/chaos"        # Mailpit's, served by web/chaos.py
 
 # Mailpit's triggers: its name, the step, its default code
 MAILPIT_TRIGGERS = (("Sender", "mail", 451), ("Recipient", "rcpt", 451), ("Authentication", "auth", 535))
@@ -221,7 +222,9 @@ def pop3_text(fault: Fault) -> str:
         return fault.text
     if fault.step in ("user", "pass", "apop", "auth"):
         return "[AUTH] Username and password not accepted."
-    return "[SYS/TEMP] Temporary failure, try again later."
+    if fault.step == "connect":             # RFC 3206: the system, not the command, failed
+        return "[SYS/TEMP] Temporary failure, try again later."
+    return "Unable to complete the command, try again later."
 
 
 # ---------------------------------------------------------------- the set the servers ask
@@ -350,3 +353,35 @@ def from_mailpit(body) -> list[Fault]:
     if not isinstance(specs, list):
         raise FaultError("Faults must be a list of fault specs, e.g. [\"imap:fetch=drop\"]")
     return faults + [parse(s) for s in specs]
+
+
+# ---------------------------------------------------------------- from the command line, to a sandbox
+def apply_faults(sandbox_or_url, specs, *, cafile: str | None = None, timeout: float = 10.0) -> list[str]:
+    """Add these faults to a sandbox: a `Sandbox` object, or the base URL of a running one's web
+    server (http(s)://127.0.0.1:PORT), through its chaos API (GET, then PUT with them added).
+    Returns every fault now set, as specs. Raises FaultError for a bad spec or a refusal."""
+    faults = [parse(s) for s in specs]
+    if not isinstance(sandbox_or_url, str):
+        sandbox_or_url.faults.add(faults)
+        return sandbox_or_url.faults.specs()
+    import json
+    import ssl
+    import urllib.error
+    import urllib.request
+    url = sandbox_or_url.rstrip("/") + CHAOS_PATH
+    context = ssl.create_default_context(cafile=cafile) if url.startswith("https:") else None
+
+    def call(method: str, body: dict | None = None) -> dict:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout, context=context) as answer:
+                return json.loads(answer.read())
+        except urllib.error.HTTPError as e:
+            raise FaultError(f"the sandbox refused the faults: {e.read().decode('utf-8', 'replace').strip()}") from None
+        except (urllib.error.URLError, OSError, ValueError) as e:
+            raise FaultError(f"cannot reach the sandbox at {sandbox_or_url}: {getattr(e, 'reason', e)}") from None
+
+    current = call("GET")
+    current["Faults"] = list(current.get("Faults", [])) + [f.spec for f in faults]
+    return [f.spec for f in from_mailpit(call("PUT", current))]
