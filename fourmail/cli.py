@@ -340,9 +340,11 @@ def _say(line: str) -> None:
 def _main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "run" and not args.sandbox and (args.sandbox_dir or args.accounts or args.fault
+    if args.command == "run" and not args.sandbox and (args.sandbox_dir or args.accounts
                                                        or args.token_lifetime is not None):
-        raise UsageError("--sandbox-dir, --accounts, --token-lifetime and --fault go with --sandbox")
+        raise UsageError("--sandbox-dir, --accounts and --token-lifetime go with --sandbox")
+    if args.command == "run" and not args.sandbox and args.fault:
+        raise UsageError("--fault goes with --sandbox: faults are the sandbox's")
     if args.command == "sandbox":
         if args.port_base is None:
             from .sandbox.server import DEFAULT_PORT_BASE

@@ -270,6 +270,22 @@ def test_imap_drop_mid_fetch_sends_part_of_the_message(sandbox, faults):
     assert 0 < len(got) - start < size and b"c OK" not in got
 
 
+def test_imap_drop_between_commands(sandbox, faults):
+    user = fresh()
+    faults.set([f"imap:select=drop:user={user}"])
+    box = imaps(sandbox, user)
+    with pytest.raises(imaplib.IMAP4.abort):
+        box.select("INBOX")
+
+
+def test_imap_uid_fetch_is_fetch(sandbox, faults):
+    user = fresh()
+    faults.set([f"imap:fetch=NO:user={user}"])
+    box = imaps(sandbox, user)
+    box.select("INBOX")
+    assert box.uid("FETCH", "1", "(FLAGS)")[0] == "NO"
+
+
 def test_imap_greeting_bye(sandbox, faults):
     faults.set(["imap:connect=BYE:text=Too many connections"])
     with pytest.raises(imaplib.IMAP4.error, match="BYE Too many connections"):

@@ -45,7 +45,7 @@ def test_bad_specs_are_usage_errors(tmp_path):
     r = fourmail("sandbox", "--sandbox-dir", str(tmp_path), "--fault", "imap:peek=NO")
     assert r.returncode == 64 and "imap has no step 'peek'" in r.stderr and len(r.stderr.splitlines()) == 1
     r = fourmail("run", "--fault", "smtp:rcpt=550", "examples/hello.4dm")
-    assert r.returncode == 64 and "go with --sandbox" in r.stderr
+    assert r.returncode == 64 and "--fault goes with --sandbox" in r.stderr
 
 
 def test_standalone_sandbox_serves_with_its_faults(tmp_path):

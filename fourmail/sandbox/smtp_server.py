@@ -64,7 +64,10 @@ class SandboxSMTP(SMTP):
                 return await method(arg)
             if step == "data" and fault.action != "drop":
                 self._data_fault = fault      # the final answer, once the data is in
-                return await method(arg)
+                try:
+                    return await method(arg)
+                finally:
+                    self._data_fault = None   # (a DATA refused before the data never used it)
             if not await self._inject(fault, arg):
                 return await method(arg)
         return command
