@@ -137,6 +137,11 @@ def test_apply_faults_adds_to_a_running_sandbox_through_the_api(web_url, sandbox
         apply_faults("http://127.0.0.1:9", ["smtp:rcpt=550"])
     assert apply_faults(sandbox, ["pop3:dele=ERR"])[-1] == "pop3:dele=ERR"               # or the object itself
 
+    class Running:                       # what another process's sandbox looks like from here
+        inbox_url = web_url + "/"
+    assert apply_faults(Running(), ["smtp:data=451"])[-1] == "smtp:data=451"
+    assert sandbox.faults.specs()[-1] == "smtp:data=451"
+
 
 def test_the_page_shows_and_sets_faults(web_url, sandbox):
     sandbox.faults.set(["smtp:rcpt=550:user=<bob>@gmail.com"])

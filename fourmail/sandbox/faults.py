@@ -358,13 +358,18 @@ def from_mailpit(body) -> list[Fault]:
 
 # ---------------------------------------------------------------- from the command line, to a sandbox
 def apply_faults(sandbox_or_url, specs, *, cafile: str | None = None, timeout: float = 10.0) -> list[str]:
-    """Add these faults to a sandbox: a `Sandbox` object, or the base URL of a running one's web
-    server (http(s)://127.0.0.1:PORT), through its chaos API (GET, then PUT with them added).
+    """Add these faults to a sandbox: a `Sandbox` object (its `faults`), or one another process
+    runs, by the base URL of its web server (http(s)://127.0.0.1:PORT) or an object whose
+    `inbox_url` gives it, through its chaos API (GET, then PUT with them added).
     Returns every fault now set, as specs. Raises FaultError for a bad spec or a refusal."""
     faults = [parse(s) for s in specs]
-    if not isinstance(sandbox_or_url, str):
+    if getattr(sandbox_or_url, "faults", None) is not None:
         sandbox_or_url.faults.add(faults)
         return sandbox_or_url.faults.specs()
+    if not isinstance(sandbox_or_url, str):
+        sandbox_or_url = getattr(sandbox_or_url, "inbox_url", None) or ""
+        if not sandbox_or_url:
+            raise FaultError("that sandbox has no web server to send faults to")
     import json
     import ssl
     import urllib.error
