@@ -118,6 +118,9 @@ LESSON = [
                                "try again later.", component="IMAP", status=False),
         error(1, "IMAP session with imap.gmail.com:993 failed: * BYE Server shutting down, try again later.",
               "IMAP")]),
+    ("imap:select=delay:4", "Gmail answers SELECT after connectionTimeOut (1 s here)", "imap selectBox timeout=1", [
+        {"success": True, "statusText": "NOOP completed."},
+        error(1, "IMAP session with imap.gmail.com lost: no answer within 1 s (connectionTimeOut)", "IMAP")]),
     ("pop3:auth=ERR", "Gmail refuses the POP3 sign-in", "pop3 getMail", [
         {"success": False, "statusText": "[AUTH] Username and password not accepted."},
         error(2, "POP3 server pop.gmail.com refused: [AUTH] Username and password not accepted.", "POP3")]),
@@ -125,6 +128,9 @@ LESSON = [
      "pop3 getMail", [
         {"success": True, "statusText": "logged in, 8 messages (OCTETS octets)"},
         {"result": None, "errors": None}]),
+    ("pop3:retr=delay:4", "Gmail answers RETR after connectionTimeOut (1 s here)", "pop3 getMail timeout=1", [
+        {"success": True, "statusText": "logged in, 8 messages (OCTETS octets)"},
+        error(1, "POP3 session with pop.gmail.com lost: no answer within 1 s (connectionTimeOut)", "POP3")]),
     ("pop3:retr=drop", "the connection drops in the middle of a message", "pop3 getMail", [
         {"success": True, "statusText": "logged in, 8 messages (OCTETS octets)"},
         error(1, "POP3 session with pop.gmail.com lost: -ERR EOF", "POP3")]),
@@ -137,7 +143,13 @@ CODE = {
     "imap selectBox": lambda user: imap('$transporter.selectBox("INBOX")', user),
     "imap getMail": lambda user: imap("$transporter.getMail(1)", user, '\n$box:=$transporter.selectBox("INBOX")'),
     "pop3 getMail": lambda user: pop3("$transporter.getMail(1)", user),
+    "imap selectBox timeout=1": lambda user: with_timeout(imap('$transporter.selectBox("INBOX")', user)),
+    "pop3 getMail timeout=1": lambda user: with_timeout(pop3("$transporter.getMail(1)", user)),
 }
+
+
+def with_timeout(source: str) -> str:
+    return source.replace('"password"; "XXXXXXXX")', '"password"; "XXXXXXXX"; "connectionTimeOut"; 1)', 1)
 
 
 @pytest.mark.parametrize("fault, _, code, expected", [row for row in LESSON if row[2] in CODE],
@@ -145,12 +157,18 @@ CODE = {
 def test_what_4d_sees(sandbox, fault, _, code, expected):
     user = fresh()                  # a fresh account: its demo mailbox holds 8 messages
     source = CODE[code](user)
+    t0 = time.monotonic()
     if code.startswith("send"):
         source = source.replace('"test@gmail.com"', f'"{user}"')
         expected = json.loads(json.dumps(expected).replace("test@gmail.com", user))
     if "OCTETS" in json.dumps(expected):           # the size of the account's demo mailbox
-        expected = json.loads(json.dumps(expected).replace("OCTETS", str(pop3s(sandbox, user).stat()[1])))
+        box = pop3s(sandbox, user)
+        octets = box.stat()[1]
+        box.quit()
+        expected = json.loads(json.dumps(expected).replace("OCTETS", str(octets)))
     assert run_4d(sandbox, source, [fault]) == expected
+    if "delay" in fault:            # it failed within the client's timeout, not the server's delay
+        assert time.monotonic() - t0 < float(fault.rpartition(":")[2]) - 0.5
 
 
 def inbox_subjects(sb, user: str) -> list[bytes]:
@@ -217,6 +235,10 @@ CODE_TEXT = {
     "imap selectBox": "`.checkConnection()`, then `Try($transporter.selectBox(\"INBOX\"))` and `Last errors` give",
     "imap getMail": "`.checkConnection()`, then `Try($transporter.getMail(1))` and `Last errors` give",
     "pop3 getMail": "`.checkConnection()`, then `Try($transporter.getMail(1))` and `Last errors` give",
+    "imap selectBox timeout=1": "with `connectionTimeOut` 1, `.checkConnection()`, then "
+                                "`Try($transporter.selectBox(\"INBOX\"))` and `Last errors` give",
+    "pop3 getMail timeout=1": "with `connectionTimeOut` 1, `.checkConnection()`, then "
+                              "`Try($transporter.getMail(1))` and `Last errors` give",
 }
 
 

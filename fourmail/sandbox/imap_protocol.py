@@ -288,12 +288,17 @@ def _build():
             fault = self._fault(cmd) if self.faults else None
             if fault is None:
                 return await super()._exec(future)
+            try:
+                return await self._inject(fault, cmd, future)
+            finally:
+                future.close()          # if it never ran (a reply, or the client left), it does nothing
+
+        async def _inject(self, fault, cmd, future):
             if fault.action == "delay":
                 await asyncio.sleep(fault.seconds)
                 return await super()._exec(future)
             if fault.action == "drop" and fault.step == "fetch":       # once part of the data went out
                 await self._cut(await super()._exec(future))
-            future.close()                          # never started: the command does nothing
             if fault.action == "drop":
                 self.writer.close()
                 raise EOFError()
