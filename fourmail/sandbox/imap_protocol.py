@@ -283,6 +283,10 @@ def _build():
         # the greeting included, is computed in _exec, where a fault takes its place
         faults = state = creds = None
 
+        async def run(self, state) -> None:
+            self.state, self.faults = state, getattr(getattr(state.login, "accounts", None), "faults", None)
+            await super().run(state)
+
         async def _exec(self, future):
             cmd = current_command.get(None)
             fault = self._fault(cmd) if self.faults else None
@@ -363,7 +367,6 @@ def _build():
             from pymap.context import connection_exit
             conn = Connection(self.commands, self._config, reader, writer, sock_info)
             state = ConnectionState(self._login, self._config)
-            conn.state, conn.faults = state, getattr(getattr(self._login, "accounts", None), "faults", None)
             async with AsyncExitStack() as stack:
                 connection_exit.set(stack)
                 stack.enter_context(closing(conn))

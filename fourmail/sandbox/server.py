@@ -8,7 +8,6 @@ mailbox) never delays the others' answers.
         sb.web                              # Endpoint(name="https", protocol="HTTPS", ...)
         sb.oauth.expire_tokens()            # the provider's tokens (token_lifetime, code_lifetime)
         sb.sign_ins                         # every sign-in seen: protocol, user, mechanism...
-        sb.faults.set(["smtp:rcpt=550"])    # faults the servers inject on purpose (faults.py)
 
 What the loops share is safe across threads: the store coordinates through its lock files
 (store.py), the TLS context and the accounts are read-only once made.
@@ -190,12 +189,12 @@ class Sandbox:
         self.web: Endpoint | None = None        # the OAuth 2.0 provider (HTTPS)
         self.oauth = None                       # its oauth_provider.TokenStore
         self.token_lifetime = token_lifetime
-        self._accounts = None
-        self._loops: dict[str, _ProtocolLoop] = {}
         from .faults import Faults
-        self.faults = Faults()                  # set before or after start(); the servers ask it
+        self.faults = Faults()        # faults the servers inject on purpose (faults.py), set any time
         self.faults.on_change = lambda _: self._oauth_faults()
         self._token_lifetime_kept: float | None = None
+        self._accounts = None
+        self._loops: dict[str, _ProtocolLoop] = {}
 
     def __enter__(self) -> "Sandbox":
         self.start()
@@ -229,9 +228,9 @@ class Sandbox:
         self.oauth = accounts.tokens = TokenStore(accounts)
         if self.token_lifetime is not None:
             self.oauth.token_lifetime = self.token_lifetime
-        self._accounts = accounts
         accounts.faults = self.faults
         self._oauth_faults()
+        self._accounts = accounts
         if self.port_base and not 0 < self.port_base + max(p for *_, p in LISTENERS) <= 65535:
             raise SandboxError(f"cannot listen: --port-base {self.port_base} gives ports outside 1 to 65535")
         sslproto.SSLProtocol.max_size = TLS_READ_BUFFER
