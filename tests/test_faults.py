@@ -60,6 +60,7 @@ def test_specs_parse_and_print_back(spec, expected):
     ("smtp:rcpt=550:sometimes", "unknown option 'sometimes'"),
     ("imap:fetch=drop:text=x", "text= goes with a reply code"),
     ("oauth:refresh", "oauth:expire"),
+    ("smtp:rcpt=550:text=5.1.1 no\r\n250 OK", "without control characters"),
 ])
 def test_bad_specs_say_why(spec, says):
     with pytest.raises(FaultError) as e:

@@ -141,6 +141,9 @@ def parse(spec: str) -> Fault:
             raise FaultError(f"{spec!r}: unknown option {option!r} (once, times=N, p=0.5, user=ACCOUNT, text=TEXT)")
     if fault.action != "reply" and text is not None:
         raise FaultError(f"{spec!r}: text= goes with a reply code, not with {fault.action}")
+    if any(ord(c) < 32 or ord(c) == 127 for c in (text or "") + (fault.user or "")):
+        # a line end would let the text add lines of its own to the dialogue
+        raise FaultError(f"{spec!r}: text= and user= are one line, without control characters")
     return fault
 
 
