@@ -10,6 +10,8 @@ import ssl
 import subprocess
 import sys
 
+import pytest
+
 from conftest import REPO
 from test_sandbox_cli import fourmail
 
@@ -79,3 +81,25 @@ def test_standalone_sandbox_serves_with_its_faults(tmp_path):
         p.send_signal(signal.SIGINT)
         out, err = p.communicate(timeout=30)
     assert p.returncode == 0, err
+
+
+def _sent(store) -> int:
+    """How many copies of the example's mail test@gmail.com's INBOX holds."""
+    inbox = store / "mail" / "test@gmail.com"
+    return sum(b"Subject: Hello, again" in p.read_bytes() for sub in ("new", "cur") for p in (inbox / sub).glob("*"))
+
+
+@pytest.mark.parametrize("faults, out, stored", [
+    ([], ["Sent on try 1: 2.0.0 OK: delivered to 1 mailbox"], 1),
+    (["smtp:mail=451:once"], ["Try 1 failed (451): 4.3.0 Mail server temporarily rejected message.",
+                              "Sent on try 2: 2.0.0 OK: delivered to 1 mailbox"], 1),
+    (["smtp:data=drop:once"], ["Try 1 failed (0): Connection to smtp.gmail.com lost during the transaction: "
+                               "Connection unexpectedly closed", "Sent on try 2: 2.0.0 OK: delivered to 1 mailbox"], 1),
+    (["smtp:rcpt=550"], ["Refused for good (550): 5.1.1 <test@gmail.com>: Recipient address rejected: User unknown"], 0),
+    (["smtp:connect=421"], [f"Try {n} failed (421): 4.7.0 Try again later, closing connection." for n in (1, 2, 3)], 0),
+])
+def test_send_and_retry_example_takes_each_branch(tmp_path, faults, out, stored):
+    args = [a for f in faults for a in ("--fault", f)]
+    r = fourmail("run", "--sandbox", "--sandbox-dir", str(tmp_path), *args, "examples/send-and-retry.4dm")
+    assert (r.returncode, r.stderr, r.stdout.splitlines()) == (0, "", out)
+    assert _sent(tmp_path) == stored
