@@ -153,6 +153,11 @@ def test_smtp_421_at_connect_and_at_mail_closes_the_connection(sandbox, faults):
         f = sock.makefile("rb")
         assert f.readline() == b"421 4.7.0 Try again later, closing connection.\r\n"
         assert f.readline() == b""                     # and the server hung up
+    faults.set(["smtp:connect=554:text=5.7.0 No SMTP service here"])
+    with socket.create_connection((e.host, e.port), timeout=5) as sock:
+        f = sock.makefile("rb")
+        assert f.readline() == b"554 5.7.0 No SMTP service here\r\n"
+        assert f.readline() == b""
     faults.set(["smtp:mail=421"])
     with smtps(sandbox) as s:
         s.ehlo()

@@ -107,6 +107,8 @@ class SandboxSMTP(SMTP):
     async def _handle_client(self) -> None:
         fault = self._decide("connect")
         if fault is not None and await self._inject(fault):
+            if self.transport is not None:
+                self.transport.close()    # a greeting that refuses: the server hangs up
             return
         await super()._handle_client()
 
