@@ -4,6 +4,7 @@ spec is a usage error that says why."""
 from __future__ import annotations
 
 import poplib
+import re
 import signal
 import smtplib
 import ssl
@@ -62,7 +63,7 @@ def test_standalone_sandbox_serves_with_its_faults(tmp_path):
                 break
         text = "".join(lines)
         assert "  faults           pop3:stat=ERR:text=[IN-USE] busy, smtp:mail=451:once\n" in text
-        port = {ln.split()[1]: int(ln.split("127.0.0.1:")[1].split()[0]) for ln in lines if "127.0.0.1:" in ln}
+        port = {name: int(n) for name, n in re.findall(r"(\w+)(?: \+ \w+)?\s+127\.0\.0\.1:(\d+)", text)}
         with smtplib.SMTP("127.0.0.1", port["smtp"], timeout=10) as s:
             s.starttls(context=ssl.create_default_context(cafile=str(tmp_path / "tls" / "ca.pem")))
             s.login("a@b.c", "x")
