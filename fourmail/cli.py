@@ -163,6 +163,9 @@ def _start_sandbox(args, quiet: bool):
     try:
         sandbox = Sandbox(args.sandbox_dir, args.accounts, getattr(args, "port_base", None), quiet=quiet,
                           token_lifetime=args.token_lifetime)
+        if args.fault:
+            from .sandbox.faults import apply_faults
+            apply_faults(sandbox, args.fault)
         sandbox.start()
         return sandbox
     except SandboxError as e:
@@ -210,6 +213,8 @@ def cmd_sandbox(args) -> int:
     print(f"  CA certificate   {sandbox.ca_file}")
     print("  accounts         " + (f"only those in {args.accounts}" if args.accounts
                                    else "any user and password (created on first use)"))
+    if args.fault:
+        print("  faults           " + ", ".join(sandbox.faults.specs()))
     for ep in sandbox.endpoints:
         scheme = ep.name if ep.implicit_tls else ep.name + " + " + ep.tls_mode
         print(f"  {ep.protocol:<5} {scheme:<17} {ep.host}:{ep.port:<6} (stands for port {names[ep.name]})")
@@ -308,6 +313,19 @@ def _sandbox_options(p) -> None:
                    help="strict mode: only these accounts ('USER PASSWORD [TOKEN]' lines), wrong passwords fail")
     p.add_argument("--token-lifetime", type=_seconds, metavar="SECONDS",
                    help="how long the access tokens of the sandbox's OAuth 2.0 provider last (default 3599)")
+    p.add_argument("--fault", action="append", default=[], type=_fault, metavar="SPEC",
+                   help="inject a fault (repeatable): PROTOCOL:STEP=ACTION[:once|:times=N|:p=P|:user=U|:text=T], "
+                   "e.g. smtp:rcpt=550, imap:fetch=drop, pop3:retr=delay:35, smtp:auth=535:p=0.5, oauth:expire "
+                   "(README: \"Faults on purpose\")")
+
+
+def _fault(text: str) -> str:
+    from .sandbox.faults import FaultError, parse
+    try:
+        parse(text)
+    except FaultError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+    return text
 
 
 def _seconds(text: str) -> float:
@@ -353,6 +371,8 @@ def _main(argv=None) -> int:
     if args.command == "run" and not args.sandbox and (args.sandbox_dir or args.accounts
                                                        or args.token_lifetime is not None):
         raise UsageError("--sandbox-dir, --accounts and --token-lifetime go with --sandbox")
+    if args.command == "run" and not args.sandbox and args.fault:
+        raise UsageError("--fault goes with --sandbox: faults are the sandbox's")
     if args.command == "sandbox":
         if args.port_base is None:
             from .sandbox.server import DEFAULT_PORT_BASE

@@ -123,7 +123,8 @@ class _Client(IMAPClient):
 def _reason(e: BaseException) -> str:
     if isinstance(e, (socket.timeout, TimeoutError)):
         return "no answer in time"
-    text = str(e) or type(e).__name__
+    arg = e.args[0] if len(e.args) == 1 else None
+    text = arg.decode("utf-8", "replace") if isinstance(arg, bytes) else (str(e) or type(e).__name__)
     return text.replace("socket error: ", "")
 
 

@@ -20,6 +20,8 @@ or ended the session with `* BYE [SERVERBUG]`:
 - Any other unexpected error inside a command answers `NO [SERVERBUG]` and the session goes on
   (Dovecot's answer to an internal error), logged on the "fourmail.sandbox" logger.
 
+- Faults (faults.py) take the place of an answer where each is computed (Connection._exec).
+
 - A refused XOAUTH2 token gets Gmail's answer (RFC 7628 §3.2.2): the JSON error as a `+`
   challenge, the client's answer, then NO [AUTHENTICATIONFAILED]; pymap answered NO at once.
 
@@ -130,7 +132,20 @@ def _build():
     from pymap.parsing.response import (CommandResponse, Response, ResponseBad, ResponseBye, ResponseCode,
                                         ResponseNo, ResponseOk)
     from pysasl.exception import AuthenticationError
+    from pymap.context import current_command
+    from pymap.exceptions import ResponseError as _ResponseError
+    from .faults import imap_text
     too_big = ResponseCode.of(b"TOOBIG")
+
+    class _Greeting(_ResponseError):
+        """A fault at connect: the greeting is `* BYE` and the connection closes."""
+
+        def __init__(self, text: bytes):
+            super().__init__()
+            self.text = text
+
+        def get_response(self, tag: bytes):
+            return ResponseBye(self.text)
 
     class Refused(InvalidCommand):
         """A command answered before it was parsed (or read): `response` is the answer."""
@@ -264,9 +279,72 @@ def _build():
                 if _pymap_log.isEnabledFor(logging.DEBUG):
                     self._print("%s <--| %s", bytes(resp))
 
+        # ------------------------------------------------ faults (faults.py): every answer,
+        # the greeting included, is computed in _exec, where a fault takes its place
+        faults = state = creds = None
+
+        async def run(self, state) -> None:
+            self.state, self.faults = state, getattr(getattr(state.login, "accounts", None), "faults", None)
+            await super().run(state)
+
+        async def _exec(self, future):
+            cmd = current_command.get(None)
+            fault = self._fault(cmd) if self.faults else None
+            if fault is None:
+                return await super()._exec(future)
+            try:
+                return await self._inject(fault, cmd, future)
+            finally:
+                future.close()          # if it never ran (a reply, or the client left), it does nothing
+
+        async def _inject(self, fault, cmd, future):
+            if fault.action == "delay":
+                await asyncio.sleep(fault.seconds)
+                return await super()._exec(future)
+            if fault.action == "drop" and fault.step == "fetch":       # once part of the data went out
+                await self._cut(await super()._exec(future))
+            if fault.action == "drop":
+                self.writer.close()
+                raise EOFError()
+            text = imap_text(fault).encode("utf-8")
+            if cmd is None:                         # a greeting is OK, PREAUTH or BYE (RFC 3501 7.1)
+                raise _Greeting(text)
+            return {"NO": ResponseNo, "BAD": ResponseBad}[fault.code](cmd.tag, text) \
+                if fault.code != "BYE" else ResponseBye(text)
+
+        def _fault(self, cmd):
+            if cmd is None:
+                step = "connect"
+            elif isinstance(cmd, InvalidCommand):
+                return None
+            else:
+                step = bytes(cmd.command).decode("ascii", "replace").split()[-1].lower()
+            session = getattr(self.state, "_session", None)
+            user = session.owner if session is not None else None
+            if user is None and step == "login":
+                user = bytes(cmd.userid).decode("utf-8", "replace")
+            elif user is None and step == "authenticate" and self.creds is not None:
+                user = self.creds.authcid or self.creds.authzid
+            return self.faults.decide("imap", step, user)
+
+        async def _cut(self, resp) -> None:
+            """Half of the answer, the start of the message's bytes with it."""
+            parts: list[bytes] = []
+            out = _Batch(type("_Sink", (), {"write": staticmethod(parts.append)}))
+            for untagged in resp._untagged:
+                await untagged.async_write(out)
+            Response.write(resp, out)
+            out.flush()
+            data = b"".join(parts)
+            self.writer.write(data[:max(1, len(data) // 2)])
+            try:
+                await self.writer.drain()
+            except ConnectionError:
+                pass
+
         async def authenticate(self, state, mech_name):
             try:
-                creds = await super().authenticate(state, mech_name)
+                creds = self.creds = await super().authenticate(state, mech_name)
                 refused = getattr(state.login, "xoauth2_refused", None)
                 if creds is not None and refused is not None and refused(creds):
                     from pymap.parsing.response import ResponseContinuation

@@ -29,6 +29,7 @@ import time
 from dataclasses import dataclass
 
 from .accounts import XOAUTH2_ERROR, Accounts, xoauth2_parse
+from .faults import pop3_text
 from .limits import PREAUTH_LITERAL_LIMIT
 from .store import Store, account_name, crlf, crlf_size
 from .transcripts import NO_TRANSCRIPT, start as start_transcript, tap
@@ -109,6 +110,8 @@ class POP3Session:
 
     async def run(self) -> None:
         try:
+            if await self._fault("connect", ""):
+                return              # a fault's greeting (-ERR) or none: the server hangs up
             await self.reply(True, f"fourmail sandbox POP3 ready {self.timestamp}")
             bad = 0
             while True:
@@ -129,12 +132,40 @@ class POP3Session:
                     await self.reply(False, f"unknown command or not allowed in the {state.upper()} state")
                     continue
                 bad = 0
-                if await handler(arg) == "close":
+                faulted = await self._fault(command.lower(), arg)
+                if faulted == "close" or (faulted is None and await handler(arg) == "close"):
                     return
         except (ConnectionError, ssl.SSLError, asyncio.IncompleteReadError):
             return
         finally:
             self.writer.close()
+
+    # ------------------------------------------------------------ faults (faults.py)
+    async def _fault(self, step: str, arg: str) -> str | None:
+        """A fault in place of this answer: "answered", "close" (the session ends), or None:
+        the command is answered as usual."""
+        faults = getattr(self.accounts, "faults", None)
+        if not faults:
+            return None
+        user = self.account or {"user": arg.strip(), "pass": self.pending_user,
+                                "apop": arg.strip().rpartition(" ")[0]}.get(step)
+        fault = faults.decide("pop3", step, user)
+        if fault is None:
+            return None
+        if fault.action == "delay":
+            await asyncio.sleep(fault.seconds)
+            return None
+        if fault.action == "reply":
+            self.pending_user = None if step == "pass" else self.pending_user
+            await self.reply(False, pop3_text(fault))
+            return "close" if step == "connect" else "answered"
+        if step in ("retr", "top") and self.account:      # once part of the message went out
+            found = self._msg(arg)
+            data = self.store.read(self.account, found[1].key) if not isinstance(found, str) else None
+            if data is not None:
+                body = dot_stuff(crlf(data))
+                await self.send(f"+OK {len(crlf(data))} octets\r\n".encode() + body[:max(1, len(body) // 2)])
+        return "close"
 
     # ------------------------------------------------------------ AUTHORIZATION state
     async def authorization_CAPA(self, arg):

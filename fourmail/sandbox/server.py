@@ -194,6 +194,10 @@ class Sandbox:
         self.store = None                       # the store.Store the servers share
         self.oauth = None                       # its oauth_provider.TokenStore
         self.token_lifetime = token_lifetime
+        from .faults import Faults
+        self.faults = Faults()        # faults the servers inject on purpose (faults.py), set any time
+        self.faults.on_change = lambda _: self._oauth_faults()
+        self._token_lifetime_kept: float | None = None
         self._accounts = None
         self._loops: dict[str, _ProtocolLoop] = {}
         from .transcripts import Transcripts
@@ -232,6 +236,8 @@ class Sandbox:
         self.oauth = accounts.tokens = TokenStore(accounts)
         if self.token_lifetime is not None:
             self.oauth.token_lifetime = self.token_lifetime
+        accounts.faults = self.faults
+        self._oauth_faults()
         self._accounts = accounts
         self.store = store
         if self.port_base and not 0 < self.port_base + max(p for *_, p in LISTENERS + (INBOX_LISTENER,)) <= 65535:
@@ -303,6 +309,19 @@ class Sandbox:
             lp.thread.join(timeout=max(0.05, deadline - time.monotonic()))
             if not lp.thread.is_alive():
                 lp.loop.close()
+
+    def _oauth_faults(self) -> None:
+        """oauth:expire: the tokens issued so far expire now, and while it is set (not `once`) so
+        does each new one as it is issued."""
+        if self.oauth is None:
+            return
+        if self.faults.fire_all("oauth", "expire"):
+            self.oauth.expire_tokens()
+        standing = self.faults.standing("oauth", "expire")
+        if standing and self._token_lifetime_kept is None:
+            self._token_lifetime_kept, self.oauth.token_lifetime = self.oauth.token_lifetime, 0
+        elif not standing and self._token_lifetime_kept is not None:
+            self.oauth.token_lifetime, self._token_lifetime_kept = self._token_lifetime_kept, None
 
     def endpoint(self, name: str) -> Endpoint:
         return next(e for e in self.endpoints + [self.web, self.inbox] if e is not None and e.name == name)

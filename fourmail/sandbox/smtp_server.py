@@ -21,6 +21,7 @@ import time
 from aiosmtpd.smtp import MISSING, SMTP, AuthResult, LoginPassword, TLSSetupException
 
 from .accounts import XOAUTH2_ERROR, Accounts, xoauth2_parse
+from .faults import SMTP_STEPS, smtp_reply
 from .limits import MESSAGE_SIZE_LIMIT
 from .store import Store, account_name
 from .transcripts import NO_TRANSCRIPT, start as start_transcript, tap
@@ -40,6 +41,80 @@ class SandboxSMTP(SMTP):
         self.accounts = accounts
         self._transcripts = transcripts
         self._open_line = 0           # bytes received since the last line end
+        self.faults = getattr(accounts, "faults", None)
+        self._auth_pending = False    # AUTH runs: its final answer may be a fault's
+        self._data_fault = None       # a fault for the answer after the data
+        for step in SMTP_STEPS:
+            if step.upper() in self._smtp_methods:
+                self._smtp_methods[step.upper()] = self._faulted(step, self._smtp_methods[step.upper()])
+
+    # ------------------------------------------------------------ faults (faults.py)
+    def _decide(self, step: str, *others: str):
+        if not self.faults:
+            return None
+        user = self.session.auth_data if isinstance(self.session.auth_data, str) else None
+        return self.faults.decide("smtp", step, user, *others)
+
+    def _faulted(self, step: str, method):
+        async def command(arg):
+            if step == "auth":            # decided at its answer, once the user is known
+                self._auth_pending = True
+                try:
+                    return await method(arg)
+                finally:
+                    self._auth_pending = False
+            fault = self._decide(step, *([_recipient(arg)] if step == "rcpt" else []))
+            if fault is None:
+                return await method(arg)
+            if step == "data" and fault.action != "drop":
+                self._data_fault = fault      # the final answer, once the data is in
+                try:
+                    return await method(arg)
+                finally:
+                    self._data_fault = None   # (a DATA refused before the data never used it)
+            if not await self._inject(fault, arg):
+                return await method(arg)
+        return command
+
+    async def _inject(self, fault, arg=None) -> bool:
+        """Do what the fault says; False: a delay, the command is then answered as usual."""
+        if fault.action == "delay":
+            await asyncio.sleep(fault.seconds)
+            return False
+        if fault.action == "drop":
+            if fault.step == "data":      # mid-DATA: the message starts, then the line goes dead
+                await super().push("354 End data with <CR><LF>.<CR><LF>")
+                try:
+                    await asyncio.wait_for(self._reader.readuntil(b"\r\n"), 30)
+                except (asyncio.TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+                    pass
+            self.transport.close()
+            return True
+        await self.push(smtp_reply(fault, arg))
+        return True
+
+    async def push(self, status) -> None:
+        code = status[:3] if isinstance(status, str) else bytes(status[:3]).decode("ascii", "replace")
+        if self._auth_pending and code != "334":
+            self._auth_pending = False
+            fault = self._decide("auth")
+            if fault is not None and fault.action != "delay":
+                self.session.authenticated, self.session.auth_data = False, None
+                await self._inject(fault)
+                return
+            if fault is not None:
+                await asyncio.sleep(fault.seconds)
+        await super().push(status)
+        if code == "421" and self.transport is not None:
+            self.transport.close()    # 421: the server closes the connection (RFC 5321 3.8)
+
+    async def _handle_client(self) -> None:
+        fault = self._decide("connect")
+        if fault is not None and await self._inject(fault):
+            if self.transport is not None:
+                self.transport.close()    # a greeting that refuses: the server hangs up
+            return
+        await super()._handle_client()
 
     def data_received(self, data: bytes) -> None:
         # aiosmtpd drops a message once it passes data_size_limit, but keeps every piece of a
@@ -124,6 +199,11 @@ class SandboxSMTP(SMTP):
         return AuthResult(success=False, handled=False, message="535 5.7.8 Username and token not accepted")
 
 
+def _recipient(arg: str | None) -> str:
+    address = (arg or "").partition(":")[2].strip()
+    return address[1:address.find(">")] if address.startswith("<") and ">" in address else address
+
+
 def _result(ok: bool, user) -> AuthResult:
     # handled=False on failure: aiosmtpd then answers 535 itself (handled=True, its default,
     # would leave the client waiting for an answer no one sends).
@@ -158,6 +238,13 @@ class Delivery:
         return f"500 Error: ({type(error).__name__}) {error}"
 
     async def handle_DATA(self, server, session, envelope):
+        fault, server._data_fault = server._data_fault, None
+        if fault is not None and fault.action == "delay":
+            await asyncio.sleep(fault.seconds)
+            if server.transport is None or server.transport.is_closing():
+                return "451 4.4.2 Timeout"      # no one to say 250 to: the mail is not taken
+        elif fault is not None:
+            return smtp_reply(fault)
         with_ = "ESMTP" + ("S" if session.ssl is not None else "") + ("A" if session.authenticated else "")
         trace = (f"Return-Path: <{envelope.mail_from}>\r\n"
                  f"Received: from {session.host_name or 'unknown'} by {HOSTNAME} with {with_};\r\n"
