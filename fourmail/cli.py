@@ -144,9 +144,12 @@ def cmd_run(args) -> int:
                      logs_dir=Path(args.logs).resolve() if args.logs else None)
     rt.main_name = path.stem
     routes = [parse_route(r) for r in args.route]
-    sandbox = None
+    sandbox, restore = None, None
     if args.sandbox:
-        sandbox = _running_sandbox(args) or _start_sandbox(args, quiet=True)
+        sandbox = _running_sandbox(args)
+        if sandbox is not None and args.fault:
+            restore = _borrow_faults(sandbox, args.fault)
+        sandbox = sandbox or _start_sandbox(args, quiet=True)
         from .sandbox.routing import apply
         apply(rt, sandbox)
     rt.routes = routes + rt.routes
@@ -154,6 +157,8 @@ def cmd_run(args) -> int:
     try:
         return _run(args, rt, path, source)
     finally:
+        if restore is not None:
+            restore()
         if sandbox is not None:
             sandbox.stop()          # after the transporters' QUIT/LOGOUT (rt.shutdown)
 
@@ -181,6 +186,24 @@ def _running_sandbox(args):
     if running is not None and compatible(running, args.accounts, args.token_lifetime):
         return running
     return None
+
+
+def _borrow_faults(running, specs):
+    """The run's --fault on a `fourmail sandbox` it uses (through its chaos API), for the run only:
+    the function that puts back the faults it had before."""
+    from .sandbox.faults import FaultError, apply_faults, current_faults, replace_faults
+    try:
+        before = current_faults(running)
+        apply_faults(running, specs)
+    except FaultError as e:
+        raise UsageError(f"sandbox: {e}") from None
+
+    def restore() -> None:
+        try:
+            replace_faults(running, before)
+        except FaultError as e:
+            sys.stderr.write(f"fourmail: sandbox: the faults set before this run were not put back: {e}\n")
+    return restore
 
 
 _EXIT = {"ok": EXIT_OK, "syntax": EXIT_SYNTAX, "error": EXIT_ERROR, "aborted": EXIT_ERROR,

@@ -3,47 +3,30 @@ port over a running sandbox, driven as a Mailpit client and a browser form would
 `apply_faults` sends the command line's faults to a running sandbox through the same API."""
 from __future__ import annotations
 
-import asyncio
 import json
+import re
 import smtplib
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
-from aiohttp import web
 
 from fourmail.sandbox.faults import FaultError, apply_faults
-from fourmail.sandbox.web import chaos
 from sandbox_util import fresh, message, sandbox, smtps  # noqa: F401
-
-pytestmark = pytest.mark.filterwarnings("ignore::aiohttp.web.NotAppKeyWarning")   # web/__init__.py's string keys
-
-TOKEN = "form-token-for-the-test"
 
 
 @pytest.fixture(scope="module")
 def web_url(sandbox):
-    """The chaos routes on their own loop and port, as the sandbox's web application mounts them."""
-    loop = asyncio.new_event_loop()
-    threading.Thread(target=loop.run_forever, daemon=True).start()
+    """The sandbox's own web server, which mounts the chaos routes."""
+    return sandbox.inbox_url.rstrip("/")
 
-    async def start():
-        app = web.Application()
-        app["sandbox"], app["form_token"] = sandbox, TOKEN
-        chaos.add_routes(app)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        return runner
 
-    runner = asyncio.run_coroutine_threadsafe(start(), loop).result(10)
-    host, port = runner.addresses[0][:2]
-    yield f"http://{host}:{port}"
-    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
-    loop.call_soon_threadsafe(loop.stop)
+@pytest.fixture(scope="module")
+def token(web_url):
+    """The form token the faults page carries (a form from elsewhere does not have it)."""
+    with urllib.request.urlopen(web_url + "/chaos", timeout=10) as r:
+        return re.search(r'name="token" value="([^"]+)"', r.read().decode()).group(1)
 
 
 @pytest.fixture(autouse=True)
@@ -143,29 +126,29 @@ def test_apply_faults_adds_to_a_running_sandbox_through_the_api(web_url, sandbox
     assert sandbox.faults.specs()[-1] == "smtp:data=451"
 
 
-def test_the_page_shows_and_sets_faults(web_url, sandbox):
+def test_the_page_shows_and_sets_faults(web_url, sandbox, token):
     sandbox.faults.set(["smtp:rcpt=550:user=<bob>@gmail.com"])
     status, kind, body = call(web_url + "/chaos")
     assert (status, kind) == (200, "text/html")
     assert "smtp:rcpt=550:user=&lt;bob&gt;@gmail.com</textarea>" in body               # escaped
-    status, _, body = call(web_url + "/chaos", "POST", form={"token": TOKEN, "action": "set",
+    status, _, body = call(web_url + "/chaos", "POST", form={"token": token, "action": "set",
                                                               "faults": "imap:fetch=drop\r\n\r\npop3:retr=ERR:once"})
     assert status == 200 and sandbox.faults.specs() == ["imap:fetch=drop", "pop3:retr=ERR:once"]
-    status, _, body = call(web_url + "/chaos", "POST", form={"token": TOKEN, "faults": "imap:fetch=550"})
+    status, _, body = call(web_url + "/chaos", "POST", form={"token": token, "faults": "imap:fetch=550"})
     assert status == 400 and "NO, BAD or BYE" in body
     assert sandbox.faults.specs() == ["imap:fetch=drop", "pop3:retr=ERR:once"]
     assert call(web_url + "/chaos", "POST", form={"token": "forged", "action": "clear"})[0] == 403
-    assert call(web_url + "/chaos", "POST", form={"token": TOKEN, "action": "clear"})[0] == 200
+    assert call(web_url + "/chaos", "POST", form={"token": token, "action": "clear"})[0] == 200
     assert not sandbox.faults.specs()
 
 
-def test_the_page_expires_the_oauth_tokens_now(web_url, sandbox):
+def test_the_page_expires_the_oauth_tokens_now(web_url, sandbox, token):
     from fourmail.sandbox.oauth_provider import _Grant
     store = sandbox.oauth
     with store._lock:
         access = store._issue(_Grant("cid", "mail", None), None)["access_token"]
     assert store.verdict("someone@gmail.com", access) is True
-    status, _, body = call(web_url + "/chaos", "POST", form={"token": TOKEN, "action": "expire"})
+    status, _, body = call(web_url + "/chaos", "POST", form={"token": token, "action": "expire"})
     assert status == 200 and "have expired" in body
     assert store.verdict("someone@gmail.com", access) is False
     assert sandbox.faults.specs() == []                  # done at once: nothing stays set

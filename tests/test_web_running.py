@@ -69,6 +69,33 @@ def test_run_sends_through_the_running_sandbox_and_its_page_sees_it(tmp_path):
     assert not (store / "running.json").exists()          # gone with the sandbox
 
 
+def test_a_runs_faults_apply_to_the_running_sandbox_for_that_run_only(tmp_path):
+    import urllib.request
+    store = tmp_path / "store"
+    p = subprocess.Popen([sys.executable, "-m", "fourmail", "sandbox", "--sandbox-dir", str(store), "--port-base", "0",
+                          "--fault", "imap:select=NO"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         cwd=REPO)
+    try:
+        lines = []
+        for line in p.stdout:
+            lines.append(line)
+            if line.startswith("Serving until interrupted"):
+                break
+        url = next(line.split()[2] for line in lines if line.strip().startswith("Web inbox"))
+
+        def faults() -> list:
+            with urllib.request.urlopen(url + "api/v1/chaos", timeout=10) as r:
+                return json.loads(r.read())["Faults"]
+        assert faults() == ["imap:select=NO"]
+        run = fourmail("run", "--sandbox", "--sandbox-dir", str(store), "--fault", "smtp:rcpt=550",
+                       str(script(tmp_path, "Refused")))
+        assert run.returncode == 0 and run.stdout.strip() == "False", run.stderr     # RCPT 550: not sent
+        assert faults() == ["imap:select=NO"]                # the running sandbox's own, as before the run
+    finally:
+        p.send_signal(signal.SIGTERM)
+        p.communicate(timeout=30)
+
+
 def test_a_stale_state_file_starts_a_sandbox_of_its_own(tmp_path):
     store = tmp_path / "store"
     store.mkdir()

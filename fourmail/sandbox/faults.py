@@ -369,6 +369,32 @@ def apply_faults(sandbox_or_url, specs, *, cafile: str | None = None, timeout: f
     if getattr(sandbox_or_url, "faults", None) is not None:
         sandbox_or_url.faults.add(faults)
         return sandbox_or_url.faults.specs()
+    call = _chaos_api(sandbox_or_url, cafile, timeout)
+    current = call("GET")
+    current["Faults"] = list(current.get("Faults", [])) + [f.spec for f in faults]
+    return [f.spec for f in from_mailpit(call("PUT", current))]
+
+
+def current_faults(sandbox_or_url, *, cafile: str | None = None, timeout: float = 10.0) -> list[str]:
+    """The faults a sandbox has now, as specs (reached as apply_faults reaches it)."""
+    if getattr(sandbox_or_url, "faults", None) is not None:
+        return sandbox_or_url.faults.specs()
+    return [f.spec for f in from_mailpit(_chaos_api(sandbox_or_url, cafile, timeout)("GET"))]
+
+
+def replace_faults(sandbox_or_url, specs, *, cafile: str | None = None, timeout: float = 10.0) -> list[str]:
+    """Set exactly these faults (none: no fault), as apply_faults reaches the sandbox; what
+    `fourmail run --sandbox --fault` does at its end to a running sandbox it borrowed."""
+    faults = [parse(s) for s in specs]
+    if getattr(sandbox_or_url, "faults", None) is not None:
+        sandbox_or_url.faults.set(faults)
+        return sandbox_or_url.faults.specs()
+    call = _chaos_api(sandbox_or_url, cafile, timeout)
+    return [f.spec for f in from_mailpit(call("PUT", to_mailpit(faults)))]
+
+
+def _chaos_api(sandbox_or_url, cafile: str | None, timeout: float):
+    """call(method, body=None) -> the JSON answer of the chaos API of a sandbox another process runs."""
     if not isinstance(sandbox_or_url, str):
         sandbox_or_url = getattr(sandbox_or_url, "inbox_url", None) or ""
         if not sandbox_or_url:
@@ -390,7 +416,4 @@ def apply_faults(sandbox_or_url, specs, *, cafile: str | None = None, timeout: f
             raise FaultError(f"the sandbox refused the faults: {e.read().decode('utf-8', 'replace').strip()}") from None
         except (urllib.error.URLError, OSError, ValueError) as e:
             raise FaultError(f"cannot reach the sandbox at {sandbox_or_url}: {getattr(e, 'reason', e)}") from None
-
-    current = call("GET")
-    current["Faults"] = list(current.get("Faults", [])) + [f.spec for f in faults]
-    return [f.spec for f in from_mailpit(call("PUT", current))]
+    return call

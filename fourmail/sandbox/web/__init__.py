@@ -21,7 +21,7 @@ import warnings
 
 from aiohttp import web
 
-ROUTE_MODULES = ("inbox", "api", "live", "transcripts")         # modules of this package, each with add_routes(app)
+ROUTE_MODULES = ("inbox", "api", "live", "transcripts", "chaos")         # modules of this package, each with add_routes(app)
 MAX_REQUEST = 1024 * 1024                        # a request body (the API's JSON) is small
 DEFAULT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 

@@ -12,7 +12,8 @@
 `Sender`, `Recipient` and `Authentication` are Mailpit's (SMTP MAIL, RCPT and AUTH, Probability
 0-100); `Faults` holds every other fault in the sandbox's readable form (sandbox/faults.py), so a
 Mailpit client sees and sets what it knows, and a GET sent back by PUT changes nothing.
-Handlers find the Sandbox in `app["sandbox"]` (web/__init__.py's contract).
+Handlers find the Sandbox in `app["sandbox"]` and the page's form token in `app["form_token"]`
+(web/__init__.py's contract); every page of the inbox links to this one.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_put(CHAOS_PATH, put_chaos)
     app.router.add_get(PAGE_PATH, page)
     app.router.add_post(PAGE_PATH, set_from_page)
+    app["header_links"].append((PAGE_PATH, "Faults"))
 
 
 def _answer(sandbox) -> web.Response:
@@ -56,7 +58,7 @@ async def put_chaos(request: web.Request) -> web.Response:
 async def page(request: web.Request, message: str = "", status: int = 200) -> web.Response:
     sandbox = request.app["sandbox"]
     specs = "\n".join(sandbox.faults.specs())
-    token = request.app.get("form_token", "")
+    token = request.app["form_token"]
     body = f"""<!doctype html>
 <html><head><meta charset="utf-8"><title>Faults - fourmail sandbox</title></head>
 <body style="font-family: sans-serif; max-width: 50em; margin: 2em auto">
@@ -82,8 +84,7 @@ async def page(request: web.Request, message: str = "", status: int = 200) -> we
 
 async def set_from_page(request: web.Request) -> web.Response:
     form = await request.post()
-    token = request.app.get("form_token")
-    if token is not None and form.get("token") != token:        # a form from another page
+    if form.get("token") != request.app["form_token"]:        # a form from another page
         return web.Response(status=403, text="This form comes from elsewhere.\n")
     sandbox = request.app["sandbox"]
     action = form.get("action", "set")
