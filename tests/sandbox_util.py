@@ -3,15 +3,22 @@ and small clients (stdlib smtplib/imaplib/poplib, a raw POP3 line client, curl).
 from __future__ import annotations
 
 import base64
+import contextlib
 import imaplib
 import poplib
 import smtplib
+import signal
 import socket
 import ssl
+import subprocess
+import sys
 import uuid
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -141,3 +148,23 @@ class Line:
 
 def b64(data: bytes | str) -> str:
     return base64.b64encode(data.encode() if isinstance(data, str) else data).decode()
+
+
+# ---------------------------------------------------------------- `fourmail sandbox` as a command
+@contextlib.contextmanager
+def cli_sandbox(store, *options):
+    """A `fourmail sandbox` process on free ports over `store`: (the process, what it printed until
+    it serves). Stopped with SIGTERM when the block ends; then `returncode` is its exit status and
+    `rest` its (remaining standard output, standard error)."""
+    p = subprocess.Popen([sys.executable, "-m", "fourmail", "sandbox", "--sandbox-dir", str(store), "--port-base", "0",
+                          *options], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+    try:
+        lines = []
+        for line in p.stdout:
+            lines.append(line)
+            if line.startswith("Serving until interrupted"):
+                break
+        yield p, "".join(lines)
+    finally:
+        p.send_signal(signal.SIGTERM)
+        p.rest = p.communicate(timeout=30)

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import poplib
 import re
-import signal
 import smtplib
 import ssl
-import subprocess
-import sys
 
 import pytest
 
-from conftest import REPO
+from sandbox_util import cli_sandbox
 from test_sandbox_cli import fourmail
 
 SEND = """$server:=New object("host"; "smtp.gmail.com"; "port"; 587; "user"; "4d@gmail.com"; "password"; "XXXXXXXX")
@@ -52,16 +49,8 @@ def test_bad_specs_are_usage_errors(tmp_path):
 
 
 def test_standalone_sandbox_serves_with_its_faults(tmp_path):
-    p = subprocess.Popen([sys.executable, "-m", "fourmail", "sandbox", "--sandbox-dir", str(tmp_path), "--port-base",
-                          "0", "--fault", "pop3:stat=ERR:text=[IN-USE] busy", "--fault", "smtp:mail=451:once"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
-    try:
-        lines = []
-        for line in p.stdout:
-            lines.append(line)
-            if line.startswith("Serving until interrupted"):
-                break
-        text = "".join(lines)
+    with cli_sandbox(tmp_path, "--fault", "pop3:stat=ERR:text=[IN-USE] busy", "--fault", "smtp:mail=451:once") \
+            as (p, text):
         assert "  faults           pop3:stat=ERR:text=[IN-USE] busy, smtp:mail=451:once\n" in text
         port = {name: int(n) for name, n in re.findall(r"(\w+)(?: \+ \w+)?\s+127\.0\.0\.1:(\d+)", text)}
         with smtplib.SMTP("127.0.0.1", port["smtp"], timeout=10) as s:
@@ -78,10 +67,7 @@ def test_standalone_sandbox_serves_with_its_faults(tmp_path):
         except poplib.error_proto as e:
             assert e.args[0] == b"-ERR [IN-USE] busy"
         pop.quit()
-    finally:
-        p.send_signal(signal.SIGINT)
-        out, err = p.communicate(timeout=30)
-    assert p.returncode == 0, err
+    assert p.returncode == 0
 
 
 def _sent(store) -> int:

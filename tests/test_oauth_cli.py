@@ -7,14 +7,11 @@ import http.client
 import json
 import re
 import secrets
-import signal
 import socket
 import ssl
-import subprocess
-import sys
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from conftest import REPO
+from sandbox_util import cli_sandbox
 from test_sandbox_cli import fourmail
 
 
@@ -31,16 +28,8 @@ def _https(ca, port, method, path, body=None, headers=None, name="login.microsof
 
 
 def test_standalone_sandbox_serves_oauth_with_the_token_lifetime_given(tmp_path):
-    p = subprocess.Popen([sys.executable, "-m", "fourmail", "sandbox", "--sandbox-dir", str(tmp_path),
-                          "--port-base", "0", "--token-lifetime", "7"], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True, cwd=REPO)
-    try:
-        lines = []
-        for line in p.stdout:
-            lines.append(line)
-            if line.startswith("Serving until interrupted"):
-                break
-        port = int(re.search(r"OAuth 2.0 https\s+127\.0\.0\.1:(\d+)", "".join(lines)).group(1))
+    with cli_sandbox(tmp_path, "--token-lifetime", "7") as (p, printed):
+        port = int(re.search(r"OAuth 2.0 https\s+127\.0\.0\.1:(\d+)", printed).group(1))
         ca = str(tmp_path / "tls" / "ca.pem")
         verifier = secrets.token_urlsafe(48)
         challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
@@ -56,9 +45,7 @@ def test_standalone_sandbox_serves_oauth_with_the_token_lifetime_given(tmp_path)
                                  {"Content-Type": "application/x-www-form-urlencoded"})
         answer = json.loads(body)
         assert status == 200 and answer["expires_in"] == 7
-    finally:
-        p.send_signal(signal.SIGINT)
-        out, err = p.communicate(timeout=30)
+    out, err = p.rest
     assert p.returncode == 0, err
     assert "OAuth: authorization_code grant for client 'cli': access token for 7 s" in err
     assert code not in out + err and answer["access_token"] not in out + err

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from sandbox_util import cli_sandbox
 from web_util import Events
 
 REPO = Path(__file__).resolve().parent.parent
@@ -25,6 +25,10 @@ def fourmail(*args, **kw):
                           stdin=subprocess.DEVNULL, timeout=120, **kw)
 
 
+def inbox_url(printed: str) -> str:
+    return next(line.split()[2] for line in printed.splitlines() if line.strip().startswith("Web inbox"))
+
+
 def script(tmp_path, subject: str) -> Path:
     f = tmp_path / f"{subject}.4dm"
     f.write_text(SEND.replace("SUBJECT", subject))
@@ -33,15 +37,8 @@ def script(tmp_path, subject: str) -> Path:
 
 def test_run_sends_through_the_running_sandbox_and_its_page_sees_it(tmp_path):
     store = tmp_path / "store"
-    p = subprocess.Popen([sys.executable, "-m", "fourmail", "sandbox", "--sandbox-dir", str(store), "--port-base", "0"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
-    try:
-        lines = []
-        for line in p.stdout:
-            lines.append(line)
-            if line.startswith("Serving until interrupted"):
-                break
-        url = next(line.split()[2] for line in lines if line.strip().startswith("Web inbox"))
+    with cli_sandbox(store) as (p, printed):
+        url = inbox_url(printed)
         assert url.startswith("http://127.0.0.1:") and url.endswith("/")
         state = json.loads((store / "running.json").read_text())
         assert state["pid"] == p.pid and state["inbox"]["port"] == int(url.rsplit(":", 1)[1].strip("/"))
@@ -62,38 +59,23 @@ def test_run_sends_through_the_running_sandbox_and_its_page_sees_it(tmp_path):
             assert run.returncode == 0 and run.stdout.strip() == "True", run.stderr
             time.sleep(1)
             assert not [e for e in events.events if e["Type"] == "new" and e["Data"]["Subject"] == "Strict and alone"]
-    finally:
-        p.send_signal(signal.SIGTERM)
-        out, err = p.communicate(timeout=30)
-    assert p.returncode == 0, err
+    assert p.returncode == 0
     assert not (store / "running.json").exists()          # gone with the sandbox
 
 
 def test_a_runs_faults_apply_to_the_running_sandbox_for_that_run_only(tmp_path):
     import urllib.request
-    store = tmp_path / "store"
-    p = subprocess.Popen([sys.executable, "-m", "fourmail", "sandbox", "--sandbox-dir", str(store), "--port-base", "0",
-                          "--fault", "imap:select=NO"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                         cwd=REPO)
-    try:
-        lines = []
-        for line in p.stdout:
-            lines.append(line)
-            if line.startswith("Serving until interrupted"):
-                break
-        url = next(line.split()[2] for line in lines if line.strip().startswith("Web inbox"))
+    with cli_sandbox(tmp_path / "store", "--fault", "imap:select=NO") as (_, printed):
+        url = inbox_url(printed)
 
         def faults() -> list:
             with urllib.request.urlopen(url + "api/v1/chaos", timeout=10) as r:
                 return json.loads(r.read())["Faults"]
         assert faults() == ["imap:select=NO"]
-        run = fourmail("run", "--sandbox", "--sandbox-dir", str(store), "--fault", "smtp:rcpt=550",
+        run = fourmail("run", "--sandbox", "--sandbox-dir", str(tmp_path / "store"), "--fault", "smtp:rcpt=550",
                        str(script(tmp_path, "Refused")))
         assert run.returncode == 0 and run.stdout.strip() == "False", run.stderr     # RCPT 550: not sent
         assert faults() == ["imap:select=NO"]                # the running sandbox's own, as before the run
-    finally:
-        p.send_signal(signal.SIGTERM)
-        p.communicate(timeout=30)
 
 
 def test_a_stale_state_file_starts_a_sandbox_of_its_own(tmp_path):
