@@ -152,9 +152,9 @@ def b64(data: bytes | str) -> str:
 
 # ---------------------------------------------------------------- `fourmail sandbox` as a command
 @contextlib.contextmanager
-def cli_sandbox(store, *options):
+def cli_sandbox(store, *options, stop=signal.SIGTERM):
     """A `fourmail sandbox` process on free ports over `store`: (the process, what it printed until
-    it serves). Stopped with SIGTERM when the block ends; then `returncode` is its exit status and
+    it serves). Stopped with `stop` (SIGTERM; SIGINT is Ctrl-C) when the block ends; then `returncode` is its exit status and
     `rest` its (remaining standard output, standard error)."""
     p = subprocess.Popen([sys.executable, "-m", "fourmail", "sandbox", "--sandbox-dir", str(store), "--port-base", "0",
                           *options], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
@@ -166,5 +166,5 @@ def cli_sandbox(store, *options):
                 break
         yield p, "".join(lines)
     finally:
-        p.send_signal(signal.SIGTERM)
+        p.send_signal(stop)
         p.rest = p.communicate(timeout=30)

@@ -92,16 +92,8 @@ def test_run_without_sandbox_loads_no_server_code():
 
 
 def test_standalone_sandbox_serves_until_interrupted(tmp_path):
-    p = subprocess.Popen([sys.executable, "-m", "fourmail", "sandbox", "--sandbox-dir", str(tmp_path),
-                          "--port-base", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                         cwd=REPO)
-    try:
-        lines = []
-        for line in p.stdout:
-            lines.append(line)
-            if line.startswith("Serving until interrupted"):
-                break
-        text = "".join(lines)
+    from sandbox_util import cli_sandbox
+    with cli_sandbox(tmp_path, stop=signal.SIGINT) as (p, text):
         ports = {name: int(port) for name, port in re.findall(r"(\w+)(?: \+ \w+)?\s+127\.0\.0\.1:(\d+)", text)}
         assert set(ports) == {"smtp", "smtps", "imap", "imaps", "pop3", "pop3s", "https"}, text
         assert f"CA certificate   {tmp_path / 'tls' / 'ca.pem'}" in text
@@ -114,9 +106,7 @@ def test_standalone_sandbox_serves_until_interrupted(tmp_path):
         pop.pass_("x")
         assert b"Subject: standalone" in b"\n".join(pop.retr(pop.stat()[0])[1])
         pop.quit()
-    finally:
-        p.send_signal(signal.SIGINT)
-        out, err = p.communicate(timeout=30)
+    out, err = p.rest
     assert p.returncode == 0, err
     assert "fourmail sandbox stopped." in out
 
