@@ -160,3 +160,34 @@ def test_accounts_and_info(sandbox):
     assert folders["INBOX"]["Total"] == 9 and folders["Bills/Atlas Corp"]["Total"] >= 0
     info = http(sandbox, "GET", "/api/v1/info").json()
     assert info["Messages"] >= 9 and isinstance(info["Unread"], int) and info["Database"] == str(sandbox.store_dir)
+
+
+# Mailpit API v1's ChaosTriggers: each trigger an object of ErrorCode and Probability
+CHAOS_TRIGGER = {"ErrorCode": (int,), "Probability": (int,)}
+
+
+def test_chaos_as_a_mailpit_client_sets_it(sandbox):
+    """PUT /api/v1/chaos with Mailpit's triggers: the SMTP server then refuses as set; GET answers
+    Mailpit's shape; {} turns it off again."""
+    from sandbox_util import smtps
+    sandbox.faults.clear()
+    try:
+        answer = http(sandbox, "PUT", "/api/v1/chaos", {"Recipient": {"ErrorCode": 551, "Probability": 100}})
+        assert answer.status == 200
+        triggers = http(sandbox, "GET", "/api/v1/chaos").json()
+        for name in ("Sender", "Recipient", "Authentication"):
+            shaped(triggers[name], CHAOS_TRIGGER)
+        assert triggers["Recipient"] == {"ErrorCode": 551, "Probability": 100}
+        assert triggers["Sender"]["Probability"] == 0
+        with smtps(sandbox) as s:
+            s.login(fresh("chaos"), "a password")
+            s.mail("a@b.c")
+            assert s.rcpt(fresh("to"))[0] == 551
+        assert http(sandbox, "PUT", "/api/v1/chaos", {}).status == 200
+        assert http(sandbox, "GET", "/api/v1/chaos").json()["Recipient"]["Probability"] == 0
+        with smtps(sandbox) as s:
+            s.login(fresh("chaos"), "a password")
+            s.mail("a@b.c")
+            assert s.rcpt(fresh("to"))[0] == 250
+    finally:
+        sandbox.faults.clear()
