@@ -8,7 +8,7 @@ import hashlib
 import re
 import urllib.parse
 
-from sandbox_util import fresh, imaps, message, pop3s, sandbox  # noqa: F401
+from sandbox_util import fresh, imaps, message, pop3s, sandbox, smtps  # noqa: F401
 from web_util import http, png, rich_message, send
 
 # Mailpit API v1's documented shapes (swagger.json "definitions"), the fields this API promises.
@@ -169,7 +169,6 @@ CHAOS_TRIGGER = {"ErrorCode": (int,), "Probability": (int,)}
 def test_chaos_as_a_mailpit_client_sets_it(sandbox):
     """PUT /api/v1/chaos with Mailpit's triggers: the SMTP server then refuses as set; GET answers
     Mailpit's shape; {} turns it off again."""
-    from sandbox_util import smtps
     sandbox.faults.clear()
     try:
         answer = http(sandbox, "PUT", "/api/v1/chaos", {"Recipient": {"ErrorCode": 551, "Probability": 100}})
