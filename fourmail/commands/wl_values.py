@@ -122,6 +122,10 @@ class WLObject(ClassInstance):
         v = getattr(self, p.attr)
         return v() if callable(v) else v
 
+    def is_secret_property(self, name: str) -> bool:
+        p = self._table.get(_fold_accents(name))
+        return p is not None and p.secret
+
     def set_property(self, rt, name: str, value: Any) -> None:
         p = self._prop(name)
         if p.convert is None:

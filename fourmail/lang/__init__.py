@@ -41,6 +41,9 @@ class Language:
 
     # ---- editing: the REPL, completion, highlighting, help
     words: Any = None           # the language's table of words (a module)
+    # the scan kinds that start a declaration after a name, before its `=` value (WLanguage's
+    # `pw is string = "x"`): the history file masks that value when the name is a secret's
+    declaring_pieces: frozenset = frozenset()
 
     def scan(self, text: str, join: bool = False, state: Any = None) -> Iterator[Any]:
         """Tolerant pieces (kind, start, end) covering `text` whole; never raises."""

@@ -32,9 +32,10 @@ def text_literal(s: str) -> str:
     return f'"{out}"'
 
 
-def format_value(value, name: str | None = None) -> str:
-    """The REPL's display of a value; `name` is the variable or property it was read from."""
-    if name and is_secret_name(name):
+def format_value(value, name: str | None = None, secret: bool = False) -> str:
+    """The REPL's display of a value; `name` is the variable or property it was read from;
+    `secret`: its object says that property is a secret, whatever its name."""
+    if secret or (name and is_secret_name(name)):
         value = _masked(value)
     t = type(value)
     if value is UNDEFINED:
@@ -74,6 +75,8 @@ def _class_label(value: ClassInstance) -> str:
         return f"cs.{value.CLASS_NAME}"
     if getattr(value, "COMPONENT", None):            # a component's class (cs.NetKit.OAuth2Provider)
         return f"cs.{value.COMPONENT}.{value.CLASS_NAME}"
+    if getattr(value, "TYPE_NAME", None):            # a WLanguage type's value: no `4D.` store
+        return value.TYPE_NAME
     return f"4D.{value.CLASS_NAME}"
 
 
@@ -145,10 +148,12 @@ def scrub(text: str, language=None) -> str:
     """Source text with the text literals given to a secret replaced by "********" (for the
     history file). One rule: a secret name (secret_names.py) as the target of `:=` / `+=`
     (`$pw`, `$s.password`, `$s["password"]`) or as a key (`"password";` in New object and OB
-    SET, `password:` in an object literal), followed by a value that starts with a text
-    literal: that value's literals are masked. `$pw:=Request("Password?")` keeps its prompt."""
+    SET, `password:` in an object literal), or declared with a value (WLanguage's `pw is string =`),
+    followed by a value that starts with a text literal: that value's literals are masked. `$pw:=Request("Password?")` keeps its prompt."""
     from .. import lang
-    pieces = [p for p in (language or lang.get()).scan(text) if p.kind not in _SKIP]
+    language = language or lang.get()
+    declaring = language.declaring_pieces
+    pieces = [p for p in language.scan(text) if p.kind not in _SKIP]
     masked: set[int] = set()
     for i, p in enumerate(pieces):
         word = text[p.start:p.end]
@@ -162,6 +167,9 @@ def scrub(text: str, language=None) -> str:
         j = i + 1
         if p.kind == "STRING" and j < len(pieces) and pieces[j].kind == "_RSQB":
             j += 1                                           # $s["password"]:=
+        if j < len(pieces) and pieces[j].kind in declaring:  # `pw is string = "x"`: past its type
+            while j < len(pieces) and pieces[j].kind not in ("ASSIGN", "NL"):
+                j += 1
         if j + 1 >= len(pieces) or pieces[j + 1].kind != "STRING":
             continue
         sep = pieces[j].kind

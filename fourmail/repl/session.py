@@ -57,26 +57,34 @@ Keys: Tab completes, Esc Enter runs the input as it is, Ctrl-C drops it.
 """
 
 
+SHOWN_OWNER = "shown owner"     # a local no program can name: the object a shown property is read from
+
+
 def data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
     return Path(base) / "fourmail"
 
 
 class ScrubbedFileHistory(FileHistory):
-    """The session's history keeps what was typed; the file gets it with secrets scrubbed."""
+    """The session's history keeps what was typed; the file gets it with secrets scrubbed, read
+    in the session's language (a WLanguage assignment has no `:=`)."""
+
+    def __init__(self, filename: str, language=None):
+        super().__init__(filename)
+        self.language = language
 
     def store_string(self, string: str) -> None:
-        super().store_string(scrub(string))
+        super().store_string(scrub(string, self.language))
 
 
-def make_history():
+def make_history(language=None):
     try:
         d = data_dir()
         d.mkdir(parents=True, exist_ok=True)
         path = d / "history"
         if not path.exists():
             path.touch(mode=0o600)
-        return ScrubbedFileHistory(str(path))
+        return ScrubbedFileHistory(str(path), language)
     except OSError:
         return InMemoryHistory()   # no writable data dir: history for this session only
 
@@ -131,11 +139,13 @@ class ReplSession:
             report(outcome, self.rt, FILENAME, self.err, session=True)
             return
         result = outcome.value
+        owner = self.locals.pop(SHOWN_OWNER, None)
         if shown is not None:
-            from ..runtime.values import UNDEFINED
+            from ..runtime.values import UNDEFINED, ClassInstance
             name, quiet_if_undefined = shown
+            secret = isinstance(owner, ClassInstance) and owner.is_secret_property(name)
             if not (result is UNDEFINED and quiet_if_undefined):
-                self.out.write(format_value(result, name) + "\n")
+                self.out.write(format_value(result, name, secret=secret) + "\n")
                 self.out.flush()
 
     def _show_last_value(self, program):
@@ -153,7 +163,14 @@ class ReplSession:
                 return None            # a procedure (ALERT, OB SET...): nothing to show
         if isinstance(e, A.ProcessVar) and self.rt.method_exists(e.name):
             e = A.MethodCall(e.line, e.col, e.name, [])
-        body[-1] = A.Return(body[-1].line, body[-1].col, e)
+        line, col = body[-1].line, body[-1].col
+        if isinstance(e, A.Member):
+            # the object the property is read from is kept, to ask it whether the property is a
+            # secret (WLanguage's AuthToken.Value: a name no rule could know)
+            owner = A.LocalVar(line, col, SHOWN_OWNER)
+            body[-1:] = [A.Assign(line, col, owner, e.target), A.Return(line, col, A.Member(e.line, e.col, owner, e.name))]
+        else:
+            body[-1] = A.Return(line, col, e)
         name = e.name if isinstance(e, (A.LocalVar, A.ProcessVar, A.Member)) else None
         return name, isinstance(e, (A.MethodCall, A.MemberCall, A.CommandCall))
 
@@ -387,7 +404,7 @@ def run_repl(project_dir: Path | None = None, language: lang.Language | None = N
     session = PromptSession(
         message=prompt_of(repl.language), multiline=True, prompt_continuation=continuation,
         lexer=PygmentsLexer(repl.language.highlighter()), completer=ReplCompleter(repl), complete_while_typing=True,
-        history=make_history(), key_bindings=key_bindings(repl.blocks), enable_history_search=False)
+        history=make_history(repl.language), key_bindings=key_bindings(repl.blocks), enable_history_search=False)
     repl.out.write(banner(repl.language, _version()))
     repl.out.flush()
     try:

@@ -172,6 +172,11 @@ class ClassInstance:
         """The user class (`cs.X`) it is an instance of; None for a built-in class."""
         return None
 
+    def is_secret_property(self, name: str) -> bool:
+        """True for a property whose value is a secret though its name does not say so (the
+        REPL then masks it); the name rule (secret_names.py) covers the others."""
+        return False
+
     def counts_as_null(self) -> bool:
         """True for a value a language compares equal to Null (WLanguage's AuthToken that holds
         no valid token); 4D compares no instance equal to Null."""

@@ -67,6 +67,7 @@ class WLanguage(Language):
     title = "WLanguage"
     extensions = (".wl",)
     reference_dir = None           # no reference pages: `:help` says what the table of words says
+    declaring_pieces = frozenset(("IS", "ARE"))     # `pw is string = "x"`, `a, pw are strings = ...`
 
     def __init__(self, declared: dict[str, str] | None = None, procedures: set[str] | None = None):
         # an interactive session's declarations and procedures, kept from input to input
