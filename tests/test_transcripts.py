@@ -448,3 +448,38 @@ def test_the_end_of_a_message_is_found_however_the_reads_cut_it():
             for piece in (whole[:cut], whole[cut:second], whole[second:]):
                 s.feed(piece)
             assert b"".join(got) == message[:-3] and ended == [0] and lines == [b"QUIT"], (cut, second)
+
+
+def test_an_auth_split_by_a_tab_or_sent_without_a_mechanism_is_still_redacted(sandbox, live):
+    """aiosmtpd splits AUTH's arguments on any blank: `AUTH PLAIN<TAB>credentials` signs in, and
+    the credentials stay out; a word that names no mechanism may be credentials too."""
+    user = fresh("tab")
+    before = ids(sandbox)
+    with smtps(sandbox) as s:
+        s.ehlo()
+        assert s.docmd("AUTH", "PLAIN\t" + b64(f"\0{user}\0{PASSWORD}"))[0] == 235
+    with smtps(sandbox) as s:
+        s.ehlo()
+        assert s.docmd("AUTH", b64(f"\0{user}\0{PASSWORD}"))[0] >= 500      # no mechanism named
+    sessions = sessions_since(sandbox, before, 2)
+    assert len(sessions) == 2
+    signed = [t for t in sessions if t.user]
+    assert [t.user for t in signed] == [user]
+    credentials = b64(f"\0{user}\0{PASSWORD}").upper()      # not even with its case changed
+    for t in sessions:
+        text = sandbox.transcripts.get(t.id)
+        assert_clean(text, PASSWORD, f"\0{user}\0{PASSWORD}")
+        assert credentials not in text.upper()
+    assert_clean("\n".join(live), PASSWORD, f"\0{user}\0{PASSWORD}")
+    assert credentials not in "\n".join(live).upper()
+
+
+def test_a_clients_control_characters_cannot_reach_the_terminal(sandbox):
+    before = ids(sandbox)
+    with smtps(sandbox) as s:
+        s.command_encoding = "utf-8"                 # the line as a hostile client sends it
+        s.docmd("NOOP", "\u009b2J\u2028next\x1b[31m")
+    (t,) = sessions_since(sandbox, before, 1)
+    text = sandbox.transcripts.get(t.id)
+    assert "\\x9b2J\\u2028next\\x1b[31m" in text
+    assert not any(c in text for c in "\u009b\u2028\x1b")

@@ -107,7 +107,10 @@ def shown(data: bytes | str, limit: int = LINE_SHOWN) -> str:
     """A line as written: UTF-8 where it is, other bytes and control characters escaped (a line
     of the transcript is always one line), cut at `limit` characters."""
     text = data if isinstance(data, str) else data.decode("utf-8", "backslashreplace")
-    text = re.sub(r"[\x00-\x08\x0a-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", text)
+    # C0 and C1 controls and the Unicode line separators: a client's line may not drive the
+    # terminal `--transcripts` prints to, nor break a line in two
+    text = re.sub("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]",
+                  lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", text)
     if len(text) > limit:
         text = text[:limit] + f"... [{len(text) - limit} more characters]"
     return text
@@ -667,6 +670,23 @@ class _Sasl:
         return f"[redacted: {shown(mech, 40)} answer]"
 
 
+# the mechanisms whose name a transcript shows; any other word where a mechanism goes may be a
+# client's credentials sent without one, and is kept out with the rest
+_SASL_NAMES = frozenset((b"PLAIN", b"LOGIN", b"CRAM-MD5", b"XOAUTH2", b"OAUTHBEARER", b"EXTERNAL", b"ANONYMOUS",
+                         b"DIGEST-MD5", b"SCRAM-SHA-1", b"SCRAM-SHA-256", b"GSSAPI", b"NTLM"))
+
+
+def _sasl_start(arg: bytes) -> tuple[_Sasl, bytes]:
+    """AUTH / AUTHENTICATE's arguments: the exchange and its initial answer. Split on any blank,
+    as the servers split them (aiosmtpd takes `AUTH PLAIN<TAB>...`); an unknown mechanism's
+    exchange is all answer, kept out of the transcript."""
+    parts = arg.split(None, 1)
+    mech = parts[0].upper() if parts else b""
+    if mech not in _SASL_NAMES:
+        return _Sasl("(an unknown mechanism)"), arg.strip()
+    return _Sasl(mech.decode("ascii")), parts[1] if len(parts) > 1 else b""
+
+
 class _Dialogue:
     def __init__(self, t: Transcript):
         self.t = t
@@ -700,8 +720,7 @@ class _SMTP(_Dialogue):
             return self.show("C", self.sasl.answer(line))
         verb, rest = _verb(line)
         if verb == "AUTH":
-            mech, _, initial = rest.strip().partition(b" ")
-            self.sasl = _Sasl(mech.decode("ascii", "replace"))
+            self.sasl, initial = _sasl_start(rest)
             return self.show("C", f"AUTH {shown(self.sasl.mechanism, 40)}"
                              + (" " + self.sasl.answer(initial, initial=True) if initial.strip() else ""))
         self.quit_asked = self.quit_asked or verb == "QUIT"
@@ -764,8 +783,7 @@ class _POP3(_Dialogue):
             self.pending.append((verb, arg, user))
             return self.show("C", f"APOP {shown(user, 200)} [redacted: digest]")
         if verb == "AUTH" and arg:
-            mech, _, initial = arg.partition(b" ")
-            self.sasl = _Sasl(mech.decode("ascii", "replace"))
+            self.sasl, initial = _sasl_start(arg)
             self.pending.append((verb, arg, None))
             return self.show("C", f"AUTH {shown(self.sasl.mechanism, 40)}"
                              + (" " + self.sasl.answer(initial, initial=True) if initial.strip() else ""))
@@ -882,8 +900,7 @@ class _IMAP(_Dialogue):
                 self.show("C", f"{shown(tag, 80)} LOGIN {shown(token, 300)} [redacted: password]")
             return self._literal_after(cmd, line)
         if verb == "AUTHENTICATE":
-            mech, _, initial = rest.strip().partition(b" ")
-            self.sasl, self.sasl_tag = _Sasl(mech.decode("ascii", "replace")), tag
+            (self.sasl, initial), self.sasl_tag = _sasl_start(rest), tag
             return self.show("C", f"{shown(tag, 80)} AUTHENTICATE {shown(self.sasl.mechanism, 40)}"
                              + (" " + self.sasl.answer(initial, initial=True) if initial.strip() else ""))
         if verb == "APPEND":
