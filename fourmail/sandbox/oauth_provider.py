@@ -309,7 +309,10 @@ class Provider:
     async def authorize(self, request):
         params = dict(request.query)
         if request.method == "POST":
-            params.update(await request.post())
+            form = await _form(request)
+            if form is None:
+                return _page("Sign-in refused", "<p>The request's form could not be read.</p>", 400)
+            params.update(form)
         client_id, redirect_uri = params.get("client_id", ""), params.get("redirect_uri", "")
         if not client_id:
             return _page("Sign-in refused", "<p>The request names no <code>client_id</code>.</p>", 400)
@@ -367,7 +370,9 @@ class Provider:
     async def token(self, request):
         if request.content_type != "application/x-www-form-urlencoded":
             return _json(400, _error("invalid_request", "the body must be application/x-www-form-urlencoded"))
-        form = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
+        form = await _form(request)
+        if form is None:
+            return _json(400, _error("invalid_request", "the body is not a readable form"))
         basic = _basic(request.headers.get("Authorization", ""))
         if basic is False:
             return _json(401, _error("invalid_client", "malformed HTTP Basic credentials"),
@@ -385,6 +390,16 @@ class Provider:
         status, answer = self.tokens.exchange(form, client_id, secret)
         headers = {"WWW-Authenticate": 'Basic realm="fourmail sandbox"'} if status == 401 and basic else {}
         return _json(status, answer, headers)
+
+
+async def _form(request) -> dict | None:
+    """A POST's form fields that are text (a file part is no OAuth parameter); None when the body
+    cannot be read as a form (bytes that are not UTF-8, a broken multipart)."""
+    try:
+        fields = await request.post()
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return {k: v for k, v in fields.items() if isinstance(v, str)}
 
 
 def _basic(header: str):
