@@ -190,3 +190,11 @@ def test_chaos_as_a_mailpit_client_sets_it(sandbox):
             assert s.rcpt(fresh("to"))[0] == 250
     finally:
         sandbox.faults.clear()
+
+
+def test_bodies_that_are_not_json_are_400(sandbox):
+    """Bytes that are not UTF-8 and nesting too deep for the parser are the client's error."""
+    for path, method in (("/api/v1/messages", "PUT"), ("/api/v1/messages", "DELETE"), ("/api/v1/chaos", "PUT")):
+        for body in (b'{"IDs": ["\xff"]}', b"[" * 100_000 + b"]" * 100_000):
+            answer = http(sandbox, method, path, body, {"Content-Type": "application/json"})
+            assert answer.status == 400, (path, method, answer.status, answer.body[:200])

@@ -41,6 +41,21 @@ def make_app(sandbox) -> web.Application:
     return app
 
 
+async def read_json(request):
+    """A request's JSON body (None when it is empty). ValueError when it is not JSON: bytes that are
+    not UTF-8, bad syntax, or nesting too deep for the parser."""
+    import json
+    try:
+        text = await request.text()
+        return json.loads(text) if text.strip() else None
+    except UnicodeDecodeError:
+        raise ValueError("the request body is not JSON: it is not UTF-8") from None
+    except RecursionError:
+        raise ValueError("the request body is not JSON this server reads: it is nested too deeply") from None
+    except ValueError as e:                      # json.JSONDecodeError: what and where
+        raise ValueError(f"the request body is not JSON: {e}") from None
+
+
 async def start_web(sandbox, host: str, port: int):
     """The inbox's listener on the running loop: the aiohttp runner (runner.addresses says where)."""
     runner = web.AppRunner(make_app(sandbox), access_log=None, handle_signals=False, shutdown_timeout=0.5)

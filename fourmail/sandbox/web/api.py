@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import re
 
 from aiohttp import web
 
+from . import read_json
 from .messages import NotFound, Summary, body_parts, iso
 
 DEFAULT_LIMIT = 50                    # Mailpit's
@@ -128,13 +128,12 @@ async def _summaries_json(request, found: list[Summary], everything: list[Summar
 async def _json_body(request) -> dict:
     if not request.can_read_body:
         return {}
-    text = await request.text()
-    if not text.strip():
-        return {}
     try:
-        body = json.loads(text)
-    except ValueError:
-        raise _bad("the request body is not JSON") from None
+        body = await read_json(request)
+    except ValueError as e:
+        raise _bad(str(e)) from None
+    if body is None:
+        return {}
     if not isinstance(body, dict):
         raise _bad("the request body must be a JSON object")
     return body

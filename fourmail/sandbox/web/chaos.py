@@ -18,10 +18,10 @@ Handlers find the Sandbox in `app["sandbox"]` and the page's form token in `app[
 from __future__ import annotations
 
 import html
-import json
 
 from aiohttp import web
 
+from . import read_json
 from ..faults import CHAOS_PATH, FaultError, from_mailpit, parse, to_mailpit
 
 PAGE_PATH = "/chaos"
@@ -46,9 +46,9 @@ async def get_chaos(request: web.Request) -> web.Response:
 
 async def put_chaos(request: web.Request) -> web.Response:
     try:
-        body = json.loads(await request.text() or "{}")
-        faults = from_mailpit(body)
-    except (ValueError, FaultError) as e:       # json's errors are ValueErrors too
+        body = await read_json(request)
+        faults = from_mailpit({} if body is None else body)
+    except (ValueError, FaultError) as e:
         return web.Response(status=400, text=f"{e}\n")
     sandbox = request.app["sandbox"]
     sandbox.faults.set(faults)
