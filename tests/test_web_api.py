@@ -198,3 +198,24 @@ def test_bodies_that_are_not_json_are_400(sandbox):
         for body in (b'{"IDs": ["\xff"]}', b"[" * 100_000 + b"]" * 100_000):
             answer = http(sandbox, method, path, body, {"Content-Type": "application/json"})
             assert answer.status == 400, (path, method, answer.status, answer.body[:200])
+
+
+def test_a_page_of_another_site_cannot_make_the_browser_read_or_change_mail(sandbox):
+    """What a browser sends for an <img src> or a form of another site is refused, so a GET that
+    marks a message read cannot be made from elsewhere; the inbox's own pages and clients that
+    are no browser are served."""
+    who = fresh("xsite")
+    send(sandbox, rich_message("Not read from elsewhere", who, '<p>Hi<img src="cid:logo"></p>', b"file", png(2, 2)))
+    summary = next(s for s in http(sandbox, "GET", f"/api/v1/search?query=to:{who}").json()["messages"])
+    for headers in ({"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+                    {"Origin": "https://evil.example"}):
+        assert http(sandbox, "GET", f"/api/v1/message/{summary['ID']}", headers=headers).status == 403
+        assert http(sandbox, "GET", f"/message/{summary['ID']}", headers=headers).status == 403
+    assert http(sandbox, "GET", f"/api/v1/search?query=to:{who}").json()["messages"][0]["Read"] is False
+    mine = http(sandbox, "GET", f"/api/v1/message/{summary['ID']}", headers={"Sec-Fetch-Site": "same-origin"})
+    assert mine.status == 200
+    assert http(sandbox, "GET", f"/api/v1/search?query=to:{who}").json()["messages"][0]["Read"] is True
+    # a part is only read: the sandboxed frame of the message's HTML (an origin of its own) loads it
+    image = mine.json()["Inline"][0]["PartID"]
+    part = http(sandbox, "GET", f"/api/v1/message/{summary['ID']}/part/{image}", headers={"Sec-Fetch-Site": "cross-site"})
+    assert part.status == 200

@@ -16,6 +16,7 @@ forms carry a token only the inbox's own pages know.
 from __future__ import annotations
 
 import importlib
+import re
 import secrets
 import warnings
 
@@ -80,6 +81,13 @@ async def _guard(request, handler):
     from .messages import NotFound
     if (request.host or "").lower() not in allowed_hosts(request):
         return _secure(web.Response(status=403, text="The sandbox's inbox answers on 127.0.0.1 only.\n"))
+    if _from_another_site(request) and not (request.method == "GET" and _PART.fullmatch(request.path)):
+        # even a GET changes something (reading a message marks it seen, as in Mailpit): a page
+        # elsewhere must not make the browser do it (an <img src> at /api/v1/message/latest).
+        # A message's parts are only read: the sandboxed frame showing its HTML (an origin of its
+        # own) loads its inline images from there.
+        return _secure(web.Response(status=403, text="A page of another site asked for this: open the inbox "
+                                                     "from its own address.\n"))
     try:
         response = await handler(request)
     except web.HTTPException as e:
@@ -90,6 +98,19 @@ async def _guard(request, handler):
     if not getattr(response, "prepared", False):      # a websocket or stream is already under way
         _secure(response)
     return response
+
+
+_PART = re.compile(r"/api/v1/message/[^/]+/part/[^/]+")
+
+
+def _from_another_site(request) -> bool:
+    """A browser's request that another site's page made (Fetch Metadata, else Origin). Clients
+    that are no browser (curl, a Mailpit client) send neither header."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site not in ("same-origin", "none")
+    sent = request.headers.get("Origin")
+    return sent is not None and sent != origin(request)
 
 
 def _secure(response):

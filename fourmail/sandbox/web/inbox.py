@@ -139,7 +139,7 @@ async def nav(request) -> web.Response:
 # ---------------------------------------------------------------- the message list
 def row_html(s: Summary, where: bool) -> str:
     i = s.info
-    flags = "".join(f'<span class="flag {f.lower()}" title="{esc(f)}"></span>' for f in s.flag_names)
+    flags = "".join(f'<span class="flag {esc(f.lower())}" title="{esc(f)}"></span>' for f in s.flag_names)
     clip = (f'<span class="clip">{i.attachments} file{"s" if i.attachments > 1 else ""}</span>'
             if i.attachments else "")
     place = f'<td class="where">{esc(s.account)} · {esc(s.folder)}</td>' if where else ""
