@@ -72,6 +72,8 @@ ENDPOINTS = {   # name -> (authenticateURI, tokenURI), NetKit's defaults
 }
 PERMISSIONS = ("signedIn", "service")
 DEFAULT_TIMEOUT = 120.0
+LONGEST_WAIT = 24 * 3600.0          # the most seconds a sign-in waits (`timeout`)
+LONGEST_TOKEN = 10 * 365 * 86400.0  # the most seconds a token's `expires_in` counts for
 HIDDEN = ("clientSecret", "privateKey", "token")          # never listed nor stringified
 UNREADABLE = ("clientSecret", "privateKey")               # and these never read back
 
@@ -126,9 +128,9 @@ def _parse_expiration(text: str) -> dt.datetime | None:
     """tokenExpiration: ISO 8601; without a zone it is local time (as NetKit writes it)."""
     try:
         when = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
+        return when.astimezone(dt.timezone.utc) if when.tzinfo else when.astimezone()
+    except (ValueError, OverflowError):      # not a date, or one at the ends of the calendar
         return None
-    return when.astimezone(dt.timezone.utc) if when.tzinfo else when.astimezone()
 
 
 def _expiration_text(when: dt.datetime) -> str:
@@ -285,7 +287,8 @@ class OAuth2Provider(ClassInstance):
         if isinstance(text, str) and text:
             when = _parse_expiration(text)
         else:           # no expiration given: NetKit counts expires_in from now
-            when = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=_number(token.get("expires_in")))
+            when = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=_seconds(token.get("expires_in"),
+                                                                                    LONGEST_TOKEN))
         return when is None or dt.datetime.now(dt.timezone.utc) >= when
 
     def _held(self) -> dict:
@@ -293,7 +296,7 @@ class OAuth2Provider(ClassInstance):
         text = self.props.get("tokenExpiration")
         if not (isinstance(text, str) and text):
             text = _expiration_text(dt.datetime.now(dt.timezone.utc)
-                                    + dt.timedelta(seconds=_number(token.get("expires_in"))))
+                                    + dt.timedelta(seconds=_seconds(token.get("expires_in"), LONGEST_TOKEN)))
         return {"token": copy.deepcopy(token), "tokenExpiration": text}
 
     def _get_token(self, rt):
@@ -350,7 +353,7 @@ class OAuth2Provider(ClassInstance):
                                        client_id=p["clientId"], client_secret=secret,
                                        redirect_url=p["redirectURI"], scope=scope,
                                        additional_parameters=self._additional(),
-                                       timeout=max(_number(p.get("timeout", DEFAULT_TIMEOUT)), 0.0),
+                                       timeout=_seconds(p.get("timeout", DEFAULT_TIMEOUT), LONGEST_WAIT),
                                        auto_open=p.get("browserAutoOpen") is not False,
                                        pages=self._pages(rt))
         except oauth2.OAuthError as e:
@@ -402,8 +405,14 @@ def browser_page(rt, value):
     try:
         with open(path, "rb") as f:
             return Page(html=f.read(MAX_PAGE))
-    except OSError:
+    except (OSError, ValueError):            # ValueError: a NUL in the path
         return None
+
+
+def _seconds(v, most: float) -> float:
+    """A number of seconds the provider's parameters or a token give, between 0 and `most`."""
+    n = _number(v)
+    return min(max(n, 0.0), most) if n == n else 0.0
 
 
 def _number(v) -> float:
