@@ -40,6 +40,9 @@ class Endpoint(NamedTuple):
     routed: bool
 
 
+# the names of the machine itself: where a native application's OAuth 2.0 redirect may point
+# (RFC 8252 7.3), on the client's side and the sandbox provider's
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 _HOST_PORT = re.compile(r"\[(?P<v6>[^\]]*)\](?::(?P<v6port>.*))?|(?P<host>[^:]*)(?::(?P<port>.*))?", re.S)
 _LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")
 

@@ -32,10 +32,11 @@ import json
 import secrets
 import socket
 import threading
-import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from .network import LOOPBACK_HOSTS
 
 DEFAULT_TIMEOUT = 300.0          # seconds the person has to sign in in the browser
 HTTP_TIMEOUT = 30.0              # one HTTPS request to the provider
@@ -223,7 +224,7 @@ class _Listener:
         except ValueError:
             raise OAuthError(NO_SOCKET, "the redirection URL is not a valid URL") from None
         host = (parts.hostname or "").lower()
-        if parts.scheme.lower() != "http" or host not in ("localhost", "127.0.0.1", "::1"):
+        if parts.scheme.lower() != "http" or host not in LOOPBACK_HOSTS:
             raise OAuthError(NO_SOCKET, "the redirection URL must be http://localhost:PORT/ (a loopback address)")
         self.path = parts.path or "/"
         self.params: dict | None = None
@@ -403,7 +404,7 @@ def _follow(rt, url: str, listener: _Listener) -> None:
                     "parameters" if "login_hint" in page else f"HTTP {status} from the authorization URL")
             raise OAuthError(FAILED, hint)
         parts = urlsplit(location)
-        if parts.scheme != "http" or (parts.hostname or "").lower() not in ("localhost", "127.0.0.1", "::1"):
+        if parts.scheme != "http" or (parts.hostname or "").lower() not in LOOPBACK_HOSTS:
             raise OAuthError(FAILED, "the authorization server redirected elsewhere than the redirection URL")
         import http.client
         conn = http.client.HTTPConnection("127.0.0.1" if parts.hostname != "::1" else "::1", parts.port or 80,

@@ -73,6 +73,11 @@ class Fault:
     fired: int = field(default=0, compare=False)
 
     @property
+    def mid_transfer(self) -> bool:
+        """A drop here cuts a message in two (MID_TRANSFER), not the dialogue between commands."""
+        return self.action == "drop" and (self.protocol, self.step) in MID_TRANSFER
+
+    @property
     def spec(self) -> str:
         """The readable form, which `parse` reads back as the same fault."""
         if self.protocol == "oauth":

@@ -301,7 +301,7 @@ def _build():
             if fault.action == "delay":
                 await asyncio.sleep(fault.seconds)
                 return await super()._exec(future)
-            if fault.action == "drop" and fault.step == "fetch":       # once part of the data went out
+            if fault.mid_transfer:                  # once part of the data went out
                 await self._cut(await super()._exec(future))
             if fault.action == "drop":
                 self.writer.close()

@@ -43,10 +43,11 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
 
+from ..mail.network import LOOPBACK_HOSTS
+
 CODE_LIFETIME = 60.0             # seconds an authorization code may wait for its exchange
 TOKEN_LIFETIME = 3599            # seconds an access token is valid (Google's expires_in)
 _PKCE = re.compile(r"[A-Za-z0-9._~-]{43,128}")       # RFC 7636 §4.1 / §4.2
-_LOOPBACK = ("localhost", "127.0.0.1", "::1")
 log = logging.getLogger("fourmail.sandbox.oauth")      # what was granted to whom: never a secret
 
 
@@ -253,7 +254,7 @@ def loopback_redirect(uri: str) -> bool:
         parts.port                                     # a bad port raises
     except ValueError:
         return False
-    return parts.scheme == "http" and (parts.hostname or "") in _LOOPBACK and not parts.fragment
+    return parts.scheme == "http" and (parts.hostname or "") in LOOPBACK_HOSTS and not parts.fragment
 
 
 def _with_query(uri: str, params: dict) -> str:

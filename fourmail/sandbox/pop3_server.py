@@ -159,7 +159,7 @@ class POP3Session:
             self.pending_user = None if step == "pass" else self.pending_user
             await self.reply(False, pop3_text(fault))
             return "close" if step == "connect" else "answered"
-        if step in ("retr", "top") and self.account:      # once part of the message went out
+        if fault.mid_transfer and self.account:            # once part of the message went out
             found = self._msg(arg)
             data = self.store.read(self.account, found[1].key) if not isinstance(found, str) else None
             if data is not None:

@@ -82,7 +82,7 @@ class SandboxSMTP(SMTP):
             await asyncio.sleep(fault.seconds)
             return False
         if fault.action == "drop":
-            if fault.step == "data":      # mid-DATA: the message starts, then the line goes dead
+            if fault.mid_transfer:        # mid-DATA: the message starts, then the line goes dead
                 await super().push("354 End data with <CR><LF>.<CR><LF>")
                 try:
                     await asyncio.wait_for(self._reader.readuntil(b"\r\n"), 30)
