@@ -228,6 +228,7 @@ class For(Node):
 
 class ForEach(Node):
     # keyword: the statement as the language spells it, for the runtime's messages
+    # begin: 4D's first index; WLanguage's FOR EACH STRING gives its separator there
     __slots__ = _fields = ('item', 'source', 'begin', 'end', 'until', 'while_', 'body', 'keyword')
     _bodies, is_loop = ('body',), True
 

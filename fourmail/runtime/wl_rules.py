@@ -360,7 +360,17 @@ def set_index(rt, o, index, value):
 
 
 def iterate(source, begin=None, end=None, statement=""):
-    """FOR EACH: an array's elements 1..n, else what 4D's loop walks (a collection...)."""
+    """FOR EACH: an array's elements 1..n, else what 4D's loop walks (a collection...). FOR EACH
+    STRING gives its separator as `begin`: the pieces of the text between separators, an empty
+    text having none (chosen: the pages read do not say)."""
+    if begin is not None:
+        if type(source) is not str or type(begin) is not str:
+            bad = source if type(source) is not str else begin
+            raise FourDError(E.BAD_PARAMETER, name=statement,
+                             detail=f"a string and a string separator are expected, got {type_name(bad)}")
+        if begin == "":
+            raise FourDError(E.BAD_PARAMETER, name=statement, detail="the separator is an empty string")
+        return source.split(begin) if source else []
     if type(source) is Array:
         return list(source.items[1:])
     return ops.iterate(source, begin, end, statement)

@@ -289,13 +289,27 @@ class AstBuilder:
         return A.For(*_pos(tok), counter, start, end, step, items[1])
 
     def for_each_head(self, items):
-        item = self._declare(items[1], self.declared.get(str(items[1]).casefold(), W.VARIANT))
-        return (item, items[3], items[0])
+        """(item, subscript or None, source, separator or None, keyword token)."""
+        names = [x for x in items[1:] if isinstance(x, Token) and x.type == "NAME"]
+        exprs = [x for x in items if isinstance(x, A.Node)]
+        item = self._declare(names[0], self.declared.get(str(names[0]).casefold(), W.VARIANT))
+        subscript = self._declare(names[1], "Integer") if len(names) > 1 else None
+        return (item, subscript, exprs[0], exprs[1] if len(exprs) > 1 else None, items[0])
 
     def for_each_loop(self, items):
-        item, source, tok = items[0]
-        keyword = W.spelled("FOR_EACH", W.is_french("FOR_EACH", str(tok)))
-        return A.ForEach(*_pos(tok), item, source, None, None, None, None, items[1], keyword)
+        """`FOR EACH x, i OF t`: the loop counts its rounds in i (set to 0 before, 1 more as each
+        round starts, so that CONTINUE keeps the count). `FOR EACH STRING s OF t SEPARATED BY sep`
+        walks the pieces of t: a ForEach whose `begin` is the separator (lang/ast.py)."""
+        item, subscript, source, separator, tok = items[0]
+        keyword = W.spelled(tok.type, W.is_french(tok.type, str(tok)))
+        body = items[1]
+        line, col = _pos(tok)
+        if subscript is not None:
+            body = [A.CompoundAssign(line, col, subscript, "+", A.Literal(line, col, 1.0))] + body
+        loop = A.ForEach(line, col, item, source, separator, None, None, None, body, keyword)
+        if subscript is None:
+            return loop
+        return [A.Assign(line, col, subscript, A.Literal(line, col, 0.0)), loop]
 
     def while_loop(self, items):
         return A.While(*_pos(items), items[1], items[2])

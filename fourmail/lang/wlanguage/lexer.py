@@ -320,7 +320,7 @@ def tokenize(text: str, tolerant: bool = False, join: bool = False, state: ScanS
                 target = False
                 prev = ttype
                 continue
-            elif ttype in ("FOR", "FOR_EACH"):
+            elif ttype in ("FOR", "FOR_EACH", "FOR_EACH_STRING"):
                 head = W.FOR_HEAD if ttype == "FOR" else W.FOR_EACH_HEAD
                 target = True
                 prev = ttype
