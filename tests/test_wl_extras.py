@@ -91,3 +91,35 @@ def test_for_each_string_needs_a_text_and_a_separator():
 
 def test_separated_by_is_a_keyword_only_in_a_for_each_header():
     assert lines('separated is int = 2\nby is int = 3\nTrace(separated * by)') == ["6"]
+
+
+# ---------------------------------------------------------------- ELSE stmt on its line
+@pytest.mark.parametrize("source", [
+    'n is int = 2\nIF n > 3 THEN\n  Trace("big")\nELSE Trace("small")\nTrace("after")',
+    'n est un entier = 2\nSI n > 3 ALORS\n  Trace("big")\nSINON Trace("small")\nTrace("after")',
+])
+def test_an_else_statement_on_its_line_ends_the_if(source):
+    # the IF page's syntax 2: IF c THEN, its lines, then `ELSE action` with no END
+    assert lines(source) == ["small", "after"]
+    assert lines(source.replace("= 2", "= 5")) == ["big", "after"]
+
+
+def test_an_else_statement_followed_by_end_on_the_next_line():
+    source = 'n is int = 2\nIF n > 3 THEN\n  Trace("big")\nELSE n = n * 10 // assigned\n\nEND\nTrace(n)'
+    assert lines(source) == ["20"]
+
+
+def test_the_one_line_if_else_if_chains_and_ternaries_are_unchanged():
+    source = ('n is int = 6\nIF n = 6 THEN Trace("six") ELSE Trace("no")\nx is int = n > 3 ? 1 ELSE 2\nTrace(x)\n'
+              'IF n = 1 THEN\n  Trace(1)\nELSE IF n = 6 THEN\n  Trace("6!")\nELSE\n  Trace("other")\nEND')
+    assert lines(source) == ["six", "1", "6!"]
+
+
+def test_an_else_line_inside_a_loop_leaves_the_loop_its_end():
+    source = 'FOR i = 1 TO 3\n  IF i = 2 THEN\n    Trace("two")\n  ELSE Trace(i)\nEND'
+    assert lines(source) == ["1", "two", "3"]
+
+
+def test_more_lines_after_an_else_statement_are_not_its_branch():
+    error = syntax_error('n is int\nIF n > 3 THEN\n  Trace("big")\nELSE Trace("small")\n  Trace("more")\nEND\n')
+    assert (error.line, error.col) == (6, 1) and "END" in str(error)

@@ -221,6 +221,9 @@ class AstBuilder:
     def else_block(self, items):
         return ("else", items[1])
 
+    def else_line(self, items):
+        return ("else", _statements(items[1:]))
+
     def else_if(self, items):
         cond = items[2]
         then = next(x for x in items if isinstance(x, list))

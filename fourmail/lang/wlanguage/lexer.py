@@ -11,6 +11,8 @@ Its rules depend on context, so the tokens are made here by hand, in one pass:
   bracket, a trailing operator or comma); otherwise, and on a line of its own, it is the docs'
   "code left out" mark and means nothing;
 - `;` separates statements as a line break does;
+- a multi-line IF's `ELSE stmt` on one line ends the IF (the IF page's syntax 2 has no END): an
+  END with no text is written in at the end of that line, unless the next line is an END;
 - `<COMPILE IF ConfigurationType<>Site>` … `<END>` lines keep or drop the lines between them.
 In tolerant mode (the REPL's and the highlighter's) every character is in one token and nothing
 raises (scan.py).
@@ -182,6 +184,8 @@ def tokenize(text: str, tolerant: bool = False, join: bool = False, state: ScanS
     head_bound = False                 # a FOR header's TO has been seen
     case_label = False                 # in a CASE label, before its `:`
     ternaries = 0                      # `?` waiting for their ELSE
+    line_if = False                    # an IF on this line: its ELSE is a one-line IF's
+    close_if = False                   # an `ELSE stmt` line that ends its IF (syntax 2)
     tok = Token
 
     def new_statement():
@@ -218,6 +222,9 @@ def tokenize(text: str, tolerant: bool = False, join: bool = False, state: ScanS
             if join and brackets:
                 yield tok("JOIN_NL", m.group(), pos, line, column, line, column + 1, m.end())
             else:
+                if close_if:
+                    yield tok("END", "", pos, line, column, line, column, pos)
+                close_if = line_if = False
                 yield tok("_NL", m.group(), pos, line, column, line, column + 1, m.end())
                 prev = "_NL"
                 brackets.clear()
@@ -332,7 +339,11 @@ def tokenize(text: str, tolerant: bool = False, join: bool = False, state: ScanS
             elif ttype == "ELSE" and ternaries:
                 ternaries -= 1
                 ttype = "_TERNARY_ELSE"
+            elif ttype == "IF":
+                line_if = True
             elif ttype in _STATEMENT_AFTER:
+                if ttype == "ELSE" and not line_if and not tolerant and _ends_its_if(text, end):
+                    close_if = True
                 new_statement()
                 prev = ttype
                 continue
@@ -429,6 +440,29 @@ def _word(text: str, pos: int, word: str, prev: str | None, brackets: list, head
                 continue
             return row.token, stop
     return ("TYPE_WORD" if typing else "NAME"), pos + len(word)
+
+
+_THEN_NEXT_LINE = re.compile(r"[ \t]*(?://[^\r\n]*)?(?:\r?\n|$)")
+_BLANK_LINES = re.compile(r"(?:[ \t]*(?://[^\r\n]*)?\r?\n)*[ \t]*")
+_OPENS_ELSE_IF = re.compile(r"[ \t]+(?:" + W.spelling_pattern("IF") + r")(?!\w)", re.I)
+_STARTS_END = re.compile(r"(?:" + W.spelling_pattern("END") + r")(?!\w)", re.I)
+
+
+def _ends_its_if(text: str, pos: int) -> bool:
+    """Does the ELSE ending at `pos` have a statement after it on its line (not an ELSE IF) and
+    no END of its own on the next line, so that its IF ends with the line? An END is the IF's
+    when it is indented at least as far as the ELSE (an END further left closes an outer block)."""
+    if _THEN_NEXT_LINE.match(text, pos) or _OPENS_ELSE_IF.match(text, pos):
+        return False
+    nl = text.find("\n", pos)
+    if nl < 0:
+        return True
+    after = _BLANK_LINES.match(text, nl + 1).end()
+    if not _STARTS_END.match(text, after):
+        return True
+    else_line = text.rfind("\n", 0, pos) + 1
+    else_indent = len(text[else_line:pos]) - len(text[else_line:pos].lstrip(" \t"))
+    return after - (text.rfind("\n", 0, after) + 1) < else_indent
 
 
 def _followed_by_in(text: str, pos: int) -> bool:
