@@ -123,3 +123,50 @@ def test_an_else_line_inside_a_loop_leaves_the_loop_its_end():
 def test_more_lines_after_an_else_statement_are_not_its_branch():
     error = syntax_error('n is int\nIF n > 3 THEN\n  Trace("big")\nELSE Trace("small")\n  Trace("more")\nEND\n')
     assert (error.line, error.col) == (6, 1) and "END" in str(error)
+
+
+# ---------------------------------------------------------------- texts over lines, [% %]
+def test_a_quote_ending_its_line_opens_a_text_over_lines():
+    source = 'body is string = "\n\tDear Ann,\n\t  see you ""soon"".\n\t"\nTrace(body)\nTrace(Length(body))\n' \
+             'Trace(body = "Dear Ann," + CR + "  see you ""soon"".")'
+    # the shared indentation is the code's; the lines are joined with CR
+    assert lines(source) == ["Dear Ann,", '  see you "soon".', "28", "1"]
+
+
+def test_brackets_on_their_own_lines_hold_a_text_where_quotes_are_plain():
+    source = 'html is string = [\n    <p class="x">Hi</p>\n\n    <p>""two""</p>\n    ]\nTrace(html)\nTrace(Length(html))'
+    assert lines(source) == ['<p class="x">Hi</p>', "", '<p>""two""</p>', str(19 + 2 + 2 + 14)]
+
+
+def test_a_text_over_lines_keeps_the_line_numbers_of_what_follows():
+    kind, out = run('s is string = "\n  a\n  b\n"\nx is int = 1 / 0')
+    assert kind == "error" and out.startswith("t.wl:5: ")
+
+
+def test_a_quote_left_open_in_a_line_is_still_a_syntax_error():
+    error = syntax_error('Trace("abc)\nTrace(1)\n')
+    assert (error.line, error.col) == (1, 7) and "unterminated" in str(error)
+
+
+@pytest.mark.parametrize("source", [
+    'who is string = "Ann"\nn is int = 3\nTrace("Hello [%who%], [% n + 1 %] new mails[%""!""%]")',
+    'qui est une chaîne = "Ann"\nn est un entier = 3\nTrace("Hello [%qui%], [% n + 1 %] new mails[%""!""%]")',
+])
+def test_dynamic_strings_write_the_values_of_their_expressions(source):
+    assert lines(source) == ["Hello Ann, 4 new mails!"]
+
+
+def test_dynamic_strings_in_texts_over_lines_and_their_values_written_as_wlanguage_writes_them():
+    source = 'ok is boolean = True\nx is real = 0.1 + 0.2\nt is string = [\n  [%Upper("ok")%]: [%ok%] [%x%]\n]\nTrace(t)'
+    assert lines(source) == ["OK: 1 0.3"]
+
+
+def test_text_without_a_closed_dynamic_part_is_kept_as_written():
+    assert lines('Trace("50 [% off", "[%%]x")') == ["50 [% off", "[%%]x"]
+
+
+def test_a_dynamic_part_names_declared_variables_only():
+    error = syntax_error('Trace("Hello [%nobody%]")\n')
+    assert "unknown identifier 'nobody'" in str(error)
+    error = syntax_error('n is int\nTrace("[% n = %]")\n')
+    assert error.line == 2 and "[% %]" in str(error)

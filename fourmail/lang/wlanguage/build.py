@@ -4,6 +4,8 @@ constant or a function of the language's namespace (`commands.registry.namespace
 anything else is an unknown identifier, as WLanguage's compiler says."""
 from __future__ import annotations
 
+import re
+
 from .. import ast as A
 from ..errors import SourceSyntaxError
 from . import words as W
@@ -30,6 +32,34 @@ def _pos(x) -> tuple[int, int]:
 
 def _op(tok) -> str:
     return _OPERATORS.get(tok.type, _OPERATORS.get(str(tok), str(tok)))
+
+
+_DYNAMIC = re.compile(r"\[%(?![ \t]*%\])(.*?)%\]", re.S)     # `[%%]`, nothing inside: kept as written
+
+
+def _block_lines(inner: str) -> str:
+    """The text of a literal over lines (between `"`…`"` or `[`…`]`): the line break after the
+    opening and the line of the closing are not part of it, nor the indentation its lines share
+    (chosen: the code is indented, the text it holds is not). Lines are joined with "\n"."""
+    lines = inner.split("\n")[1:]
+    lines = [x[:-1] if x.endswith("\r") else x for x in lines]
+    if lines and not lines[-1].strip():
+        lines.pop()                                         # the closing's own line
+    indents = [len(x) - len(x.lstrip(" \t")) for x in lines if x.strip()]
+    cut = min(indents, default=0)
+    return "\n".join(x[cut:] for x in lines)
+
+
+def _moved(node, line: int, col: int):
+    """An expression parsed alone, placed at the text literal that holds it (for messages)."""
+    if isinstance(node, A.Node):
+        node.line, node.col = line, col
+        for f in node._fields:
+            _moved(getattr(node, f), line, col)
+    elif isinstance(node, (list, tuple)):
+        for x in node:
+            _moved(x, line, col)
+    return node
 
 
 class _Handler:
@@ -455,7 +485,59 @@ class AstBuilder:
         return list(items)
 
     def string(self, items):
-        return A.Literal(*_pos(items[0]), str(items[0])[1:-1].replace('""', '"'))
+        tok = items[0]
+        inner = str(tok)[1:-1]
+        if "\n" in inner:                                    # a `"` that ended its line
+            return self._text(tok, _block_lines(inner).replace('""', '"'))
+        return self._text(tok, inner.replace('""', '"'))
+
+    def text_block(self, items):
+        return self._text(items[0], _block_lines(str(items[0])[1:-1]))
+
+    def _text(self, tok, text: str):
+        """A text literal; its `[% expression %]` parts are the expressions' values written in
+        (`+` writes them as WLanguage does)."""
+        line, col = _pos(tok)
+        lines = text.split("\n")
+        if len(lines) > 1:                                   # WLanguage's line break in a text: CR
+            text = self._line_break().join(lines)
+        if "[%" not in text:
+            return A.Literal(line, col, text)
+        result = None
+        pos = 0
+        for m in _DYNAMIC.finditer(text):
+            piece = A.Literal(line, col, text[pos:m.start()])
+            result = piece if result is None else A.BinOp(line, col, "+", result, piece)
+            result = A.BinOp(line, col, "+", result, self._expression(m.group(1), tok))
+            pos = m.end()
+        if pos < len(text) or result is None:
+            piece = A.Literal(line, col, text[pos:])
+            result = piece if result is None else A.BinOp(line, col, "+", result, piece)
+        return result
+
+    def _line_break(self) -> str:
+        const = self.names.lookup_constant("CR")
+        return const.value if const is not None else "\r\n"
+
+    def _expression(self, source: str, tok):
+        """The expression written between `[%` and `%]` in the text literal `tok`."""
+        from .. import lalr
+        from .grammar import get_tables
+        from .lexer import tokenize
+        text = source.strip() + "\n"
+        where = f"in the [% %] of the text at line {tok.line}"
+        if not source.strip():
+            raise SourceSyntaxError(f"an expression is expected {where}", tok.line, tok.column)
+        try:
+            program = lalr.parse(tokenize(text), get_tables(), self, Token("$END", "", len(text), 1, 1))
+        except SourceSyntaxError as e:
+            raise SourceSyntaxError(f"{e.message} ({where})", tok.line, tok.column) from None
+        except lalr.UnexpectedToken as e:
+            raise SourceSyntaxError(f"unexpected {str(e.token) or 'end'!r} {where}", tok.line, tok.column) from None
+        statements = program.body
+        if len(statements) != 1 or not isinstance(statements[0], A.ExprStatement):
+            raise SourceSyntaxError(f"only an expression can be written {where}", tok.line, tok.column)
+        return _moved(statements[0].expr, tok.line, tok.column)
 
     def number(self, items):
         return A.Literal(*_pos(items[0]), float(str(items[0])))

@@ -10,6 +10,9 @@ Its rules depend on context, so the tokens are made here by hand, in one pass:
 - `...` at the end of a line continues the statement when the line is unfinished (an open
   bracket, a trailing operator or comma); otherwise, and on a line of its own, it is the docs'
   "code left out" mark and means nothing;
+- a text literal may go on over lines: a `"` that ends its line opens one that the next lone `"`
+  closes, and a `[` that ends its line where a value is expected opens one that a line holding
+  only `]` closes (TEXT_BLOCK; build.py makes their text);
 - `;` separates statements as a line break does;
 - a multi-line IF's `ELSE stmt` on one line ends the IF (the IF page's syntax 2 has no END): an
   END with no text is written in at the end of that line, unless the next line is an END;
@@ -97,6 +100,10 @@ _OPENERS = {"_LPAR": "(", "_LSQB": "[", "LCHAR": "[["}
 _CLOSERS = {"_RPAR", "_RSQB", "RCHAR"}
 # Keywords after which a new statement begins on the same line.
 _STATEMENT_AFTER = frozenset({"THEN", "ELSE", "DO", "LOOP"})
+# A text literal over several lines: `"` at the end of a line to the next lone `"`; `[` at the end
+# of a line to a line holding only `]` (the `""` of a quoted text is one quote).
+_MULTILINE_QUOTED = re.compile(r'"[ \t]*\r?\n(?:[^"]|"")*"')
+_MULTILINE_BRACKETS = re.compile(r"\[[ \t]*\r?\n(?:.*\r?\n)*?[ \t]*\][ \t]*(?=\r?\n|$)")
 _REST_OF_LINE = re.compile(r"[ \t]*(?://[^\r\n]*)?(?=\r?\n|$)")
 _DIRECTIVE = re.compile(r"[ \t]*<[ \t]*(?:(?P<if>COMPILE[ \t]+(?:IF|SI)\b)(?P<cond>[^\r\n]*)>|(?P<end>END|FIN)[ \t]*>)"
                         r"[ \t]*(?://[^\r\n]*)?$", re.I)
@@ -281,6 +288,14 @@ def tokenize(text: str, tolerant: bool = False, join: bool = False, state: ScanS
             target = target and bool(brackets)
             pos = m.end()
             continue
+        if kind == "badstring" and _MULTILINE_QUOTED.match(text, pos):
+            m = _MULTILINE_QUOTED.match(text, pos)
+            yield from _spanning("STRING", m.group(), pos, line, line_start)
+            line, line_start = line + m.group().count("\n"), text.rfind("\n", 0, m.end()) + 1
+            prev = "STRING"
+            target = target and bool(brackets)
+            pos = m.end()
+            continue
         if kind == "badstring":
             if not tolerant:
                 raise _error('unterminated text literal (missing closing ")', text, pos)
@@ -352,6 +367,14 @@ def tokenize(text: str, tolerant: bool = False, join: bool = False, state: ScanS
             prev = "ELSE" if ttype == "_TERNARY_ELSE" else ttype
             continue
         # punctuation
+        block = text[pos] == "[" and prev not in EXPR_END and _MULTILINE_BRACKETS.match(text, pos)
+        if block:
+            yield from _spanning("TEXT_BLOCK", block.group(), pos, line, line_start)
+            line, line_start = line + block.group().count("\n"), text.rfind("\n", 0, block.end()) + 1
+            prev = "STRING"
+            target = target and bool(brackets)
+            pos = block.end()
+            continue
         p = _PUNCT_RE.match(text, pos)
         column = pos - line_start + 1
         if p is None:
@@ -396,6 +419,13 @@ def tokenize(text: str, tolerant: bool = False, join: bool = False, state: ScanS
         prev = ttype
     if state is not None:
         state.brackets = brackets
+
+
+def _spanning(ttype: str, value: str, pos: int, line: int, line_start: int):
+    """A token over several lines (a text literal), from `pos` on line `line`."""
+    last_nl = value.rfind("\n")
+    yield Token(ttype, value, pos, line, pos - line_start + 1, line + value.count("\n"), len(value) - last_nl,
+                pos + len(value))
 
 
 def _word(text: str, pos: int, word: str, prev: str | None, brackets: list, head: str | None, head_bound: bool,
