@@ -249,6 +249,21 @@ class TryBlock(Node):
     _bodies = ('body', 'handler', 'orelse')
 
 
+class Labelled(Node):
+    """A code with closing labels (WLanguage's `CASE ERROR:` / `CASE EXCEPTION:`): body runs; a
+    non-fatal error of an Untested call goes to on_error, an exception to on_exception (None: the
+    code has no such label); the code ends after the label's statements."""
+    __slots__ = _fields = ('body', 'on_error', 'on_exception')
+    _bodies = ('body', 'on_error', 'on_exception')
+
+
+class Untested(Node):
+    """A call (body: its statement) whose non-fatal error the code does not test: in a Labelled
+    with on_error, such an error leaves the body for on_error."""
+    __slots__ = _fields = ('body',)
+    _bodies = ('body',)
+
+
 class UseBlock(Node):
     """`Use (shared object or collection) ... End use`: the body runs with it in use.
     keyword: the statement as the language spells it, for the runtime's messages"""

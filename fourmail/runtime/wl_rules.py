@@ -376,6 +376,30 @@ def iterate(source, begin=None, end=None, statement=""):
     return ops.iterate(source, begin, end, statement)
 
 
+# ---------------------------------------------------------------- CASE ERROR:
+class NonFatalJump(BaseException):
+    """A non-fatal error the code did not test, on its way to the code's `CASE ERROR:` label. A
+    BaseException: no `WHEN EXCEPTION IN` takes it for an exception (ast.Labelled)."""
+
+
+_NONFATAL_COUNT = "_wl_nonfatal_errors"      # in the Runtime's instance dictionary
+
+
+def count_nonfatal(rt) -> None:
+    """A function of the process failed with a non-fatal error (commands/wl_errors.py set_error)."""
+    rt.__dict__[_NONFATAL_COUNT] = rt.__dict__.get(_NONFATAL_COUNT, 0) + 1
+
+
+def nonfatal_mark(rt) -> int:
+    return rt.__dict__.get(_NONFATAL_COUNT, 0)
+
+
+def nonfatal_check(rt, mark: int) -> None:
+    """After an untested call (ast.Untested): a non-fatal error since `mark` goes to CASE ERROR:."""
+    if rt.__dict__.get(_NONFATAL_COUNT, 0) != mark:
+        raise NonFatalJump()
+
+
 # ---------------------------------------------------------------- the rules object
 class WLanguageRules(Comparison):
     """WLanguage's comparisons (strict texts, no wildcard) and the operators its compiled code
@@ -448,7 +472,8 @@ class WLanguageRules(Comparison):
              "_not": not_, "_land": and_, "_lor": or_, "_in": self.is_in, "_getc": char_at,
              "_coerce": coerce, "_to_int": to_integer, "_iterate": iterate, "_getm": get_member,
              "_getm_decl": get_member, "_call": call_member, "_gete": get_element, "_sete": set_element,
-             "_geti": get_index, "_seti": set_index}
+             "_geti": get_index, "_seti": set_index, "_NonFatalJump": NonFatalJump,
+             "_nonfatal_mark": nonfatal_mark, "_nonfatal_check": nonfatal_check}
         for op, (name, key, test) in TEXT_OPERATORS.items():
             g[name] = _text_operator(op, key, test)
         return g

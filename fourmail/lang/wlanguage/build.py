@@ -62,6 +62,38 @@ def _moved(node, line: int, col: int):
     return node
 
 
+class _Labels(dict):
+    """The labels ending a code: token type -> (label token, its statements)."""
+
+
+def _reads(node, name: str | None) -> bool:
+    """Does `node` call the function `name` (ErrorOccurred) anywhere?"""
+    if isinstance(node, A.CommandCall) and name is not None and node.name == name:
+        return True
+    if isinstance(node, A.Node):
+        return any(_reads(getattr(node, f), name) for f in node._fields)
+    if isinstance(node, (list, tuple)):
+        return any(_reads(x, name) for x in node)
+    return False
+
+
+def _mark_untested(statements: list, error_occurred: str | None) -> None:
+    """The calls of a code whose non-fatal error it does not test become Untested (in place, in
+    nested blocks too): a call made as a statement of its own, its result left unread, unless the
+    next statement is an IF that reads ErrorOccurred."""
+    for i, s in enumerate(statements):
+        if isinstance(s, A.ExprStatement) and isinstance(s.expr, (A.CommandCall, A.MemberCall)):
+            after = statements[i + 1] if i + 1 < len(statements) else None
+            if not (isinstance(after, A.If) and _reads(after.condition, error_occurred)):
+                statements[i] = A.Untested(s.line, s.col, [s])
+        elif isinstance(s, A.CaseOf):
+            for body in s.bodies():
+                _mark_untested(body, error_occurred)
+        elif isinstance(s, A.Node) and not isinstance(s, (A.ProcedureDecl, A.Labelled)):
+            for body in s.bodies():
+                _mark_untested(body, error_occurred)
+
+
 class _Handler:
     """`WHEN EXCEPTION … END` in a block: it handles the exceptions of the statements after it."""
 
@@ -161,7 +193,35 @@ class AstBuilder:
 
     # ------------------------------------------------------------ program and blocks
     def start(self, items):
-        return A.Program(1, 1, _statements(items), None)
+        labels = next((x for x in items if isinstance(x, _Labels)), None)
+        body = _statements(x for x in items if not isinstance(x, _Labels))
+        if labels is not None:
+            procedures = [x for x in body if isinstance(x, A.ProcedureDecl)]
+            code = [x for x in body if not isinstance(x, A.ProcedureDecl)]
+            body = [self._labelled(code, labels)] + procedures
+        return A.Program(1, 1, body, None)
+
+    # ------------------------------------------------------------ CASE ERROR: / CASE EXCEPTION:
+    def label(self, items):
+        return (items[0], _statements(items[1:]))
+
+    def labels(self, items):
+        found = _Labels()
+        for tok, statements in items:
+            if tok.type in found:
+                raise SourceSyntaxError(f"a second {str(tok).strip()}: in the same code", tok.line, tok.column)
+            found[tok.type] = (tok, statements)
+        return found
+
+    def _labelled(self, code: list, labels: "_Labels") -> A.Labelled:
+        on_error = labels.get("CASE_ERROR")
+        on_exception = labels.get("CASE_EXCEPTION")
+        if on_error is not None:
+            tested = self.names.lookup_command("ErrorOccurred")
+            _mark_untested(code, tested.name if tested else None)
+        first = (on_error or on_exception)[0]
+        return A.Labelled(*_pos(code or first), code, on_error[1] if on_error else None,
+                          on_exception[1] if on_exception else None)
 
     def block(self, items):
         return _statements(items)
@@ -377,7 +437,10 @@ class AstBuilder:
 
     def procedure(self, items):
         tok, name, params, result_type = items[0]
-        return A.ProcedureDecl(*_pos(tok), name, params, result_type, items[1])
+        body = items[1]
+        if len(items) > 2:
+            body = [self._labelled(body, items[2])]
+        return A.ProcedureDecl(*_pos(tok), name, params, result_type, body)
 
     # ------------------------------------------------------------ exceptions, leaving
     def try_block(self, items):

@@ -349,7 +349,7 @@ def tokenize(text: str, tolerant: bool = False, join: bool = False, state: ScanS
                 continue
             elif ttype == "TO" and head == W.FOR_HEAD:
                 head_bound = True
-            elif ttype == "CASE" or ttype == "OTHER_CASE":
+            elif ttype in ("CASE", "OTHER_CASE", "CASE_ERROR", "CASE_EXCEPTION"):
                 case_label = True
             elif ttype == "ELSE" and ternaries:
                 ternaries -= 1
