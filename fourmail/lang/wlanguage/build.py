@@ -174,6 +174,8 @@ class AstBuilder:
         cmd = self.names.lookup_command(name)
         if cmd is not None:                            # ErrorOccurred, the Email structure
             return A.CommandCall(*_pos(tok), cmd.name, None)
+        if name.casefold() in self.procedures:         # AuthIdentify(p, Done): a procedure given by name
+            return A.Literal(*_pos(tok), name)
         if self.strict:
             self._unknown(tok)
         return A.LocalVar(*_pos(tok), name)
