@@ -170,3 +170,13 @@ def test_a_dynamic_part_names_declared_variables_only():
     assert "unknown identifier 'nobody'" in str(error)
     error = syntax_error('n is int\nTrace("[% n = %]")\n')
     assert error.line == 2 and "[% %]" in str(error)
+
+
+def test_the_repl_waits_for_the_end_of_a_text_over_lines_and_runs_an_else_line():
+    from fourmail.lang.wlanguage.complete import COMPLETE, INCOMPLETE, INVALID, check_complete
+    assert check_complete('s is string = "').status == INCOMPLETE
+    assert check_complete('s is string = "\n  Dear Ann,').status == INCOMPLETE
+    assert check_complete('s is string = "\n  Dear Ann,\n"').status == COMPLETE
+    assert check_complete('s is string = [\n  <p>').status == INCOMPLETE
+    assert check_complete('s is string = "abc').status == INVALID          # left open in its line
+    assert check_complete('IF True THEN\n  Trace(1)\nELSE Trace(2)').status == COMPLETE

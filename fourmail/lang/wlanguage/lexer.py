@@ -116,6 +116,7 @@ class ScanState:
     def __init__(self):
         self.brackets: list[str] = []
         self.open_string = False     # the text ends inside a text literal
+        self.open_lines = False      # ... one over several lines, whose closing may come
         self.continued = False       # the text ends with a `...` that continues the line
 
 
@@ -301,6 +302,11 @@ def tokenize(text: str, tolerant: bool = False, join: bool = False, state: ScanS
                 raise _error('unterminated text literal (missing closing ")', text, pos)
             end = text.find("\n", pos)
             end = n if end < 0 else end
+            if _THEN_NEXT_LINE.match(text, pos + 1) and end < n:    # `"` ending its line, never closed
+                if state is not None:
+                    state.open_string = state.open_lines = True
+                yield from _spanning("OPEN_STRING", text[pos:], pos, line, line_start)
+                break
             column = pos - line_start + 1
             yield tok("OPEN_STRING", text[pos:end], pos, line, column, line, column + end - pos, end)
             if state is not None and end >= n:
