@@ -10,7 +10,7 @@ Its rules depend on context, so the tokens are made here by hand, in one pass:
 - `...` at the end of a line continues the statement when the line is unfinished (an open
   bracket, a trailing operator or comma); otherwise, and on a line of its own, it is the docs'
   "code left out" mark and means nothing;
-- a text literal may go on over lines: a `"` that ends its line opens one that the next lone `"`
+- a text literal may go on over lines: a `"` that ends its line opens one that the next `"`
   closes, and a `[` that ends its line where a value is expected opens one that a line holding
   only `]` closes (TEXT_BLOCK; build.py makes their text);
 - `;` separates statements as a line break does;
@@ -100,7 +100,7 @@ _OPENERS = {"_LPAR": "(", "_LSQB": "[", "LCHAR": "[["}
 _CLOSERS = {"_RPAR", "_RSQB", "RCHAR"}
 # Keywords after which a new statement begins on the same line.
 _STATEMENT_AFTER = frozenset({"THEN", "ELSE", "DO", "LOOP"})
-# A text literal over several lines: `"` at the end of a line to the next lone `"`; `[` at the end
+# A text literal over several lines: `"` at the end of a line to the next `"`; `[` at the end
 # of a line to a line holding only `]` (the `""` of a quoted text is one quote).
 _MULTILINE_QUOTED = re.compile(r'"[ \t]*\r?\n(?:[^"]|"")*"')
 _MULTILINE_BRACKETS = re.compile(r"\[[ \t]*\r?\n(?:.*\r?\n)*?[ \t]*\][ \t]*(?=\r?\n|$)")
