@@ -116,7 +116,7 @@ def test_help_topics_are_the_languages_own(session):
     from prompt_toolkit.document import Document
     from fourmail.repl.completion import ReplCompleter
     got = [c.text for c in ReplCompleter(session).get_completions(Document(":help POUR T"), None)]
-    assert got == ["POUR TOUS", "POUR TOUT", "POUR TOUT ÉLÉMENT"]
+    assert got == ["POUR TOUS", "POUR TOUT", "POUR TOUT ÉLÉMENT", "POUR TOUTE CHAINE", "POUR TOUTE CHAÎNE"]
     assert "SMTP New transporter" not in [c.text for c in ReplCompleter(session).get_completions(
         Document(":help SMTP N"), None)]
 

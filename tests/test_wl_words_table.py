@@ -25,11 +25,13 @@ IDS = [f"{w.token}:{s}" for w, s in SPELLINGS]
 # A line where a keyword that is one only in its place is in that place (`{}`: the keyword).
 IN_PLACE = {"TO": "FOR i = 1 {} 2", "STEP": "FOR i = 1 TO 2 {} 1", "OF": "FOR EACH x {} t", "ON": "t[[1 {} 2]]",
             "ARTICLE": "x is {} string", "ARRAY_OF": "x is {} strings", "COMPILE_IF": "{} ConfigurationType<>Site>",
-            "LOCAL": "PROCEDURE P({} x)"}
+            "LOCAL": "PROCEDURE P({} x)", "SEPARATED_BY": 'FOR EACH STRING s OF t {} ","'}
 # A first line that opens each kind of block (a new opener in the table needs one here).
 OPENING_LINES = {
     "IF": ("IF True THEN", "SI Vrai ALORS"), "SWITCH": ("SWITCH 1\nCASE 1:", "SELON 1\nCAS 1:"), "FOR": ("FOR i = 1 TO 2", "POUR i = 1 À 2"),
-    "FOR_EACH": ("FOR EACH x OF [1]", "POUR TOUT x DE [1]"), "WHILE": ("WHILE False", "TANTQUE Faux"),
+    "FOR_EACH": ("FOR EACH x OF [1]", "POUR TOUT x DE [1]"),
+    "FOR_EACH_STRING": ('FOR EACH STRING s OF "a" SEPARATED BY ","', 'POUR TOUTE CHAÎNE s DE "a" SÉPARÉE PAR ","'),
+    "WHILE": ("WHILE False", "TANTQUE Faux"),
     "LOOP": ("LOOP", "BOUCLE"), "WHEN_EXCEPTION_IN": ("WHEN EXCEPTION IN\nDO", "QUAND EXCEPTION DANS\nFAIRE"),
     "WHEN_EXCEPTION": ("WHEN EXCEPTION", "QUAND EXCEPTION"),
     "COMPILE_IF": ("<COMPILE IF ConfigurationType<>Site>", "<COMPILE SI ConfigurationType<>Site>"),

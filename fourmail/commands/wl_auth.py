@@ -35,13 +35,29 @@ def _as_auth_token(token) -> AuthToken:
     return AuthToken(token.access_token, token.refresh_token, token.expires_at)
 
 
-def auth_identify(rt, parameters, procedure=UNDEFINED) -> AuthToken:
+def auth_identify(rt, parameters, procedure=UNDEFINED):
+    """AuthIdentify(<parameters>): the AuthToken. AuthIdentify(<parameters>, <Procedure>), the
+    asynchronous syntax: returns at once; the sign-in runs once the code has returned (the
+    process's messages run then, as a window's events would) and calls the procedure with
+    (success, token)."""
+    p = _parameters(parameters, "AuthIdentify")
+    if procedure is UNDEFINED:
+        return _identify(rt, p)
+    if type(procedure) is not str or not procedure:
+        raise FourDError(E.BAD_PARAMETER, name="AuthIdentify",
+                         detail=f"a procedure is expected after the parameters, not {type_name(procedure)}")
+    rt.load_method(procedure)                    # an unknown procedure is an error now, not later
+
+    def sign_in_then_call(process_rt):
+        token = _identify(process_rt, p)
+        process_rt.call_method(procedure, [token.valid(), token])
+    rt.application.call_worker(rt, rt.process.number, sign_in_then_call, None)
+    return UNDEFINED
+
+
+def _identify(rt, p: OAuth2Parameters) -> AuthToken:
     from ..mail.oauth2 import OAuthError, sign_in
     reset(rt)
-    p = _parameters(parameters, "AuthIdentify")
-    if procedure is not UNDEFINED:
-        raise FourDError(E.BAD_PARAMETER, name="AuthIdentify",
-                         detail="the asynchronous syntax (a procedure called with the result) is not provided")
     try:
         token = sign_in(rt, auth_url=p.auth_url, token_url=p.token_url, client_id=p.client_id,
                         client_secret=p.client_secret, redirect_url=p.redirection_url, scope=p.scope,

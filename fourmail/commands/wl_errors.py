@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from ..runtime.errors import E, FourDError
 from ..runtime.values import UNDEFINED
+from ..runtime.wl_rules import count_nonfatal
 # ErrorInfo's kinds of information: the values of errMessage, errCode... (shared with ExceptionInfo)
 from .wl_language import ERR_CODE, ERR_MESSAGE
 
@@ -46,6 +47,7 @@ def set_error(rt, message: str, code: int = 0) -> bool:
     """The function failed: remember why. Returns False, what the failing function returns."""
     state = _state(rt)
     state.occurred, state.message, state.code = True, message, int(code)
+    count_nonfatal(rt)            # an untested call goes to CASE ERROR: (runtime/wl_rules.py)
     return False
 
 

@@ -892,6 +892,37 @@ class Codegen:
         self.emit("finally:")
         self.emit(f"    rt.try_leave({saved})")
 
+    def st_Labelled(self, s: A.Labelled) -> None:
+        # The language's rules give the non-fatal error's jump (_NonFatalJump, a BaseException:
+        # no WHEN EXCEPTION IN in the body takes it for an exception).
+        saved = self.new_tmp("_try")
+        self.emit(f"{saved} = rt.try_enter()")
+        self.emit("try:")
+        self.level += 1
+        self.nested_block(s.body, 2)
+        self.level -= 1
+        if s.on_error is not None:
+            self.emit("except _NonFatalJump:")
+            self.level += 1
+            self.emit(f"rt.try_leave({saved})")
+            self.nested_block(s.on_error, 2)
+            self.level -= 1
+        if s.on_exception is not None:
+            self.emit("except Exception as _e:")
+            self.level += 1
+            self.emit(f"rt.try_leave({saved})")
+            self.emit(f"rt.caught(_e, {s.line}, _M)")
+            self.nested_block(s.on_exception, 3)
+            self.level -= 1
+        self.emit("finally:")
+        self.emit(f"    rt.try_leave({saved})")
+
+    def st_Untested(self, s: A.Untested) -> None:
+        mark = self.new_tmp("_nf")
+        self.emit(f"{mark} = _nonfatal_mark(rt)")
+        self.block(s.body)
+        self.emit(f"_nonfatal_check(rt, {mark})")
+
     def st_ForeignBlock(self, s: A.ForeignBlock) -> None:
         # Code in another language: it parses (one piece), and running it says fourmail cannot.
         detail = f"fourmail runs no {s.language}: this block needs 4D's {s.language} engine and a 4D database"

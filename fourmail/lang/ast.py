@@ -228,6 +228,7 @@ class For(Node):
 
 class ForEach(Node):
     # keyword: the statement as the language spells it, for the runtime's messages
+    # begin: 4D's first index; WLanguage's FOR EACH STRING gives its separator there
     __slots__ = _fields = ('item', 'source', 'begin', 'end', 'until', 'while_', 'body', 'keyword')
     _bodies, is_loop = ('body',), True
 
@@ -246,6 +247,21 @@ class TryBlock(Node):
     # orelse: what runs when the body raised nothing (WLanguage's `WHEN EXCEPTION IN ... ELSE`)
     __slots__ = _fields = ('body', 'handler', 'orelse')
     _bodies = ('body', 'handler', 'orelse')
+
+
+class Labelled(Node):
+    """A code with closing labels (WLanguage's `CASE ERROR:` / `CASE EXCEPTION:`): body runs; a
+    non-fatal error of an Untested call goes to on_error, an exception to on_exception (None: the
+    code has no such label); the code ends after the label's statements."""
+    __slots__ = _fields = ('body', 'on_error', 'on_exception')
+    _bodies = ('body', 'on_error', 'on_exception')
+
+
+class Untested(Node):
+    """A call (body: its statement) whose non-fatal error the code does not test: in a Labelled
+    with on_error, such an error leaves the body for on_error."""
+    __slots__ = _fields = ('body',)
+    _bodies = ('body',)
 
 
 class UseBlock(Node):

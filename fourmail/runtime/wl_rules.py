@@ -360,10 +360,44 @@ def set_index(rt, o, index, value):
 
 
 def iterate(source, begin=None, end=None, statement=""):
-    """FOR EACH: an array's elements 1..n, else what 4D's loop walks (a collection...)."""
+    """FOR EACH: an array's elements 1..n, else what 4D's loop walks (a collection...). FOR EACH
+    STRING gives its separator as `begin`: the pieces of the text between separators, an empty
+    text having none (chosen: the pages read do not say)."""
+    if begin is not None:
+        if type(source) is not str or type(begin) is not str:
+            bad = source if type(source) is not str else begin
+            raise FourDError(E.BAD_PARAMETER, name=statement,
+                             detail=f"a string and a string separator are expected, got {type_name(bad)}")
+        if begin == "":
+            raise FourDError(E.BAD_PARAMETER, name=statement, detail="the separator is an empty string")
+        return source.split(begin) if source else []
     if type(source) is Array:
         return list(source.items[1:])
     return ops.iterate(source, begin, end, statement)
+
+
+# ---------------------------------------------------------------- CASE ERROR:
+class NonFatalJump(BaseException):
+    """A non-fatal error the code did not test, on its way to the code's `CASE ERROR:` label. A
+    BaseException: no `WHEN EXCEPTION IN` takes it for an exception (ast.Labelled)."""
+
+
+_NONFATAL_COUNT = "_wl_nonfatal_errors"      # in the Runtime's instance dictionary
+
+
+def count_nonfatal(rt) -> None:
+    """A function of the process failed with a non-fatal error (commands/wl_errors.py set_error)."""
+    rt.__dict__[_NONFATAL_COUNT] = rt.__dict__.get(_NONFATAL_COUNT, 0) + 1
+
+
+def nonfatal_mark(rt) -> int:
+    return rt.__dict__.get(_NONFATAL_COUNT, 0)
+
+
+def nonfatal_check(rt, mark: int) -> None:
+    """After an untested call (ast.Untested): a non-fatal error since `mark` goes to CASE ERROR:."""
+    if rt.__dict__.get(_NONFATAL_COUNT, 0) != mark:
+        raise NonFatalJump()
 
 
 # ---------------------------------------------------------------- the rules object
@@ -438,7 +472,8 @@ class WLanguageRules(Comparison):
              "_not": not_, "_land": and_, "_lor": or_, "_in": self.is_in, "_getc": char_at,
              "_coerce": coerce, "_to_int": to_integer, "_iterate": iterate, "_getm": get_member,
              "_getm_decl": get_member, "_call": call_member, "_gete": get_element, "_sete": set_element,
-             "_geti": get_index, "_seti": set_index}
+             "_geti": get_index, "_seti": set_index, "_NonFatalJump": NonFatalJump,
+             "_nonfatal_mark": nonfatal_mark, "_nonfatal_check": nonfatal_check}
         for op, (name, key, test) in TEXT_OPERATORS.items():
             g[name] = _text_operator(op, key, test)
         return g

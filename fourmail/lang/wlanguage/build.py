@@ -4,6 +4,8 @@ constant or a function of the language's namespace (`commands.registry.namespace
 anything else is an unknown identifier, as WLanguage's compiler says."""
 from __future__ import annotations
 
+import re
+
 from .. import ast as A
 from ..errors import SourceSyntaxError
 from . import words as W
@@ -30,6 +32,66 @@ def _pos(x) -> tuple[int, int]:
 
 def _op(tok) -> str:
     return _OPERATORS.get(tok.type, _OPERATORS.get(str(tok), str(tok)))
+
+
+_DYNAMIC = re.compile(r"\[%(?![ \t]*%\])(.*?)%\]", re.S)     # `[%%]`, nothing inside: kept as written
+
+
+def _block_lines(inner: str) -> str:
+    """The text of a literal over lines (between `"`…`"` or `[`…`]`): the line break after the
+    opening and the line of the closing are not part of it, nor the indentation its lines share
+    (chosen: the code is indented, the text it holds is not). Lines are joined with "\n"."""
+    lines = inner.split("\n")[1:]
+    lines = [x[:-1] if x.endswith("\r") else x for x in lines]
+    if lines and not lines[-1].strip():
+        lines.pop()                                         # the closing's own line
+    indents = [len(x) - len(x.lstrip(" \t")) for x in lines if x.strip()]
+    cut = min(indents, default=0)
+    return "\n".join(x[cut:] for x in lines)
+
+
+def _moved(node, line: int, col: int):
+    """An expression parsed alone, placed at the text literal that holds it (for messages)."""
+    if isinstance(node, A.Node):
+        node.line, node.col = line, col
+        for f in node._fields:
+            _moved(getattr(node, f), line, col)
+    elif isinstance(node, (list, tuple)):
+        for x in node:
+            _moved(x, line, col)
+    return node
+
+
+class _Labels(dict):
+    """The labels ending a code: token type -> (label token, its statements)."""
+
+
+def _reads(node, name: str | None) -> bool:
+    """Does `node` call the function `name` (ErrorOccurred) anywhere?"""
+    if isinstance(node, A.CommandCall) and name is not None and node.name == name:
+        return True
+    if isinstance(node, A.Node):
+        return any(_reads(getattr(node, f), name) for f in node._fields)
+    if isinstance(node, (list, tuple)):
+        return any(_reads(x, name) for x in node)
+    return False
+
+
+def _mark_untested(statements: list, error_occurred: str | None) -> None:
+    """The calls of a code whose non-fatal error it does not test become Untested (in place, in
+    nested blocks too): a call made as a statement of its own, its result left unread, unless the
+    next statement is an IF that reads ErrorOccurred."""
+    for i, s in enumerate(statements):
+        if isinstance(s, A.ExprStatement) and isinstance(s.expr, (A.CommandCall, A.MemberCall)):
+            after = statements[i + 1] if i + 1 < len(statements) else None
+            if not (isinstance(after, A.If) and _reads(after.condition, error_occurred)):
+                statements[i] = A.Untested(s.line, s.col, [s])
+        elif isinstance(s, A.CaseOf):
+            for body in s.bodies():
+                _mark_untested(body, error_occurred)
+        elif isinstance(s, A.Node) and not isinstance(s, (A.ProcedureDecl, A.Labelled)):
+            for body in s.bodies():
+                _mark_untested(body, error_occurred)
 
 
 class _Handler:
@@ -112,6 +174,8 @@ class AstBuilder:
         cmd = self.names.lookup_command(name)
         if cmd is not None:                            # ErrorOccurred, the Email structure
             return A.CommandCall(*_pos(tok), cmd.name, None)
+        if name.casefold() in self.procedures:         # AuthIdentify(p, Done): a procedure given by name
+            return A.Literal(*_pos(tok), name)
         if self.strict:
             self._unknown(tok)
         return A.LocalVar(*_pos(tok), name)
@@ -131,7 +195,35 @@ class AstBuilder:
 
     # ------------------------------------------------------------ program and blocks
     def start(self, items):
-        return A.Program(1, 1, _statements(items), None)
+        labels = next((x for x in items if isinstance(x, _Labels)), None)
+        body = _statements(x for x in items if not isinstance(x, _Labels))
+        if labels is not None:
+            procedures = [x for x in body if isinstance(x, A.ProcedureDecl)]
+            code = [x for x in body if not isinstance(x, A.ProcedureDecl)]
+            body = [self._labelled(code, labels)] + procedures
+        return A.Program(1, 1, body, None)
+
+    # ------------------------------------------------------------ CASE ERROR: / CASE EXCEPTION:
+    def label(self, items):
+        return (items[0], _statements(items[1:]))
+
+    def labels(self, items):
+        found = _Labels()
+        for tok, statements in items:
+            if tok.type in found:
+                raise SourceSyntaxError(f"a second {str(tok).strip()}: in the same code", tok.line, tok.column)
+            found[tok.type] = (tok, statements)
+        return found
+
+    def _labelled(self, code: list, labels: "_Labels") -> A.Labelled:
+        on_error = labels.get("CASE_ERROR")
+        on_exception = labels.get("CASE_EXCEPTION")
+        if on_error is not None:
+            tested = self.names.lookup_command("ErrorOccurred")
+            _mark_untested(code, tested.name if tested else None)
+        first = (on_error or on_exception)[0]
+        return A.Labelled(*_pos(code or first), code, on_error[1] if on_error else None,
+                          on_exception[1] if on_exception else None)
 
     def block(self, items):
         return _statements(items)
@@ -221,6 +313,9 @@ class AstBuilder:
     def else_block(self, items):
         return ("else", items[1])
 
+    def else_line(self, items):
+        return ("else", _statements(items[1:]))
+
     def else_if(self, items):
         cond = items[2]
         then = next(x for x in items if isinstance(x, list))
@@ -289,13 +384,27 @@ class AstBuilder:
         return A.For(*_pos(tok), counter, start, end, step, items[1])
 
     def for_each_head(self, items):
-        item = self._declare(items[1], self.declared.get(str(items[1]).casefold(), W.VARIANT))
-        return (item, items[3], items[0])
+        """(item, subscript or None, source, separator or None, keyword token)."""
+        names = [x for x in items[1:] if isinstance(x, Token) and x.type == "NAME"]
+        exprs = [x for x in items if isinstance(x, A.Node)]
+        item = self._declare(names[0], self.declared.get(str(names[0]).casefold(), W.VARIANT))
+        subscript = self._declare(names[1], "Integer") if len(names) > 1 else None
+        return (item, subscript, exprs[0], exprs[1] if len(exprs) > 1 else None, items[0])
 
     def for_each_loop(self, items):
-        item, source, tok = items[0]
-        keyword = W.spelled("FOR_EACH", W.is_french("FOR_EACH", str(tok)))
-        return A.ForEach(*_pos(tok), item, source, None, None, None, None, items[1], keyword)
+        """`FOR EACH x, i OF t`: the loop counts its rounds in i (set to 0 before, 1 more as each
+        round starts, so that CONTINUE keeps the count). `FOR EACH STRING s OF t SEPARATED BY sep`
+        walks the pieces of t: a ForEach whose `begin` is the separator (lang/ast.py)."""
+        item, subscript, source, separator, tok = items[0]
+        keyword = W.spelled(tok.type, W.is_french(tok.type, str(tok)))
+        body = items[1]
+        line, col = _pos(tok)
+        if subscript is not None:
+            body = [A.CompoundAssign(line, col, subscript, "+", A.Literal(line, col, 1.0))] + body
+        loop = A.ForEach(line, col, item, source, separator, None, None, None, body, keyword)
+        if subscript is None:
+            return loop
+        return [A.Assign(line, col, subscript, A.Literal(line, col, 0.0)), loop]
 
     def while_loop(self, items):
         return A.While(*_pos(items), items[1], items[2])
@@ -330,7 +439,10 @@ class AstBuilder:
 
     def procedure(self, items):
         tok, name, params, result_type = items[0]
-        return A.ProcedureDecl(*_pos(tok), name, params, result_type, items[1])
+        body = items[1]
+        if len(items) > 2:
+            body = [self._labelled(body, items[2])]
+        return A.ProcedureDecl(*_pos(tok), name, params, result_type, body)
 
     # ------------------------------------------------------------ exceptions, leaving
     def try_block(self, items):
@@ -438,7 +550,59 @@ class AstBuilder:
         return list(items)
 
     def string(self, items):
-        return A.Literal(*_pos(items[0]), str(items[0])[1:-1].replace('""', '"'))
+        tok = items[0]
+        inner = str(tok)[1:-1]
+        if "\n" in inner:                                    # a `"` that ended its line
+            return self._text(tok, _block_lines(inner).replace('""', '"'))
+        return self._text(tok, inner.replace('""', '"'))
+
+    def text_block(self, items):
+        return self._text(items[0], _block_lines(str(items[0])[1:-1]))
+
+    def _text(self, tok, text: str):
+        """A text literal; its `[% expression %]` parts are the expressions' values written in
+        (`+` writes them as WLanguage does)."""
+        line, col = _pos(tok)
+        lines = text.split("\n")
+        if len(lines) > 1:                                   # WLanguage's line break in a text: CR
+            text = self._line_break().join(lines)
+        if "[%" not in text:
+            return A.Literal(line, col, text)
+        result = None
+        pos = 0
+        for m in _DYNAMIC.finditer(text):
+            piece = A.Literal(line, col, text[pos:m.start()])
+            result = piece if result is None else A.BinOp(line, col, "+", result, piece)
+            result = A.BinOp(line, col, "+", result, self._expression(m.group(1), tok))
+            pos = m.end()
+        if pos < len(text) or result is None:
+            piece = A.Literal(line, col, text[pos:])
+            result = piece if result is None else A.BinOp(line, col, "+", result, piece)
+        return result
+
+    def _line_break(self) -> str:
+        const = self.names.lookup_constant("CR")
+        return const.value if const is not None else "\r\n"
+
+    def _expression(self, source: str, tok):
+        """The expression written between `[%` and `%]` in the text literal `tok`."""
+        from .. import lalr
+        from .grammar import get_tables
+        from .lexer import tokenize
+        text = source.strip() + "\n"
+        where = f"in the [% %] of the text at line {tok.line}"
+        if not source.strip():
+            raise SourceSyntaxError(f"an expression is expected {where}", tok.line, tok.column)
+        try:
+            program = lalr.parse(tokenize(text), get_tables(), self, Token("$END", "", len(text), 1, 1))
+        except SourceSyntaxError as e:
+            raise SourceSyntaxError(f"{e.message} ({where})", tok.line, tok.column) from None
+        except lalr.UnexpectedToken as e:
+            raise SourceSyntaxError(f"unexpected {str(e.token) or 'end'!r} {where}", tok.line, tok.column) from None
+        statements = program.body
+        if len(statements) != 1 or not isinstance(statements[0], A.ExprStatement):
+            raise SourceSyntaxError(f"only an expression can be written {where}", tok.line, tok.column)
+        return _moved(statements[0].expr, tok.line, tok.column)
 
     def number(self, items):
         return A.Literal(*_pos(items[0]), float(str(items[0])))

@@ -38,6 +38,8 @@ def check_complete(text: str) -> Completeness:
     st = ScanState()
     pieces = list(scan(src, join=True, state=st))
     _, next_level = _levels(src, pieces)
+    if st.open_lines:
+        return Completeness(INCOMPLETE, next_level)     # a text over lines: its closing `"` may come
     if st.open_string:
         return Completeness(INVALID, 0)          # a WLanguage text literal ends on its line
     if st.brackets or st.continued or (pieces and pieces[-1].kind == "JOIN_NL"):

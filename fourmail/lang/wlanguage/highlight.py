@@ -23,7 +23,7 @@ KEYWORD_TOKENS = {words.STATEMENT: Keyword, words.DECLARATION: Keyword.Declarati
 _TOKENS = {
     **{w.token: KEYWORD_TOKENS[w.kind] for w in words.KEYWORDS},
     "TYPE_WORD": Keyword.Type, "NAME": Name.Variable, "MEMBER": Name.Attribute,
-    "STRING": String.Double, "OPEN_STRING": String.Double, "NUMBER": Number,
+    "STRING": String.Double, "TEXT_BLOCK": String.Double, "OPEN_STRING": String.Double, "NUMBER": Number,
     "COMMENT": Comment.Single, "DIRECTIVE": Comment.Preproc, "PLACEHOLDER": Comment.Special,
     "WS": Whitespace, "NL": Whitespace, "JOIN_NL": Whitespace, "CONT": Punctuation,
     "ASSIGN": Operator, "EQ": Operator, "CMP": Operator, "COMPOUND_OP": Operator, "INCR": Operator,

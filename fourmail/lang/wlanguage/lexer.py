@@ -10,7 +10,12 @@ Its rules depend on context, so the tokens are made here by hand, in one pass:
 - `...` at the end of a line continues the statement when the line is unfinished (an open
   bracket, a trailing operator or comma); otherwise, and on a line of its own, it is the docs'
   "code left out" mark and means nothing;
+- a text literal may go on over lines: a `"` that ends its line opens one that the next `"`
+  closes, and a `[` that ends its line where a value is expected opens one that a line holding
+  only `]` closes (TEXT_BLOCK; build.py makes their text);
 - `;` separates statements as a line break does;
+- a multi-line IF's `ELSE stmt` on one line ends the IF (the IF page's syntax 2 has no END): an
+  END with no text is written in at the end of that line, unless the next line is an END;
 - `<COMPILE IF ConfigurationType<>Site>` … `<END>` lines keep or drop the lines between them.
 In tolerant mode (the REPL's and the highlighter's) every character is in one token and nothing
 raises (scan.py).
@@ -95,6 +100,10 @@ _OPENERS = {"_LPAR": "(", "_LSQB": "[", "LCHAR": "[["}
 _CLOSERS = {"_RPAR", "_RSQB", "RCHAR"}
 # Keywords after which a new statement begins on the same line.
 _STATEMENT_AFTER = frozenset({"THEN", "ELSE", "DO", "LOOP"})
+# A text literal over several lines: `"` at the end of a line to the next `"`; `[` at the end
+# of a line to a line holding only `]` (the `""` of a quoted text is one quote).
+_MULTILINE_QUOTED = re.compile(r'"[ \t]*\r?\n(?:[^"]|"")*"')
+_MULTILINE_BRACKETS = re.compile(r"\[[ \t]*\r?\n(?:.*\r?\n)*?[ \t]*\][ \t]*(?=\r?\n|$)")
 _REST_OF_LINE = re.compile(r"[ \t]*(?://[^\r\n]*)?(?=\r?\n|$)")
 _DIRECTIVE = re.compile(r"[ \t]*<[ \t]*(?:(?P<if>COMPILE[ \t]+(?:IF|SI)\b)(?P<cond>[^\r\n]*)>|(?P<end>END|FIN)[ \t]*>)"
                         r"[ \t]*(?://[^\r\n]*)?$", re.I)
@@ -107,6 +116,7 @@ class ScanState:
     def __init__(self):
         self.brackets: list[str] = []
         self.open_string = False     # the text ends inside a text literal
+        self.open_lines = False      # ... one over several lines, whose closing may come
         self.continued = False       # the text ends with a `...` that continues the line
 
 
@@ -182,6 +192,8 @@ def tokenize(text: str, tolerant: bool = False, join: bool = False, state: ScanS
     head_bound = False                 # a FOR header's TO has been seen
     case_label = False                 # in a CASE label, before its `:`
     ternaries = 0                      # `?` waiting for their ELSE
+    line_if = False                    # an IF on this line: its ELSE is a one-line IF's
+    close_if = False                   # an `ELSE stmt` line that ends its IF (syntax 2)
     tok = Token
 
     def new_statement():
@@ -218,6 +230,9 @@ def tokenize(text: str, tolerant: bool = False, join: bool = False, state: ScanS
             if join and brackets:
                 yield tok("JOIN_NL", m.group(), pos, line, column, line, column + 1, m.end())
             else:
+                if close_if:
+                    yield tok("END", "", pos, line, column, line, column, pos)
+                close_if = line_if = False
                 yield tok("_NL", m.group(), pos, line, column, line, column + 1, m.end())
                 prev = "_NL"
                 brackets.clear()
@@ -274,11 +289,24 @@ def tokenize(text: str, tolerant: bool = False, join: bool = False, state: ScanS
             target = target and bool(brackets)
             pos = m.end()
             continue
+        if kind == "badstring" and _MULTILINE_QUOTED.match(text, pos):
+            m = _MULTILINE_QUOTED.match(text, pos)
+            yield from _spanning("STRING", m.group(), pos, line, line_start)
+            line, line_start = line + m.group().count("\n"), text.rfind("\n", 0, m.end()) + 1
+            prev = "STRING"
+            target = target and bool(brackets)
+            pos = m.end()
+            continue
         if kind == "badstring":
             if not tolerant:
                 raise _error('unterminated text literal (missing closing ")', text, pos)
             end = text.find("\n", pos)
             end = n if end < 0 else end
+            if _THEN_NEXT_LINE.match(text, pos + 1) and end < n:    # `"` ending its line, never closed
+                if state is not None:
+                    state.open_string = state.open_lines = True
+                yield from _spanning("OPEN_STRING", text[pos:], pos, line, line_start)
+                break
             column = pos - line_start + 1
             yield tok("OPEN_STRING", text[pos:end], pos, line, column, line, column + end - pos, end)
             if state is not None and end >= n:
@@ -320,19 +348,23 @@ def tokenize(text: str, tolerant: bool = False, join: bool = False, state: ScanS
                 target = False
                 prev = ttype
                 continue
-            elif ttype in ("FOR", "FOR_EACH"):
+            elif ttype in ("FOR", "FOR_EACH", "FOR_EACH_STRING"):
                 head = W.FOR_HEAD if ttype == "FOR" else W.FOR_EACH_HEAD
                 target = True
                 prev = ttype
                 continue
             elif ttype == "TO" and head == W.FOR_HEAD:
                 head_bound = True
-            elif ttype == "CASE" or ttype == "OTHER_CASE":
+            elif ttype in ("CASE", "OTHER_CASE", "CASE_ERROR", "CASE_EXCEPTION"):
                 case_label = True
             elif ttype == "ELSE" and ternaries:
                 ternaries -= 1
                 ttype = "_TERNARY_ELSE"
+            elif ttype == "IF":
+                line_if = True
             elif ttype in _STATEMENT_AFTER:
+                if ttype == "ELSE" and not line_if and not tolerant and _ends_its_if(text, end):
+                    close_if = True
                 new_statement()
                 prev = ttype
                 continue
@@ -341,6 +373,14 @@ def tokenize(text: str, tolerant: bool = False, join: bool = False, state: ScanS
             prev = "ELSE" if ttype == "_TERNARY_ELSE" else ttype
             continue
         # punctuation
+        block = text[pos] == "[" and prev not in EXPR_END and _MULTILINE_BRACKETS.match(text, pos)
+        if block:
+            yield from _spanning("TEXT_BLOCK", block.group(), pos, line, line_start)
+            line, line_start = line + block.group().count("\n"), text.rfind("\n", 0, block.end()) + 1
+            prev = "STRING"
+            target = target and bool(brackets)
+            pos = block.end()
+            continue
         p = _PUNCT_RE.match(text, pos)
         column = pos - line_start + 1
         if p is None:
@@ -387,6 +427,13 @@ def tokenize(text: str, tolerant: bool = False, join: bool = False, state: ScanS
         state.brackets = brackets
 
 
+def _spanning(ttype: str, value: str, pos: int, line: int, line_start: int):
+    """A token over several lines (a text literal), from `pos` on line `line`."""
+    last_nl = value.rfind("\n")
+    yield Token(ttype, value, pos, line, pos - line_start + 1, line + value.count("\n"), len(value) - last_nl,
+                pos + len(value))
+
+
 def _word(text: str, pos: int, word: str, prev: str | None, brackets: list, head: str | None, head_bound: bool,
           typing: bool, case_label: bool) -> tuple[str, int]:
     """A word at `pos`: the longest keyword it starts that is one in this place, else a NAME (a
@@ -429,6 +476,29 @@ def _word(text: str, pos: int, word: str, prev: str | None, brackets: list, head
                 continue
             return row.token, stop
     return ("TYPE_WORD" if typing else "NAME"), pos + len(word)
+
+
+_THEN_NEXT_LINE = re.compile(r"[ \t]*(?://[^\r\n]*)?(?:\r?\n|$)")
+_BLANK_LINES = re.compile(r"(?:[ \t]*(?://[^\r\n]*)?\r?\n)*[ \t]*")
+_OPENS_ELSE_IF = re.compile(r"[ \t]+(?:" + W.spelling_pattern("IF") + r")(?!\w)", re.I)
+_STARTS_END = re.compile(r"(?:" + W.spelling_pattern("END") + r")(?!\w)", re.I)
+
+
+def _ends_its_if(text: str, pos: int) -> bool:
+    """Does the ELSE ending at `pos` have a statement after it on its line (not an ELSE IF) and
+    no END of its own on the next line, so that its IF ends with the line? An END is the IF's
+    when it is indented at least as far as the ELSE (an END further left closes an outer block)."""
+    if _THEN_NEXT_LINE.match(text, pos) or _OPENS_ELSE_IF.match(text, pos):
+        return False
+    nl = text.find("\n", pos)
+    if nl < 0:
+        return True
+    after = _BLANK_LINES.match(text, nl + 1).end()
+    if not _STARTS_END.match(text, after):
+        return True
+    else_line = text.rfind("\n", 0, pos) + 1
+    else_indent = len(text[else_line:pos]) - len(text[else_line:pos].lstrip(" \t"))
+    return after - (text.rfind("\n", 0, after) + 1) < else_indent
 
 
 def _followed_by_in(text: str, pos: int) -> bool:

@@ -40,7 +40,7 @@ class Word(NamedTuple):
         return self.en[0]
 
 
-_BLOCKS = ("IF", "SWITCH", "FOR", "FOR_EACH", "WHILE", "LOOP", "WHEN_EXCEPTION_IN", "WHEN_EXCEPTION")
+_BLOCKS = ("IF", "SWITCH", "FOR", "FOR_EACH", "FOR_EACH_STRING", "WHILE", "LOOP", "WHEN_EXCEPTION_IN", "WHEN_EXCEPTION")
 
 KEYWORDS: tuple[Word, ...] = (
     Word(("IF",), ("SI",), "IF", OPENER, help="IF c THEN … [ELSE …] END; on one line, IF c THEN stmt [ELSE stmt]"),
@@ -55,7 +55,13 @@ KEYWORDS: tuple[Word, ...] = (
          help="the branch of a SWITCH no CASE took"),
     Word(("FOR",), ("POUR",), "FOR", OPENER, help="FOR i = a TO b [STEP s] … END"),
     Word(("FOR EACH",), ("POUR TOUT", "POUR CHAQUE", "POUR TOUS", "POUR TOUT ÉLÉMENT"), "FOR_EACH", OPENER,
-         help="FOR EACH x OF array … END"),
+         help="FOR EACH x OF array … END; FOR EACH x, i OF array: i is x's subscript"),
+    # A WINDEV-generated Java file keeps the line `POUR TOUTE CHAÎNE c de s SEPAREE PAR RC`; the
+    # English spelling is chosen after the pattern of the others.
+    Word(("FOR EACH STRING",), ("POUR TOUTE CHAÎNE", "POUR TOUTE CHAINE"), "FOR_EACH_STRING", OPENER,
+         help='FOR EACH STRING s OF text SEPARATED BY "," … END: each piece of the text between separators'),
+    Word(("SEPARATED BY",), ("SÉPARÉE PAR", "SEPAREE PAR"), "SEPARATED_BY", contexts=(FOR_EACH_HEAD,),
+         help="the separator of a FOR EACH STRING"),
     Word(("TO", "_TO_"), ("À", "_À_"), "TO", contexts=(FOR_HEAD, CHARS, CASE_LABEL),
          help="the last value of a FOR, of a CASE range, of a part of a text t[[a TO b]]"),
     Word(("STEP",), ("PAS",), "STEP", contexts=(FOR_HEAD,), help="the step of a FOR (French PAS, as NOT elsewhere)"),
@@ -77,6 +83,10 @@ KEYWORDS: tuple[Word, ...] = (
          help="WHEN EXCEPTION IN … DO handler [ELSE …] END: the handler runs when the code throws"),
     Word(("WHEN EXCEPTION",), ("QUAND EXCEPTION",), "WHEN_EXCEPTION", OPENER,
          help="WHEN EXCEPTION handler END: handles the exceptions of the code after it"),
+    Word(("CASE ERROR",), ("CAS ERREUR",), "CASE_ERROR",
+         help="CASE ERROR: at the end of the code: where a non-fatal error the code does not test goes"),
+    Word(("CASE EXCEPTION",), ("CAS EXCEPTION",), "CASE_EXCEPTION",
+         help="CASE EXCEPTION: at the end of the code: where an exception of the code goes"),
     Word(("DO",), ("FAIRE",), "DO", MIDDLE, ("WHEN_EXCEPTION_IN",), help="the handler of a WHEN EXCEPTION IN"),
     Word(("AND",), ("ET",), "AND", kind=OPERATOR, help="and: both sides are evaluated"),
     Word(("OR",), ("OU",), "OR", kind=OPERATOR, help="or: both sides are evaluated"),
