@@ -123,6 +123,10 @@ def replace(rt, s, old, new, options=FROM_BEGINNING):
     return s.replace(old, new)
 
 
+# one printf conversion of a number: flags, width, precision, type
+_NUMBER_FORMAT = re.compile(r"%[-+ 0#]*(\d*)(?:\.(\d*))?[diouxXeEfFgG]")
+
+
 def num_to_string(rt, n, fmt=None):
     """A number as text; `fmt` as in C's printf without the `%` ("05d", ".2f", "x")."""
     if type(n) not in (float, int):
@@ -131,6 +135,9 @@ def num_to_string(rt, n, fmt=None):
         return number_text(n)
     fmt = _text(fmt, "NumToString")
     spec = fmt if fmt.startswith("%") else "%" + fmt
+    m = _NUMBER_FORMAT.fullmatch(spec)
+    if m is None or any(len(g or "") > 3 for g in m.group(1, 2)):     # one conversion, at most 999 wide
+        raise FourDError(E.BAD_PARAMETER, name="NumToString", detail=f"invalid format {fmt!r}")
     try:
         return spec % (int(n) if spec[-1:] in "dixXo" else n)
     except (TypeError, ValueError, OverflowError):
