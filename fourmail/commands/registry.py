@@ -226,12 +226,10 @@ def _add_catalog() -> None:
 
 
 # ---------------------------------------------------------------- other languages' names
-def _fold_accents(name: str) -> str:
-    """Case, blanks and accents folded: WLanguage matches `emailOptionSecuriseTLS` and
-    `emailOptionSécuriséTLS` as one name."""
-    import unicodedata
-    decomposed = unicodedata.normalize("NFKD", " ".join(name.split()).casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+def _fold_wlanguage(name: str) -> str:
+    """WLanguage's rule (runtime/wl_rules.fold_name), imported when its names are first read."""
+    from ..runtime.wl_rules import fold_name
+    return fold_name(name)
 
 
 class Namespace:
@@ -316,7 +314,7 @@ FOURD_NAMES = _FourDNames()
 
 # language -> (the module whose register(namespace) fills it, how it folds a name)
 _NAMESPACE_TABLES: dict[str, tuple[str, Callable[[str], str]]] = {
-    "wlanguage": ("fourmail.commands.wl_table", _fold_accents),
+    "wlanguage": ("fourmail.commands.wl_table", _fold_wlanguage),
 }
 _NAMESPACES: dict[str, Any] = {"4d": FOURD_NAMES}
 

@@ -15,7 +15,8 @@ from typing import Any, Callable
 
 from ..runtime.errors import E, FourDError
 from ..runtime.values import UNDEFINED, Array, ClassInstance, type_name
-from .registry import _fold_accents, namespace
+from ..runtime.wl_rules import fold_name
+from .registry import namespace
 
 LANGUAGE = "wlanguage"
 
@@ -107,11 +108,11 @@ class WLObject(ClassInstance):
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
-        cls._table = {_fold_accents(n): p for p in cls.PROPS for n in p.names}
+        cls._table = {fold_name(n): p for p in cls.PROPS for n in p.names}
         cls.CLASS_NAME = cls.TYPE_NAME
 
     def _prop(self, name: str) -> Prop:
-        p = self._table.get(_fold_accents(name))
+        p = self._table.get(fold_name(name))
         if p is None:
             raise FourDError(E.BAD_PARAMETER, name=self.TYPE_NAME,
                              detail=f"{name} is not a property of {self.TYPE_NAME}")
@@ -123,7 +124,7 @@ class WLObject(ClassInstance):
         return v() if callable(v) else v
 
     def is_secret_property(self, name: str) -> bool:
-        p = self._table.get(_fold_accents(name))
+        p = self._table.get(fold_name(name))
         return p is not None and p.secret
 
     def set_property(self, rt, name: str, value: Any) -> None:

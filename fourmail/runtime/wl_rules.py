@@ -294,7 +294,10 @@ _ARRAY_FUNCTIONS = {"add": array_add, "ajoute": array_add, "count": array_count,
 
 
 def fold_name(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    """A WLanguage name as names are matched: case, runs of blanks and accents folded
+    (`emailOptionSecuriseTLS` is `emailOptionSécuriséTLS`), for functions, constants, types and
+    properties alike."""
+    decomposed = unicodedata.normalize("NFKD", " ".join(name.split()).casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
