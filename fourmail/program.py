@@ -275,16 +275,9 @@ def report(outcome: Outcome, rt: Runtime, filename: str, stream, *, session: boo
 
 
 def report_error(err: FourDError, filename: str, rt: Runtime, stream) -> None:
-    """An uncaught error, the way the runtime's language states it: 4D's error dialog (code,
-    component, message), WLanguage's ("WLanguage error" and its number); then the line."""
-    if language_of(rt).name == "wlanguage":
-        # a WLanguage run is one file: its procedures' lines are the file's
-        where = f"{filename}:{err.line}" if err.line else filename
-        stream.write(f"{where}: WLanguage error {err.code}: {err.message}\n")
-    else:
-        where = f"{filename}:{err.line}" if err.line and (err.method in (None, rt.main_name)) else \
-            (f"{err.method}:{err.line}" if err.line else filename)
-        stream.write(f"{where}: error {err.code} ({err.component}): {err.message}\n")
+    """An uncaught error, the way the runtime's language states it (Language.error_heading),
+    then the line."""
+    stream.write(language_of(rt).error_heading(err, filename, getattr(rt, "main_name", None)) + "\n")
     text = rt.line_text(err.method, err.line)
     if text:
         from .lang.errors import printable_line

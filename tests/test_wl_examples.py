@@ -16,7 +16,7 @@ import pytest
 from fourmail.lang.errors import SourceSyntaxError
 from fourmail.lang.wlanguage import parse
 from sandbox_util import sandbox  # noqa: F401  (a fixture)
-from wl_run import EXAMPLES, run_wl
+from wl_run import EXAMPLES, needs_examples, run_wl
 
 
 # file -> (line of the error, a word of its message, the MANIFEST's reason)
@@ -67,7 +67,7 @@ def run_on_sandbox(path: Path, sandbox, project_dir: Path) -> tuple[str, str, st
     return kind, out, err
 
 
-@pytest.mark.skipif(not EXAMPLES.is_dir(), reason="../shared/reference/wlanguage/examples is not beside the checkout")
+@needs_examples
 def test_every_example_parses_and_runs_or_stops_at_its_known_defect(sandbox, tmp_path, capsys):
     files = sorted(EXAMPLES.glob("*.wl"))
     assert len(files) == 28
@@ -101,6 +101,7 @@ def test_every_example_parses_and_runs_or_stops_at_its_known_defect(sandbox, tmp
     assert set(KNOWN_DEFECTS) <= {p.name for p in files}
 
 
+@needs_examples
 def test_the_language_samples_print_what_their_pages_say(sandbox, tmp_path):
     """41-43 state their results in comments: Trace and Info print them."""
     _, out, _ = run_on_sandbox(EXAMPLES / "42_lang_increment_operators_en.wl", sandbox, tmp_path)
@@ -111,6 +112,7 @@ def test_the_language_samples_print_what_their_pages_say(sandbox, tmp_path):
     assert out == "San Francisco\n"
 
 
+@needs_examples
 def test_the_seed_example_parses_verbatim():
     """The seed page's French example (01): lone `...` lines, a `...`-continued Erreur( ) call, a
     declaration inside the SI used where it is, `<> Null`."""

@@ -10,9 +10,10 @@ import sys
 
 from fourmail.lang import ast as A
 from sandbox_util import sandbox  # noqa: F401  (a fixture)
-from wl_run import EXAMPLES, run_wl
+from wl_run import EXAMPLES, needs_examples, run_wl
 
 SEED = EXAMPLES / "01_emailsmtpsession_oauth_fr.wl"
+pytestmark = needs_examples
 
 
 def _watch_send(program) -> None:

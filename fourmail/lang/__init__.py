@@ -63,6 +63,11 @@ class Language:
         raise NotImplementedError
 
     # ---- running
+    def error_heading(self, err: Any, filename: str, main_name: str | None) -> str:
+        """The first line of the report of an error nothing caught (a runtime.errors.FourDError):
+        where, the language's word for it, its code and message."""
+        raise NotImplementedError
+
     @property
     def names(self) -> Any:
         """The functions and constants its programs call (commands.registry.namespace)."""

@@ -67,6 +67,12 @@ class FourD(Language):
         from .highlight import FourDLexer
         return FourDLexer
 
+    def error_heading(self, err, filename, main_name):
+        # 4D's error dialog: the method and line, the code, the component's signature, the message
+        where = f"{filename}:{err.line}" if err.line and (err.method in (None, main_name)) else \
+            (f"{err.method}:{err.line}" if err.line else filename)
+        return f"{where}: error {err.code} ({err.component}): {err.message}"
+
     @property
     def collation(self):
         from ...runtime.collation import FOURD_COLLATION

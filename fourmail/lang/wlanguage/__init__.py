@@ -107,6 +107,11 @@ class WLanguage(Language):
         from .highlight import WLanguageLexer
         return WLanguageLexer
 
+    def error_heading(self, err, filename, main_name):
+        # a WLanguage run is one file: its procedures' lines are the file's
+        where = f"{filename}:{err.line}" if err.line else filename
+        return f"{where}: WLanguage error {err.code}: {err.message}"
+
     @property
     def collation(self):
         from ...runtime.collation import WLANGUAGE_COLLATION
