@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 
 from fourmail.lang.errors import SourceSyntaxError
 from fourmail.lang.wlanguage import parse
