@@ -161,3 +161,46 @@ def test_the_project_example_in_english_and_in_french_prints_the_same(example, t
     assert r.stdout.splitlines() == ["Sent: Hello from WLanguage",
                                      "POP3: 9 messages, the newest: Hello from WLanguage",
                                      "IMAP: from wl@gmail.com: Sent by a WLanguage program, read back at once."]
+
+
+WL_SENDS_BCC = """\
+Sender is emailSMTPSession
+Sender.ServerAddress = "smtp.gmail.com"
+Sender.Port = 465
+Sender.Option = optionSSL
+Sender.Name = "{sender}"
+Sender.Password = "a password"
+EmailStartSession(Sender)
+Seen is Email
+Seen.Sender = "{sender}"
+Add(Seen.Recipient, "{to}")
+Add(Seen.Bcc, "{hidden}")
+Seen.Subject = "{subject} with a Bcc"
+Trace(EmailSendMessage(Sender, Seen))
+Hidden is Email
+Hidden.Sender = "{sender}"
+Add(Hidden.Bcc, "{hidden}")
+Hidden.Subject = "{subject} to a Bcc only"
+Trace(EmailSendMessage(Sender, Hidden))
+EmailCloseSession(Sender)
+"""
+
+
+def test_bcc_recipients_receive_the_mail_and_no_one_sees_them(sandbox, tmp_path):
+    import email
+    sender, to, hidden, subject = fresh("bccfrom"), fresh("bccto"), fresh("bcchidden"), f"Blind {fresh('s')}"
+    run = run_wl(WL_SENDS_BCC.format(sender=sender, to=to, hidden=hidden, subject=subject), sandbox, tmp_path)
+    assert (run.kind, run.err, run.out) == ("ok", "", "1\n1\n")
+
+    def received(account: str) -> dict:
+        found = {}
+        for f in (sandbox.store_dir / "mail" / account).rglob("*"):
+            if f.is_file() and subject.encode() in f.read_bytes():
+                m = email.message_from_bytes(f.read_bytes())
+                found[m["Subject"]] = m
+        return found
+    assert set(received(to)) == {f"{subject} with a Bcc"}
+    got = received(hidden)
+    assert set(got) == {f"{subject} with a Bcc", f"{subject} to a Bcc only"}
+    for m in [*got.values(), *received(to).values()]:
+        assert m["Bcc"] is None and hidden not in str(m["To"] or "") + str(m["Cc"] or "")

@@ -272,7 +272,7 @@ def send_message(rt, session, mail=UNDEFINED, options=UNDEFINED) -> bool:
     """EmailSendMessage(<session> [, <Email> [, <options>]]): without an Email, the Email
     structure. Headers are always encoded when they need it (RFC 2047), which is what
     emailOptionEncodeHeader asks for."""
-    from ..mail.wl_email import WLMailError, build_source
+    from ..mail.wl_email import WLMailError, build_source, envelope_of
     wl_errors.reset(rt)
     fn = "EmailSendMessage"
     s = _session(rt, fn, session, ("SMTP",))
@@ -281,9 +281,10 @@ def send_message(rt, session, mail=UNDEFINED, options=UNDEFINED) -> bool:
     conn = _opened(rt, fn, s)
     m.id = ""                        # a mail that cannot be built has no identifier
     try:
-        data = build_source(rt, m.fields(rt))
+        fields = m.fields(rt)
+        data = build_source(rt, fields)
         m.id = m.message_id = _message_id(data)
-        conn.send(data)
+        conn.send(data, envelope_of(fields))
     except WLMailError as e:
         if m.id:
             _state(rt).sent[m.id] = False

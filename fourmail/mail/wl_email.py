@@ -111,13 +111,15 @@ class Connection:
             raise _failure(f) from None
 
     # ------------------------------------------------------------ SMTP
-    def send(self, data: bytes) -> str:
-        """Send MIME bytes (envelope from its fields); the server's final answer."""
+    def send(self, data: bytes, envelope: tuple[str, list[str]] | None = None) -> str:
+        """Send MIME bytes; the envelope is given (an Email's: its Bcc recipients are in no
+        header), else read from the message's fields (a raw message: EmailSend). The server's
+        final answer."""
         from .session import SessionFailure
         from ..runtime.errors import FourDError
-        from .mime import envelope
+        from .mime import envelope as read_envelope
         try:
-            sender, recipients = envelope(data)
+            sender, recipients = envelope or read_envelope(data)
         except FourDError as e:           # no sender or no recipient in a raw message
             raise WLMailError(e.message) from None
         try:
@@ -207,6 +209,28 @@ def build_source(rt, fields: dict, *, header_bcc: bool = False) -> bytes:
     Cc, Bcc, Subject, Message, HTML, Attach [MailAttachment], MessageID, Priority,
     ReturnReceipt). Raises WLMailError when it has no sender or no recipient, FourDError when
     an address is not valid. `header_bcc`: the Bcc field is written (emailOptionHeaderBcc)."""
+    mail = _mail_object(fields)
+    bcc = mail.get("bcc")
+    from .mime import email_to_mime
+    data = email_to_mime(rt, mail)
+    if header_bcc and bcc:
+        from .mime import _address_header
+        from .addresses import parse_addresses
+        from .charsets import DEFAULT
+        line = f"Bcc: {_address_header('Bcc', parse_addresses('bcc', bcc), DEFAULT)}\r\n".encode("ascii")
+        data = line + data
+    return data
+
+
+def envelope_of(fields: dict) -> tuple[str, list[str]]:
+    """(MAIL FROM, RCPT TO) of an Email's fields: its Bcc recipients too, whom the message's
+    header does not name. Raises WLMailError / FourDError as build_source does."""
+    from .mime import envelope
+    return envelope(_mail_object(fields))
+
+
+def _mail_object(fields: dict) -> dict:
+    """An Email's fields as the mail layer's Email object (mime.py's input)."""
     to, cc, bcc = (_addresses(fields.get(k) or ()) for k in ("Recipient", "Cc", "Bcc"))
     if not (to or cc or bcc):
         raise WLMailError(NO_RECIPIENT)
@@ -236,15 +260,7 @@ def build_source(rt, fields: dict, *, header_bcc: bool = False) -> bytes:
         headers.append({"name": "Disposition-Notification-To", "value": address or sender})
     if headers:
         mail["headers"] = headers
-    from .mime import email_to_mime
-    data = email_to_mime(rt, mail)
-    if header_bcc and bcc:
-        from .mime import _address_header
-        from .addresses import parse_addresses
-        from .charsets import DEFAULT
-        line = f"Bcc: {_address_header('Bcc', parse_addresses('bcc', bcc), DEFAULT)}\r\n".encode("ascii")
-        data = line + data
-    return data
+    return mail
 
 
 def _text_parts(node: dict, values: dict, found: dict) -> None:
