@@ -236,6 +236,24 @@ def _param(header: str, value: str, pname: str, pvalue: str | None, hmode: str) 
     return _Raw(f"{value}{sep}{pname}={quoted}")
 
 
+class _Verbatim(MIMEPart):
+    """A part whose body is written as it is, whatever its type says: the generator's own writer
+    for message/delivery-status wants it parsed into groups of fields, and would fail on text."""
+
+    def get_content_maintype(self):
+        return "application"
+
+    def get_content_subtype(self):
+        return "octet-stream"
+
+
+class _VerbatimMessage(EmailMessage):
+    """A whole message whose body is such a part (its root is a delivery status)."""
+
+    get_content_maintype = _Verbatim.get_content_maintype
+    get_content_subtype = _Verbatim.get_content_subtype
+
+
 def _attachment_part(rt, att: MailAttachment, hmode: str) -> MIMEPart:
     data = att.content(rt)
     part = MIMEPart(_POLICY)
@@ -244,6 +262,17 @@ def _attachment_part(rt, att: MailAttachment, hmode: str) -> MIMEPart:
     part["Content-Disposition"] = _param("Content-Disposition", disposition, "filename", att.name, hmode)
     if att.cid:
         part["Content-ID"] = _Raw(f"<{_one_line(att.cid)}>")
+    if _one_line(att.type).split(";")[0].strip().lower().startswith("message/") \
+            and _one_line(att.type).split(";")[0].strip().lower() != "message/rfc822":
+        # a delivery report's status and the like (RFC 3464) are written as they came, never base64
+        # (a message/* part is 7bit or 8bit, RFC 2046 5.2)
+        verbatim = _Verbatim(_POLICY)
+        for name, value in part.raw_items():
+            verbatim[name] = value
+        text = data.decode("utf-8", "surrogateescape")
+        verbatim["Content-Transfer-Encoding"] = _Raw("7bit" if text.isascii() else "8bit")
+        verbatim.set_payload(text)
+        return verbatim
     part.set_payload(data)
     encoders.encode_base64(part)
     return part
@@ -452,7 +481,10 @@ def email_to_mime(rt, mail, header_charset: str = DEFAULT, body_charset: str = D
     else:
         body = _simple_body(rt, mail, atts, bmode, hmode)
     for name, value in body.raw_items():
+        del msg[name]                     # the body's own field, over one `headers` also gave
         msg[name] = value
+    if isinstance(body, _Verbatim):       # a message that is a delivery status: written as it is
+        msg.__class__ = _VerbatimMessage
     if body.is_multipart() or str(body.get("Content-Transfer-Encoding", "")).lower() != "8bit":
         msg.set_payload(body.get_payload())
     else:                                # raw 8-bit bytes: get_payload() would decode them

@@ -135,8 +135,12 @@ def _decode_text(part: Message, fields: _Fields, text_input: bool, declared: str
 def _content(part: Message) -> bytes:
     try:
         if part.get_content_maintype() == "message" and part.is_multipart():
-            # an attached message (or the header blocks of a delivery report), as MIME
-            return b"\r\n".join(p.as_bytes(policy=_CRLF) for p in part.get_payload())
+            # an attached message (or the groups of fields of a delivery report), as MIME; a
+            # group is written with the blank line that ends a header, which also parts groups
+            blocks = [p.as_bytes(policy=_CRLF) for p in part.get_payload()]
+            if part.get_content_subtype() == "delivery-status":
+                return b"\r\n".join(b[:-2] if b.endswith(b"\r\n\r\n") else b for b in blocks)
+            return b"\r\n".join(blocks)
         return part.get_payload(decode=True) or b""
     except Exception:
         return str(part.get_payload() or "").encode("utf-8", "surrogateescape")
