@@ -599,6 +599,12 @@ class Codegen:
                 raise CompileError("[[...]] can only be assigned on a variable", target.line, target.col)
             code = f"_setc({self.expr(target.target)}, {self.expr(target.index)}, {value_code})"
             return self.assign_code(target.target, code)
+        if isinstance(target, A.CharRange):       # WLanguage's `s[[2 TO 3]] = "ZZ"` (runtime/wl_rules.py)
+            if not isinstance(target.target, A.LocalVar):
+                raise CompileError("[[...]] can only be assigned on a variable", target.line, target.col)
+            parts = ", ".join("None" if x is None else self.expr(x) for x in (target.start, target.end, target.count))
+            code = f"_setchars({self.expr(target.target)}, {parts}, {value_code})"
+            return self.assign_code(target.target, code)
         raise CompileError("this expression cannot be assigned to", target.line, target.col)
 
     def st_CompoundAssign(self, s: A.CompoundAssign) -> None:

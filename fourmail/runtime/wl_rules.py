@@ -239,6 +239,45 @@ def char_at(s, index) -> str:
     return s[i - 1] if 1 <= i <= len(s) else ""
 
 
+def _position(s: str, p, what: str) -> int:
+    """A position of `s` that an assignment writes (1-based): outside the string, error 66 (the
+    reference says nothing of it: chosen, rather than a string silently grown or left alone)."""
+    i = to_integer(ops.number(p, "[[...]]"))
+    if not 1 <= i <= len(s):
+        raise FourDError(E.BAD_PARAMETER, name="[[...]]",
+                         detail=f"the {what} position {i} is outside the string (of {len(s)} characters)")
+    return i
+
+
+def _written(s, value) -> tuple[str, str]:
+    if type(s) is not _str:
+        raise FourDError(E.BAD_PARAMETER, name="[[...]]", detail=f"a string was expected, got {type_name(s)}")
+    return s, value if type(value) is _str else to_text(value)
+
+
+def set_char(s, index, value) -> str:
+    """`t[[i]] = v`: the string with its i-th character replaced by v (all of v)."""
+    s, value = _written(s, value)
+    i = _position(s, index, "character")
+    return s[:i - 1] + value + s[i:]
+
+
+def set_chars(s, start, end, count, value) -> str:
+    """`t[[a TO b]] = v`, `t[[a ON n]] = v`, `t[[a TO]]`, `t[[TO b]]`: the string with that part
+    replaced by v. Both ends must lie in the string, the last not before the first."""
+    s, value = _written(s, value)
+    b = 1 if start is None else _position(s, start, "first")
+    if count is not None:
+        n = to_integer(ops.number(count, "[[...]]"))
+        e = _position(s, b + n - 1, "last") if n > 0 else b - 1
+    else:
+        e = len(s) if end is None else _position(s, end, "last")
+    if e < b - 1:
+        raise FourDError(E.BAD_PARAMETER, name="[[...]]",
+                         detail=f"the last position {e} is before the first {b}")
+    return s[:b - 1] + value + s[e:]
+
+
 # ---------------------------------------------------------------- arrays
 # A declared variable's type -> the kind of an array of such elements; any other element type
 # (Email, emailAttach...: the language's typed values) is an array of objects. An array of
@@ -473,6 +512,7 @@ class WLanguageRules(Comparison):
         """The names compiled code calls that differ from 4D's (compiler/codegen.py runtime_globals)."""
         g = {"_add": self.add, "_mod": self.mod, "_modn": self.mod, "_test": condition, "_truthy": condition,
              "_not": not_, "_land": and_, "_lor": or_, "_in": self.is_in, "_getc": char_at,
+             "_setc": set_char, "_setchars": set_chars,
              "_coerce": coerce, "_to_int": to_integer, "_iterate": iterate, "_getm": get_member,
              "_getm_decl": get_member, "_call": call_member, "_gete": get_element, "_sete": set_element,
              "_geti": get_index, "_seti": set_index, "_NonFatalJump": NonFatalJump,

@@ -13,7 +13,7 @@ from .lexer import Token
 
 # `<>` is the runtime's `#`; the others keep their spelling.
 _OPERATORS = {"<>": "#", "AND": "and", "OR": "or", "AND_THEN": "and_then", "OR_ELSE": "or_else", "MODULO": "%"}
-_ASSIGNABLE = (A.LocalVar, A.Member, A.Index, A.Element, A.CharIndex)
+_ASSIGNABLE = (A.LocalVar, A.Member, A.Index, A.Element, A.CharIndex, A.CharRange)
 
 
 def _pos(x) -> tuple[int, int]:
