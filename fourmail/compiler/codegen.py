@@ -812,6 +812,25 @@ class Codegen:
         self.guarded(s.line, self.assign_code(counter, f"{cur} + {step}"), ["break"])
         self.level -= 1
 
+    def st_ForBoundEachTurn(self, s: A.ForBoundEachTurn) -> None:
+        """The end is evaluated before each turn (the start and the step once, before the first)."""
+        end, step, stop = self.new_tmp("_end"), self.new_tmp("_step"), self.new_tmp("_stop")
+        counter = s.counter
+        step_code = f"_number({self.expr(s.step)})" if s.step is not None else "1"
+        # after a failure the loop does not run
+        self.guarded(s.line, self.assign_code(counter, f"_number({self.expr(s.start)})")
+                     + [f"{step} = {step_code}", f"{stop} = False"],
+                     [f"{step} = 1", f"{stop} = True"] + self.assign_code(counter, "1"))
+        self.emit("while True:")
+        self.level += 1
+        self.guarded(s.line, [f"{end} = _number({self.expr(s.end)})"], ["break"])
+        cur = self.expr(counter)
+        self.emit(f"if {stop} or not (({cur} <= {end}) if {step} > 0 else ({cur} >= {end})):")
+        self.emit("    break")
+        self.loop_body(s.body, needs_tail=True)
+        self.guarded(s.line, self.assign_code(counter, f"{cur} + {step}"), ["break"])
+        self.level -= 1
+
     def for_constant_step(self, s: A.For) -> None:
         """A For loop whose step is known: the loop tests one comparison. A numeric counter
         (a declared Integer or Real local) holds a number of its type from the start on

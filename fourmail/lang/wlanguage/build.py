@@ -377,11 +377,13 @@ class AstBuilder:
     def for_head(self, items):
         counter = self._declare(items[1], self.declared.get(str(items[1]).casefold(), "Integer"))
         exprs = [x for x in items[2:] if isinstance(x, A.Node)]
-        return (counter, exprs[0], exprs[1], exprs[2] if len(exprs) > 2 else None, items[0])
+        to = next(x for x in items if isinstance(x, Token) and x.type == "TO")
+        once = str(to).casefold() in {w.casefold() for w in W.TO_ONCE}
+        return (counter, exprs[0], exprs[1], exprs[2] if len(exprs) > 2 else None, items[0], once)
 
     def for_loop(self, items):
-        counter, start, end, step, tok = items[0]
-        return A.For(*_pos(tok), counter, start, end, step, items[1])
+        counter, start, end, step, tok, once = items[0]
+        return (A.For if once else A.ForBoundEachTurn)(*_pos(tok), counter, start, end, step, items[1])
 
     def for_each_head(self, items):
         """(item, subscript or None, source, separator or None, keyword token)."""
