@@ -38,6 +38,7 @@ _BINOPS = {
     "and": "_land", "or": "_lor",
     "~=": "_feq", "~~": "_vfeq", "[=": "_sw", "[~": "_fsw", "[~~": "_vfsw", "[=]": "_ct", "[~]": "_fct",
     "[~~]": "_vfct", "=]": "_ew", "~]": "_few", "~~]": "_vfew",
+    "[+]": "_optcat",       # `s + [sep]`: optional concatenation
 }
 # Operators that answer True or False (or raise), besides the comparisons of _PY_COMPARE.
 _BOOLEAN_OPS = frozenset(("and", "or", "and_then", "or_else", "in", "~=", "~~", "[=", "[~", "[~~", "[=]",

@@ -239,6 +239,14 @@ def char_at(s, index) -> str:
     return s[i - 1] if 1 <= i <= len(s) else ""
 
 
+def optional_concat(s, sep) -> str:
+    """`s + [sep]`, `s += [sep]`: s followed by sep, unless s is empty or already ends with it."""
+    if type(s) is not _str:
+        raise FourDError(E.INCOMPATIBLE_TYPES, left=type_name(s), op="+", right="[separator]")
+    sep = sep if type(sep) is _str else to_text(sep)
+    return s + sep if s and not s.endswith(sep) else s
+
+
 def _position(s: str, p, what: str) -> int:
     """A position of `s` that an assignment writes (1-based): outside the string, error 66 (the
     reference says nothing of it: chosen, rather than a string silently grown or left alone)."""
@@ -512,7 +520,7 @@ class WLanguageRules(Comparison):
         """The names compiled code calls that differ from 4D's (compiler/codegen.py runtime_globals)."""
         g = {"_add": self.add, "_mod": self.mod, "_modn": self.mod, "_test": condition, "_truthy": condition,
              "_not": not_, "_land": and_, "_lor": or_, "_in": self.is_in, "_getc": char_at,
-             "_setc": set_char, "_setchars": set_chars,
+             "_setc": set_char, "_setchars": set_chars, "_optcat": optional_concat,
              "_coerce": coerce, "_to_int": to_integer, "_iterate": iterate, "_getm": get_member,
              "_getm_decl": get_member, "_call": call_member, "_gete": get_element, "_sete": set_element,
              "_geti": get_index, "_seti": set_index, "_NonFatalJump": NonFatalJump,

@@ -16,6 +16,18 @@ _OPERATORS = {"<>": "#", "AND": "and", "OR": "or", "AND_THEN": "and_then", "OR_E
 _ASSIGNABLE = (A.LocalVar, A.Member, A.Index, A.Element, A.CharIndex, A.CharRange)
 
 
+# `[sep]` next to `+` (REFERENCE.md §1.5): sep is added only after a text that is not empty and
+# does not already end with it (runtime/wl_rules.py optional_concat)
+_OPTIONAL_CONCAT = "[+]"
+
+
+def _optional(node):
+    """The separator of `[sep]` (an array literal of one value, written next to `+`), else None."""
+    if isinstance(node, A.CollectionLiteral) and len(node.items) == 1:
+        return node.items[0]
+    return None
+
+
 def _pos(x) -> tuple[int, int]:
     """Where a construct starts: its first token or node."""
     if isinstance(x, Token):
@@ -235,6 +247,9 @@ class AstBuilder:
 
     def compound_assignment(self, items):
         target, op, value = items
+        sep = _optional(value)
+        if str(op)[0] == "+" and sep is not None:       # `s += [sep]`
+            return A.CompoundAssign(*_pos(items), self._assignable(target), _OPTIONAL_CONCAT, sep)
         return A.CompoundAssign(*_pos(items), self._assignable(target), str(op)[0], value)
 
     def expression_statement(self, items):
@@ -500,6 +515,14 @@ class AstBuilder:
 
     def binop(self, items):
         left, op, right = items
+        if op.type == "PLUS":
+            sep = _optional(right)
+            if sep is not None:                          # `a + [sep]`
+                return A.BinOp(*_pos(op), _OPTIONAL_CONCAT, left, sep)
+            sep = _optional(left)
+            if sep is not None:                          # `[sep] + b`: nothing before it, so no sep
+                empty = A.Literal(*_pos(left), "")
+                return A.BinOp(*_pos(op), "+", A.BinOp(*_pos(left), _OPTIONAL_CONCAT, empty, sep), right)
         return A.BinOp(*_pos(op), _op(op), left, right)
 
     def negate(self, items):
