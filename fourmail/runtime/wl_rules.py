@@ -36,7 +36,7 @@ from .collation import fold_char
 from .compare import Comparison
 from .errors import E, ErrorKind, FourDError
 from .types import ARRAY_KINDS, coerce as _coerce_4d, coerce_element, default
-from .values import UNDEFINED, Array, ClassInstance, type_name
+from .values import UNDEFINED, Array, ClassInstance, Date, Time, type_name
 
 _float, _int, _str, _bool = float, int, str, bool
 
@@ -44,7 +44,9 @@ _float, _int, _str, _bool = float, int, str, bool
 TEXT_CONDITION = ErrorKind(90, "A string cannot be used as a boolean: {what}", "WL")
 NOT_A_CONDITION = ErrorKind(91, "A {got} value cannot be used as a boolean", "WL")
 TEXT_EXPECTED = ErrorKind(92, "The operator {op} compares strings, not a {got} value", "WL")
-THROWN = ErrorKind(0, "{message}", "WL")        # ExceptionThrow(n, message): code n
+THROWN = ErrorKind(0, "{message}", "WL")
+# `x..Occurrence` on a number: a value of a simple type has no properties (a wrong parameter, 66)
+NO_PROPERTY = ErrorKind(66, "A {what} has no property {name}")        # ExceptionThrow(n, message): code n
 
 
 # ---------------------------------------------------------------- texts and numbers
@@ -349,12 +351,21 @@ def fold_name(name: str) -> str:
 
 
 def get_member(o, name):
-    if type(o) is Array:
+    t = type(o)
+    if t is Array:
         f = _ARRAY_PROPERTIES.get(fold_name(name))
         if f is None:
             raise FourDError(E.BAD_PARAMETER, name=name, detail="an array has no such property")
         return f(o)
+    simple = _SIMPLE_TYPES.get(t)
+    if simple is not None:
+        raise FourDError(NO_PROPERTY, what=simple, name=name)
     return ops.get_member(o, name)
+
+
+# The types without properties, as a message names them (4D reads Undefined there: ops.get_member)
+_SIMPLE_TYPES = {_float: "number", _int: "number", _bool: "boolean", _str: "string", Date: "date", Time: "time",
+                 bytes: "buffer", bytearray: "buffer"}
 
 
 def call_member(rt, o, name, args, line=0):
