@@ -41,3 +41,13 @@ def test_outside_the_string_is_error_66_naming_the_position(source, position):
     kind, out = run(source)
     assert kind == "error"
     assert "error 66" in out and f"position {position} " in out and "Traceback" not in out
+
+
+def test_a_range_backwards_or_a_count_below_zero_is_error_66():
+    for source in ('s is string = "abc"\ns[[3 TO 2]] = "X"\n', 's is string = "abc"\ns[[2 ON -1]] = "X"\n'):
+        kind, out = run(source)
+        assert kind == "error" and "error 66" in out, out
+
+
+def test_on_zero_inserts():
+    assert lines('s is string = "ac"\ns[[2 ON 0]] = "b"\nTrace(s)\n') == ["abc"]

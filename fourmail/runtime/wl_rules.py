@@ -274,17 +274,20 @@ def set_char(s, index, value) -> str:
 
 def set_chars(s, start, end, count, value) -> str:
     """`t[[a TO b]] = v`, `t[[a ON n]] = v`, `t[[a TO]]`, `t[[TO b]]`: the string with that part
-    replaced by v. Both ends must lie in the string, the last not before the first."""
+    replaced by v. Both ends must lie in the string, the last not before the first (`ON 0`:
+    v is put before the first, nothing replaced)."""
     s, value = _written(s, value)
     b = 1 if start is None else _position(s, start, "first")
     if count is not None:
         n = to_integer(ops.number(count, "[[...]]"))
+        if n < 0:
+            raise FourDError(E.BAD_PARAMETER, name="[[...]]", detail=f"the count {n} is below 0")
         e = _position(s, b + n - 1, "last") if n > 0 else b - 1
     else:
         e = len(s) if end is None else _position(s, end, "last")
-    if e < b - 1:
-        raise FourDError(E.BAD_PARAMETER, name="[[...]]",
-                         detail=f"the last position {e} is before the first {b}")
+        if e < b:
+            raise FourDError(E.BAD_PARAMETER, name="[[...]]",
+                             detail=f"the last position {e} is before the first {b}")
     return s[:b - 1] + value + s[e:]
 
 
