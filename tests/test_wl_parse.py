@@ -259,7 +259,8 @@ def test_nested_switches_have_their_own_hidden_values():
 def test_loops():
     got = body("s is int\nFOR i = 1 TO 3\n  s += i\nEND\nTrace(i)\nt is array of int\nFOR EACH v OF t\n  s += v\nEND\n"
                "WHILE s > 0\n  s--\nEND\nLOOP\n  BREAK\nEND\nLOOP\n  s++\nDO WHILE s < 3")
-    assert dump(got[1]) == ("For", lv("i"), lit(1.0), lit(3.0), None, [("CompoundAssign", lv("s"), "+", lv("i"))])
+    assert dump(got[1]) == ("ForBoundEachTurn", lv("i"), lit(1.0), lit(3.0), None,
+                            [("CompoundAssign", lv("s"), "+", lv("i"))])
     assert dump(got[4])[:3] == ("ForEach", lv("v"), lv("t"))
     assert dump(got[5]) == ("While", ("BinOp", ">", lv("s"), lit(0.0)), [("CompoundAssign", lv("s"), "-", lit(1.0))])
     assert dump(got[6]) == ("While", lit(True), [("Break",)])

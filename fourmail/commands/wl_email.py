@@ -43,6 +43,7 @@ class _MailState:
 
     def __init__(self):
         self.named: dict[str, dict[str, Session]] = {}
+        self.closed: dict[str, dict[str, Session]] = {}     # names EmailCloseSession ended
         self.timeout = DEFAULT_TIMEOUT
         self.sent: dict[str, bool] = {}
         self.structure: Email | None = None
@@ -99,7 +100,8 @@ def _session(rt, fn: str, value: Any, protocols: tuple[str, ...]) -> Session:
             raise _bad(fn, f"an {value.TYPE_NAME} cannot be used here")
         return value
     if isinstance(value, str):
-        named = _state(rt).named.get(value.casefold(), {})
+        state = _state(rt)
+        named = state.named.get(value.casefold()) or state.closed.get(value.casefold(), {})
         for p in protocols:
             if p in named:
                 return named[p]
@@ -132,13 +134,20 @@ def _open(rt, s: Session) -> bool:
         conn.open()
     except WLMailError as e:
         return _fail(rt, e)
-    s.connection = conn
+    s.connection, s.started = conn, True
     return True
 
 
 def _opened(rt, fn: str, s: Session):
-    if not s.is_open:
+    """The session's connection. A session that was started and is no longer open (closed, or
+    its connection lost): None, with the error set (ErrorOccurred), WLanguage's runtime text for
+    it, a failure like the others (REFERENCE.md §2.2), named by its user name. A session never
+    started is the code's mistake: an exception."""
+    if not s.is_open and not s.started:
         raise _bad(fn, f"the {s.TYPE_NAME} is not open (EmailStartSession)")
+    if not s.is_open:
+        wl_errors.set_error(rt, f"'{s.label or s.user}' is an invalid email session.")
+        return None
     return s.connection
 
 
@@ -182,6 +191,7 @@ def _open_named(rt, user: str, sessions: list[Session]) -> bool:
             for t in sessions:
                 t.close()
             return False
+    _state(rt).closed.pop(user.casefold(), None)
     named = _state(rt).named.setdefault(user.casefold(), {})
     for s in sessions:
         old = named.get(s.PROTOCOL)
@@ -244,6 +254,7 @@ def close_session(rt, session) -> bool:
         named = _state(rt).named.pop(session.casefold(), None)
         if not named:
             raise _bad(fn, f"'{session}' is an invalid email session.")
+        _state(rt).closed[session.casefold()] = named     # a use of the name now fails (_opened)
         sessions = list(named.values())
     else:
         sessions = [_session(rt, fn, session, ("SMTP", "POP3", "IMAP"))]
@@ -279,6 +290,8 @@ def send_message(rt, session, mail=UNDEFINED, options=UNDEFINED) -> bool:
     m = _email_arg(rt, fn, mail)
     _check_options(fn, options, OPTION_ENCODE_HEADER)
     conn = _opened(rt, fn, s)
+    if conn is None:
+        return False
     m.id = ""                        # a mail that cannot be built has no identifier
     try:
         fields = m.fields(rt)
@@ -313,6 +326,8 @@ def send(rt, session, filename) -> bool:
     if not path.is_absolute():
         path = Path(getattr(rt, "project_dir", None) or Path.cwd()) / path
     conn = _opened(rt, fn, s)
+    if conn is None:
+        return False
     try:
         raw = path.read_bytes()
     except OSError as e:
@@ -442,6 +457,8 @@ def _move(rt, fn: str, session, mail, where) -> bool:
     wl_errors.reset(rt)
     s, conn = _mailbox(rt, fn, session)
     m = _email_arg(rt, fn, mail)
+    if conn is None:
+        return False
     try:
         count = conn.count()
         n = where(s.cursor, count)
@@ -484,6 +501,8 @@ def read_message(rt, session, *args) -> bool:
     m = _email_arg(rt, fn, args[0] if len(args) == 2 else UNDEFINED)
     n = _int_arg(fn, "message number", args[-1])
     s, conn = _mailbox(rt, fn, session)
+    if conn is None:
+        return False
     try:
         if _read_into(rt, s, conn, n, m):
             s.cursor = n
@@ -499,6 +518,8 @@ def delete_message(rt, session, number=UNDEFINED) -> bool:
     wl_errors.reset(rt)
     fn = "EmailDeleteMessage"
     s, conn = _mailbox(rt, fn, session)
+    if conn is None:
+        return False
     if _given(number):
         n, uid = _int_arg(fn, "message number", number), ""
     elif s.current is not None:
@@ -518,6 +539,8 @@ def nb_message(rt, session) -> int:
     from ..mail.wl_email import WLMailError
     wl_errors.reset(rt)
     s, conn = _mailbox(rt, "EmailNbMessage", session)
+    if conn is None:
+        return 0
     try:
         return conn.count()
     except WLMailError as e:
@@ -535,6 +558,8 @@ def get_all(rt, session, options=UNDEFINED):
     opts = _check_options(fn, options, ERT_FULL | ERT_NOT_READ | ERT_ASYNCHRONOUS)
     if opts & ERT_NOT_READ and s.PROTOCOL == "POP3":
         raise _bad(fn, "ertNotRead needs an IMAP session (POP3 does not know which messages were read)")
+    if conn is None:
+        return object_array()
     found = []
     try:
         numbers = conn.unread() if opts & ERT_NOT_READ else list(range(1, conn.count() + 1))

@@ -264,6 +264,7 @@ class Session(WLObject):
         self.option, self.token, self.asynchronous = OPTION_DEFAULT, None, False
         self.label = ""               # the user name that names a session opened by the legacy forms
         self.connection = None
+        self.started = False          # EmailStartSession opened it once: a use after its end fails
         self.cursor, self.current = 0, None
         if rt is not None:
             rt.release_at_end(self)   # an open session is closed (QUIT/LOGOUT) when the run ends

@@ -38,6 +38,7 @@ _BINOPS = {
     "and": "_land", "or": "_lor",
     "~=": "_feq", "~~": "_vfeq", "[=": "_sw", "[~": "_fsw", "[~~": "_vfsw", "[=]": "_ct", "[~]": "_fct",
     "[~~]": "_vfct", "=]": "_ew", "~]": "_few", "~~]": "_vfew",
+    "[+]": "_optcat",       # `s + [sep]`: optional concatenation
 }
 # Operators that answer True or False (or raise), besides the comparisons of _PY_COMPARE.
 _BOOLEAN_OPS = frozenset(("and", "or", "and_then", "or_else", "in", "~=", "~~", "[=", "[~", "[~~", "[=]",
@@ -599,6 +600,12 @@ class Codegen:
                 raise CompileError("[[...]] can only be assigned on a variable", target.line, target.col)
             code = f"_setc({self.expr(target.target)}, {self.expr(target.index)}, {value_code})"
             return self.assign_code(target.target, code)
+        if isinstance(target, A.CharRange):       # WLanguage's `s[[2 TO 3]] = "ZZ"` (runtime/wl_rules.py)
+            if not isinstance(target.target, A.LocalVar):
+                raise CompileError("[[...]] can only be assigned on a variable", target.line, target.col)
+            parts = ", ".join("None" if x is None else self.expr(x) for x in (target.start, target.end, target.count))
+            code = f"_setchars({self.expr(target.target)}, {parts}, {value_code})"
+            return self.assign_code(target.target, code)
         raise CompileError("this expression cannot be assigned to", target.line, target.col)
 
     def st_CompoundAssign(self, s: A.CompoundAssign) -> None:
@@ -802,6 +809,25 @@ class Codegen:
                      [f"{end} = 0", f"{step} = 1"] + self.assign_code(counter, "1"))
         cur = self.expr(counter)
         self.loop_test(f"({cur} <= {end}) if {step} > 0 else ({cur} >= {end})")
+        self.loop_body(s.body, needs_tail=True)
+        self.guarded(s.line, self.assign_code(counter, f"{cur} + {step}"), ["break"])
+        self.level -= 1
+
+    def st_ForBoundEachTurn(self, s: A.ForBoundEachTurn) -> None:
+        """The end is evaluated before each turn (the start and the step once, before the first)."""
+        end, step, stop = self.new_tmp("_end"), self.new_tmp("_step"), self.new_tmp("_stop")
+        counter = s.counter
+        step_code = f"_number({self.expr(s.step)})" if s.step is not None else "1"
+        # after a failure the loop does not run
+        self.guarded(s.line, self.assign_code(counter, f"_number({self.expr(s.start)})")
+                     + [f"{step} = {step_code}", f"{stop} = False"],
+                     [f"{step} = 1", f"{stop} = True"] + self.assign_code(counter, "1"))
+        self.emit("while True:")
+        self.level += 1
+        self.guarded(s.line, [f"{end} = _number({self.expr(s.end)})"], ["break"])
+        cur = self.expr(counter)
+        self.emit(f"if {stop} or not (({cur} <= {end}) if {step} > 0 else ({cur} >= {end})):")
+        self.emit("    break")
         self.loop_body(s.body, needs_tail=True)
         self.guarded(s.line, self.assign_code(counter, f"{cur} + {step}"), ["break"])
         self.level -= 1

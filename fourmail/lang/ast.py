@@ -226,6 +226,11 @@ class For(Node):
     _bodies, is_loop = ('body',), True
 
 
+class ForBoundEachTurn(For):
+    """A For loop whose end is evaluated again before each turn (WLanguage's `FOR i = a TO b`)."""
+    __slots__ = ()
+
+
 class ForEach(Node):
     # keyword: the statement as the language spells it, for the runtime's messages
     # begin: 4D's first index; WLanguage's FOR EACH STRING gives its separator there

@@ -36,7 +36,7 @@ from .collation import fold_char
 from .compare import Comparison
 from .errors import E, ErrorKind, FourDError
 from .types import ARRAY_KINDS, coerce as _coerce_4d, coerce_element, default
-from .values import UNDEFINED, Array, ClassInstance, type_name
+from .values import UNDEFINED, Array, ClassInstance, Date, Time, type_name
 
 _float, _int, _str, _bool = float, int, str, bool
 
@@ -44,7 +44,9 @@ _float, _int, _str, _bool = float, int, str, bool
 TEXT_CONDITION = ErrorKind(90, "A string cannot be used as a boolean: {what}", "WL")
 NOT_A_CONDITION = ErrorKind(91, "A {got} value cannot be used as a boolean", "WL")
 TEXT_EXPECTED = ErrorKind(92, "The operator {op} compares strings, not a {got} value", "WL")
-THROWN = ErrorKind(0, "{message}", "WL")        # ExceptionThrow(n, message): code n
+THROWN = ErrorKind(0, "{message}", "WL")
+# `x..Occurrence` on a number: a value of a simple type has no properties (a wrong parameter, 66)
+NO_PROPERTY = ErrorKind(66, "A {what} has no property {name}")        # ExceptionThrow(n, message): code n
 
 
 # ---------------------------------------------------------------- texts and numbers
@@ -239,6 +241,56 @@ def char_at(s, index) -> str:
     return s[i - 1] if 1 <= i <= len(s) else ""
 
 
+def optional_concat(s, sep) -> str:
+    """`s + [sep]`, `s += [sep]`: s followed by sep, unless s is empty or already ends with it."""
+    if type(s) is not _str:
+        raise FourDError(E.INCOMPATIBLE_TYPES, left=type_name(s), op="+", right="[separator]")
+    sep = sep if type(sep) is _str else to_text(sep)
+    return s + sep if s and not s.endswith(sep) else s
+
+
+def _position(s: str, p, what: str) -> int:
+    """A position of `s` that an assignment writes (1-based): outside the string, error 66 (the
+    reference says nothing of it: chosen, rather than a string silently grown or left alone)."""
+    i = to_integer(ops.number(p, "[[...]]"))
+    if not 1 <= i <= len(s):
+        raise FourDError(E.BAD_PARAMETER, name="[[...]]",
+                         detail=f"the {what} position {i} is outside the string (of {len(s)} characters)")
+    return i
+
+
+def _written(s, value) -> tuple[str, str]:
+    if type(s) is not _str:
+        raise FourDError(E.BAD_PARAMETER, name="[[...]]", detail=f"a string was expected, got {type_name(s)}")
+    return s, value if type(value) is _str else to_text(value)
+
+
+def set_char(s, index, value) -> str:
+    """`t[[i]] = v`: the string with its i-th character replaced by v (all of v)."""
+    s, value = _written(s, value)
+    i = _position(s, index, "character")
+    return s[:i - 1] + value + s[i:]
+
+
+def set_chars(s, start, end, count, value) -> str:
+    """`t[[a TO b]] = v`, `t[[a ON n]] = v`, `t[[a TO]]`, `t[[TO b]]`: the string with that part
+    replaced by v. Both ends must lie in the string, the last not before the first (`ON 0`:
+    v is put before the first, nothing replaced)."""
+    s, value = _written(s, value)
+    b = 1 if start is None else _position(s, start, "first")
+    if count is not None:
+        n = to_integer(ops.number(count, "[[...]]"))
+        if n < 0:
+            raise FourDError(E.BAD_PARAMETER, name="[[...]]", detail=f"the count {n} is below 0")
+        e = _position(s, b + n - 1, "last") if n > 0 else b - 1
+    else:
+        e = len(s) if end is None else _position(s, end, "last")
+        if e < b:
+            raise FourDError(E.BAD_PARAMETER, name="[[...]]",
+                             detail=f"the last position {e} is before the first {b}")
+    return s[:b - 1] + value + s[e:]
+
+
 # ---------------------------------------------------------------- arrays
 # A declared variable's type -> the kind of an array of such elements; any other element type
 # (Email, emailAttach...: the language's typed values) is an array of objects. An array of
@@ -302,12 +354,21 @@ def fold_name(name: str) -> str:
 
 
 def get_member(o, name):
-    if type(o) is Array:
+    t = type(o)
+    if t is Array:
         f = _ARRAY_PROPERTIES.get(fold_name(name))
         if f is None:
             raise FourDError(E.BAD_PARAMETER, name=name, detail="an array has no such property")
         return f(o)
+    simple = _SIMPLE_TYPES.get(t)
+    if simple is not None:
+        raise FourDError(NO_PROPERTY, what=simple, name=name)
     return ops.get_member(o, name)
+
+
+# The types without properties, as a message names them (4D reads Undefined there: ops.get_member)
+_SIMPLE_TYPES = {_float: "number", _int: "number", _bool: "boolean", _str: "string", Date: "date", Time: "time",
+                 bytes: "buffer", bytearray: "buffer"}
 
 
 def call_member(rt, o, name, args, line=0):
@@ -473,6 +534,7 @@ class WLanguageRules(Comparison):
         """The names compiled code calls that differ from 4D's (compiler/codegen.py runtime_globals)."""
         g = {"_add": self.add, "_mod": self.mod, "_modn": self.mod, "_test": condition, "_truthy": condition,
              "_not": not_, "_land": and_, "_lor": or_, "_in": self.is_in, "_getc": char_at,
+             "_setc": set_char, "_setchars": set_chars, "_optcat": optional_concat,
              "_coerce": coerce, "_to_int": to_integer, "_iterate": iterate, "_getm": get_member,
              "_getm_decl": get_member, "_call": call_member, "_gete": get_element, "_sete": set_element,
              "_geti": get_index, "_seti": set_index, "_NonFatalJump": NonFatalJump,

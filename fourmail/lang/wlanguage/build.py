@@ -13,7 +13,19 @@ from .lexer import Token
 
 # `<>` is the runtime's `#`; the others keep their spelling.
 _OPERATORS = {"<>": "#", "AND": "and", "OR": "or", "AND_THEN": "and_then", "OR_ELSE": "or_else", "MODULO": "%"}
-_ASSIGNABLE = (A.LocalVar, A.Member, A.Index, A.Element, A.CharIndex)
+_ASSIGNABLE = (A.LocalVar, A.Member, A.Index, A.Element, A.CharIndex, A.CharRange)
+
+
+# `[sep]` next to `+` (REFERENCE.md §1.5): sep is added only after a text that is not empty and
+# does not already end with it (runtime/wl_rules.py optional_concat)
+_OPTIONAL_CONCAT = "[+]"
+
+
+def _optional(node):
+    """The separator of `[sep]` (an array literal of one value, written next to `+`), else None."""
+    if isinstance(node, A.CollectionLiteral) and len(node.items) == 1:
+        return node.items[0]
+    return None
 
 
 def _pos(x) -> tuple[int, int]:
@@ -235,6 +247,9 @@ class AstBuilder:
 
     def compound_assignment(self, items):
         target, op, value = items
+        sep = _optional(value)
+        if str(op)[0] == "+" and sep is not None:       # `s += [sep]`
+            return A.CompoundAssign(*_pos(items), self._assignable(target), _OPTIONAL_CONCAT, sep)
         return A.CompoundAssign(*_pos(items), self._assignable(target), str(op)[0], value)
 
     def expression_statement(self, items):
@@ -377,11 +392,13 @@ class AstBuilder:
     def for_head(self, items):
         counter = self._declare(items[1], self.declared.get(str(items[1]).casefold(), "Integer"))
         exprs = [x for x in items[2:] if isinstance(x, A.Node)]
-        return (counter, exprs[0], exprs[1], exprs[2] if len(exprs) > 2 else None, items[0])
+        to = next(x for x in items if isinstance(x, Token) and x.type == "TO")
+        once = str(to).casefold() in {w.casefold() for w in W.TO_ONCE}
+        return (counter, exprs[0], exprs[1], exprs[2] if len(exprs) > 2 else None, items[0], once)
 
     def for_loop(self, items):
-        counter, start, end, step, tok = items[0]
-        return A.For(*_pos(tok), counter, start, end, step, items[1])
+        counter, start, end, step, tok, once = items[0]
+        return (A.For if once else A.ForBoundEachTurn)(*_pos(tok), counter, start, end, step, items[1])
 
     def for_each_head(self, items):
         """(item, subscript or None, source, separator or None, keyword token)."""
@@ -498,6 +515,14 @@ class AstBuilder:
 
     def binop(self, items):
         left, op, right = items
+        if op.type == "PLUS":
+            sep = _optional(right)
+            if sep is not None:                          # `a + [sep]`
+                return A.BinOp(*_pos(op), _OPTIONAL_CONCAT, left, sep)
+            sep = _optional(left)
+            if sep is not None:                          # `[sep] + b`: nothing before it, so no sep
+                empty = A.Literal(*_pos(left), "")
+                return A.BinOp(*_pos(op), "+", A.BinOp(*_pos(left), _OPTIONAL_CONCAT, empty, sep), right)
         return A.BinOp(*_pos(op), _op(op), left, right)
 
     def negate(self, items):

@@ -420,7 +420,8 @@ def tokenize(text: str, tolerant: bool = False, join: bool = False, state: ScanS
             typing = False
         if ttype == "_COLON" and head == W.PROCEDURE_HEAD and not brackets:
             typing = True                                 # `PROCEDURE f() : boolean`
-        if not brackets and ttype not in ("_DOT", "_LSQB", "_RSQB", "_LPAR", "_RPAR", "ASSIGN"):
+        # `s[[2]] = "X"`, `s[[2 TO 3]] = "ZZ"`: a character reference can be assigned too
+        if not brackets and ttype not in ("_DOT", "_LSQB", "_RSQB", "_LPAR", "_RPAR", "LCHAR", "RCHAR", "ASSIGN"):
             target = False
         prev = ttype
     if state is not None:

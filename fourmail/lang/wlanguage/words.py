@@ -42,6 +42,10 @@ class Word(NamedTuple):
 
 _BLOCKS = ("IF", "SWITCH", "FOR", "FOR_EACH", "FOR_EACH_STRING", "WHILE", "LOOP", "WHEN_EXCEPTION_IN", "WHEN_EXCEPTION")
 
+# The spellings of TO with which a FOR reads its end once, before the first turn; with `TO` / `À`
+# it reads it again before each turn (REFERENCE.md §1.4).
+TO_ONCE = ("_TO_", "_À_")
+
 KEYWORDS: tuple[Word, ...] = (
     Word(("IF",), ("SI",), "IF", OPENER, help="IF c THEN … [ELSE …] END; on one line, IF c THEN stmt [ELSE stmt]"),
     Word(("THEN",), ("ALORS",), "THEN", help="after the condition of an IF"),
@@ -62,8 +66,9 @@ KEYWORDS: tuple[Word, ...] = (
          help='FOR EACH STRING s OF text SEPARATED BY "," … END: each piece of the text between separators'),
     Word(("SEPARATED BY",), ("SÉPARÉE PAR", "SEPAREE PAR"), "SEPARATED_BY", contexts=(FOR_EACH_HEAD,),
          help="the separator of a FOR EACH STRING"),
-    Word(("TO", "_TO_"), ("À", "_À_"), "TO", contexts=(FOR_HEAD, CHARS, CASE_LABEL),
-         help="the last value of a FOR, of a CASE range, of a part of a text t[[a TO b]]"),
+    Word(("TO", *TO_ONCE[:1]), ("À", *TO_ONCE[1:]), "TO", contexts=(FOR_HEAD, CHARS, CASE_LABEL),
+         help="the last value of a FOR (read at each turn; with _TO_, once), of a CASE range, "
+              "of a part of a text t[[a TO b]]"),
     Word(("STEP",), ("PAS",), "STEP", contexts=(FOR_HEAD,), help="the step of a FOR (French PAS, as NOT elsewhere)"),
     Word(("OF",), ("DE", "DANS"), "OF", contexts=(FOR_EACH_HEAD,), help="what a FOR EACH goes through"),
     Word(("WHILE",), ("TANTQUE", "TANT QUE"), "WHILE", OPENER, help="WHILE c … END"),
