@@ -214,6 +214,7 @@ class Sandbox:
         from .accounts import Accounts, AccountsError
         from .certs import server_context
         from .demo import seed
+        from .limits import raise_open_files_limit
         from .oauth_provider import TokenStore
         from .store import Store
         for name in ("mail.log", "pymap.imap"):
@@ -243,6 +244,7 @@ class Sandbox:
         if self.port_base and not 0 < self.port_base + max(p for *_, p in LISTENERS + (INBOX_LISTENER,)) <= 65535:
             raise SandboxError(f"cannot listen: --port-base {self.port_base} gives ports outside 1 to 65535")
         sslproto.SSLProtocol.max_size = TLS_READ_BUFFER
+        raise_open_files_limit()
         protocols = dict.fromkeys(protocol for _, protocol, *_ in LISTENERS + (WEB_LISTENER,))
         self._loops = {p: _ProtocolLoop(p) for p in protocols}
         futures = {p: lp.submit(self._listen(lp, store, accounts, tls)) for p, lp in self._loops.items()}
