@@ -72,6 +72,35 @@ def _loop_error(loop, context) -> None:
     logging.getLogger("fourmail.sandbox").debug("%s: %s", context.get("message"), context.get("exception"))
 
 
+BAD_REQUEST_LOGGED = 200         # characters of a client's bad HTTP request a log line shows
+
+
+class _BadRequestOneLine(logging.Filter):
+    """aiohttp logs a request it cannot parse (a line over 8 KiB, bytes that are not HTTP) with its
+    parser's traceback: that is the client's mistake, worth one line, not nine."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from aiohttp.http_exceptions import HttpProcessingError
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, HttpProcessingError):
+            said = " ".join(f"{error.code} {error.message}".split())
+            if len(said) > BAD_REQUEST_LOGGED:
+                said = said[:BAD_REQUEST_LOGGED] + "..."
+            record.msg, record.args = "%s: %s", (record.getMessage(), said)
+            record.exc_info = record.exc_text = None
+        return True
+
+
+_BAD_REQUEST_ONE_LINE = _BadRequestOneLine()
+
+
+def _quiet_bad_requests() -> None:
+    for name in ("aiohttp.server", "aiohttp.access", "aiohttp.web"):
+        logger = logging.getLogger(name)
+        if _BAD_REQUEST_ONE_LINE not in logger.filters:
+            logger.addFilter(_BAD_REQUEST_ONE_LINE)
+
+
 def _libc_trim():
     try:
         import ctypes
@@ -221,6 +250,7 @@ class Sandbox:
             # their DEBUG traces hold every line a client sends, passwords and tokens included
             if logging.getLogger(name).getEffectiveLevel() < logging.INFO:
                 logging.getLogger(name).setLevel(logging.INFO)
+        _quiet_bad_requests()
         if self.quiet:
             for name in ("mail.log", "pymap", "fourmail.sandbox", "aiohttp"):
                 logging.getLogger(name).setLevel(logging.CRITICAL)
