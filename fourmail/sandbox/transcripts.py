@@ -29,8 +29,8 @@ Message-ID.
 Bounds: a transcript keeps TRANSCRIPT_LIMIT bytes of dialogue (then only the notes, up to
 NOTES_RESERVE more, and its end, which says how many lines were left out); one line shows at
 most LINE_SHOWN characters; the folder keeps the TRANSCRIPTS_KEPT newest transcripts (the oldest
-are deleted as sessions start and end; live printing stops where the file does). `Transcripts.limit`, `.notes_reserve` and `.kept` hold the
-first three for each sandbox (tests lower them).
+are deleted as sessions start and end). Live printing stops where the file does. `Transcripts.limit`,
+`.notes_reserve` and `.kept` hold the first three for each sandbox (tests lower them).
 
 The servers call three things: `start(...)` when a connection starts, `tap(...)` on its streams
 (every byte read and written then goes through the transcript), `Transcript.close()` when it ends;
