@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 
 from . import imap_maildir, imap_protocol
 from .accounts import Accounts
-from .limits import MESSAGE_SIZE_LIMIT
+from .limits import MESSAGE_SIZE_LIMIT, start_capped_server
 from .store import Store, account_name
 
 def _classes():
@@ -148,4 +148,5 @@ async def start_imap(store: Store, accounts: Accounts, host: str, port: int, tls
     if transcripts is not None:
         transcripts.decode_mailbox = imap_protocol.modutf7_decode      # APPEND's folder, as the store names it
     callback = ProxyProtocolReader(config.proxy_protocol).get_callback(server)
-    return await asyncio.start_server(callback, host, port, ssl=tls if implicit_tls else None)
+    return await start_capped_server(callback, host, port, b"* BYE Too many connections, try again later\r\n",
+                                     ssl=tls if implicit_tls else None)

@@ -26,6 +26,14 @@ authorization endpoint (Google's `/o/oauth2/auth`, `/o/oauth2/v2/auth`, Microsof
   request with another secret is `invalid_client`.
 
 Codes, secrets and tokens are random and kept as SHA-256 digests only; nothing here logs them.
+
+What it keeps is bounded, whatever a client asks: a scope longer than MAX_SCOPE or a client id
+longer than MAX_CLIENT_ID is refused (400), and each token issued first drops what is dead. An
+access token past its expiry leaves only its digest in a set of the last RETIRED_KEPT ones, so that
+`issued()` still tells a program using it that it expired rather than that it was never issued
+(older ones become unknown); past MAX_LIVE_TOKENS the oldest live token is retired (revoked), past
+MAX_REFRESH_TOKENS the oldest refresh token is forgotten, and past MAX_CLIENTS the oldest client
+registration (a later request then registers the client anew).
 The mail servers ask `tokens.verdict(user, token)` through accounts.py.
 """
 from __future__ import annotations
@@ -48,7 +56,19 @@ from ..mail.network import LOOPBACK_HOSTS
 CODE_LIFETIME = 60.0             # seconds an authorization code may wait for its exchange
 TOKEN_LIFETIME = 3599            # seconds an access token is valid (Google's expires_in)
 _PKCE = re.compile(r"[A-Za-z0-9._~-]{43,128}")       # RFC 7636 §4.1 / §4.2
+MAX_SCOPE = 2048                 # characters of a scope (Google's longest real ones are a few hundred)
+MAX_CLIENT_ID = 256              # characters of a client id (Google's are about 72)
+MAX_LIVE_TOKENS = 10_000         # access tokens not yet expired
+RETIRED_KEPT = 10_000            # expired or revoked access tokens still recognised by issued()
+MAX_REFRESH_TOKENS = 10_000
+MAX_CLIENTS = 10_000
+LOGGED = 80                      # characters of a client id or scope a log line shows
 log = logging.getLogger("fourmail.sandbox.oauth")      # what was granted to whom: never a secret
+
+
+def _short(text: str) -> str:
+    """A client's text for a log line: at most LOGGED characters, shown with repr's quoting."""
+    return repr(text if len(text) <= LOGGED else text[:LOGGED] + "...")
 
 
 def _digest(secret: str) -> str:
@@ -71,7 +91,7 @@ class _Code:
     method: str
     expires: float
     used: bool = False
-    tokens: list = field(default_factory=list)     # digests of what it gave, revoked if reused
+    tokens: list = field(default_factory=list)     # (access, refresh or None) digests it gave, revoked if reused
 
 
 @dataclass
@@ -93,6 +113,7 @@ class TokenStore:
         self._access: dict[str, _Token] = {}
         self._refresh: dict[str, _Grant] = {}
         self._clients: dict[str, str | None] = {}     # client id -> digest of its secret (None: public)
+        self._retired: dict[str, None] = {}           # digests of dropped access tokens, oldest first
 
     # ------------------------------------------------------------ for tests and the mail servers
     def expire_tokens(self) -> None:
@@ -109,15 +130,17 @@ class TokenStore:
     def issued(self, token: str) -> bool:
         """Is this a token the provider issued (valid or not)?"""
         with self._lock:
-            return _digest(token) in self._access
+            digest = _digest(token)
+            return digest in self._access or digest in self._retired
 
     def verdict(self, user: str, token: str) -> bool | None:
         """None: not a token the provider issued. Else whether it signs `user` in now: not expired,
         not revoked, for that user (or any), and in strict mode only for a listed account."""
         with self._lock:
-            t = self._access.get(_digest(token))
-        if t is None:
-            return None
+            digest = _digest(token)
+            t = self._access.get(digest)
+            if t is None:
+                return False if digest in self._retired else None
         if time.time() >= t.expires or not user:
             return False
         if t.grant.user is not None and self.accounts.key(t.grant.user) != self.accounts.key(user):
@@ -132,13 +155,14 @@ class TokenStore:
             for k in [k for k, c in self._codes.items() if c.expires < now - 600]:
                 del self._codes[k]             # long dead: forget them (a reuse then is just unknown)
             self._codes[_digest(code)] = _Code(grant, redirect_uri, challenge, method, now + self.code_lifetime)
-        log.info("OAuth: authorization code for client %r, user %s, scope %r", grant.client_id,
-                 grant.user or "(any)", grant.scope)
+        log.info("OAuth: authorization code for client %s, user %s, scope %s", _short(grant.client_id),
+                 grant.user or "(any)", _short(grant.scope))
         return code
 
     def _issue(self, grant: _Grant, refresh: str | None, renewable: bool = True) -> dict:
         """Under the lock: a new access token (and a refresh token when `refresh` is None and the
         grant is `renewable`)."""
+        self._prune()
         access = secrets.token_urlsafe(32)
         answer = {"access_token": access, "token_type": "Bearer", "expires_in": int(self.token_lifetime),
                   "scope": grant.scope}
@@ -150,10 +174,32 @@ class TokenStore:
         self._access[_digest(access)] = _Token(grant, time.time() + self.token_lifetime, refresh)
         return answer
 
+    def _retire(self, digest: str) -> None:
+        self._access.pop(digest, None)
+        self._retired[digest] = None
+        while len(self._retired) > RETIRED_KEPT:
+            del self._retired[next(iter(self._retired))]
+
+    def _prune(self) -> None:
+        """Under the lock: drop what is dead and keep each collection under its bound."""
+        now, mono = time.time(), time.monotonic()
+        for digest in [d for d, t in self._access.items() if t.expires <= now]:
+            self._retire(digest)
+        while len(self._access) >= MAX_LIVE_TOKENS:
+            self._retire(next(iter(self._access)))
+        for k in [k for k, c in self._codes.items() if c.expires < mono - 600]:
+            del self._codes[k]
+        while len(self._refresh) >= MAX_REFRESH_TOKENS:
+            del self._refresh[next(iter(self._refresh))]
+        while len(self._clients) > MAX_CLIENTS:
+            del self._clients[next(iter(self._clients))]
+
     def _client_ok(self, client_id: str, secret: str | None) -> bool:
         """Under the lock: the client's first request registers it."""
         if client_id not in self._clients:
             self._clients[client_id] = None if secret is None else _digest(secret)
+            while len(self._clients) > MAX_CLIENTS:
+                del self._clients[next(iter(self._clients))]
             return True
         known = self._clients[client_id]
         if known is None:
@@ -164,7 +210,11 @@ class TokenStore:
         """The token endpoint: (HTTP status, JSON answer) for an authenticated grant request."""
         grant_type = form.get("grant_type", "")
         with self._lock:
-            if grant_type == "client_credentials" and secret is None:   # checked before it registers a client
+            if len(client_id) > MAX_CLIENT_ID:                    # before it registers a client
+                status, answer = 400, _error("invalid_request", f"client_id is longer than {MAX_CLIENT_ID} characters")
+            elif len(form.get("scope", "")) > MAX_SCOPE:
+                status, answer = 400, _error("invalid_scope", f"scope is longer than {MAX_SCOPE} characters")
+            elif grant_type == "client_credentials" and secret is None:   # checked before it registers a client
                 status, answer = 401, _error("invalid_client", "the client_credentials grant needs a client secret")
             elif not self._client_ok(client_id, secret):
                 status, answer = 401, _error("invalid_client", "unknown client or wrong client secret")
@@ -177,13 +227,13 @@ class TokenStore:
             elif not grant_type:
                 status, answer = 400, _error("invalid_request", "grant_type is missing")
             else:
-                status, answer = 400, _error("unsupported_grant_type", f"grant_type {grant_type} is not supported")
+                status, answer = 400, _error("unsupported_grant_type", f"grant_type {_short(grant_type)} is not supported")
         if status == 200:
-            log.info("OAuth: %s grant for client %r: access token for %d s, scope %r", grant_type, client_id,
-                     answer["expires_in"], answer["scope"])
+            log.info("OAuth: %s grant for client %s: access token for %d s, scope %s", grant_type,
+                     _short(client_id), answer["expires_in"], _short(answer["scope"]))
         else:
-            log.info("OAuth: %s grant for client %r refused: %s (%s)", grant_type or "no", client_id,
-                     answer["error"], answer["error_description"])
+            log.info("OAuth: %s grant for client %s refused: %s (%s)", (grant_type or "no")[:LOGGED],
+                     _short(client_id), answer["error"], answer["error_description"])
         return status, answer
 
     def _code_grant(self, form: dict, client_id: str) -> tuple[int, dict]:
@@ -194,11 +244,10 @@ class TokenStore:
         if code is None:
             return 400, _error("invalid_grant", "unknown authorization code")
         if code.used:
-            for digest in code.tokens:         # RFC 6749 §4.1.2: a code used twice revokes its tokens
-                token = self._access[digest]
-                token.expires = 0.0            # kept, so the mail servers still know it as the provider's
-                if token.refresh:
-                    self._refresh.pop(token.refresh, None)
+            for access, refresh in code.tokens:     # RFC 6749 §4.1.2: a code used twice revokes its tokens
+                self._retire(access)         # retired, so the mail servers still know it as the provider's
+                if refresh:
+                    self._refresh.pop(refresh, None)
             return 400, _error("invalid_grant", "the authorization code was already used")
         code.used = True
         if time.monotonic() > code.expires:
@@ -213,7 +262,8 @@ class TokenStore:
                                                                     code.challenge):
             return 400, _error("invalid_grant", "code_verifier does not match the code challenge")
         answer = self._issue(code.grant, None)
-        code.tokens.append(_digest(answer["access_token"]))
+        code.tokens.append((_digest(answer["access_token"]),
+                            _digest(answer["refresh_token"]) if "refresh_token" in answer else None))
         return 200, answer
 
     def _client_grant(self, form: dict, client_id: str) -> tuple[int, dict]:
@@ -317,6 +367,9 @@ class Provider:
         client_id, redirect_uri = params.get("client_id", ""), params.get("redirect_uri", "")
         if not client_id:
             return _page("Sign-in refused", "<p>The request names no <code>client_id</code>.</p>", 400)
+        if len(client_id) > MAX_CLIENT_ID:
+            return _page("Sign-in refused", f"<p>The <code>client_id</code> is longer than {MAX_CLIENT_ID} "
+                         "characters.</p>", 400)
         if not loopback_redirect(redirect_uri):
             return _page("Sign-in refused", "<p>The <code>redirect_uri</code> "
                          f"<code>{html.escape(redirect_uri) or '(none)'}</code> is not a loopback address "
@@ -331,6 +384,8 @@ class Provider:
                 answer["state"] = state
             raise web.HTTPFound(_with_query(redirect_uri, answer), headers={"Cache-Control": "no-store"})
 
+        if len(params.get("scope", "")) > MAX_SCOPE:
+            refuse("invalid_scope", f"scope is longer than {MAX_SCOPE} characters")
         if params.get("response_type") != "code":
             refuse("unsupported_response_type", "only response_type=code is supported")
         if not state:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from .accounts import XOAUTH2_ERROR, Accounts, xoauth2_parse
 from .faults import pop3_text
-from .limits import PREAUTH_LITERAL_LIMIT
+from .limits import PREAUTH_LITERAL_LIMIT, start_capped_server
 from .store import Store, account_name, crlf, crlf_size
 from .transcripts import NO_TRANSCRIPT, start as start_transcript, tap
 
@@ -416,4 +416,5 @@ async def start_pop3(store: Store, accounts: Accounts, host: str, port: int, tls
         finally:
             session.transcript.close()
 
-    return await asyncio.start_server(serve, host, port, ssl=tls if implicit_tls else None, limit=LINE_LIMIT)
+    return await start_capped_server(serve, host, port, b"-ERR [SYS/TEMP] too many connections, try again later\r\n",
+                                     ssl=tls if implicit_tls else None, limit=LINE_LIMIT)

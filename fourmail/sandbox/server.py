@@ -72,6 +72,35 @@ def _loop_error(loop, context) -> None:
     logging.getLogger("fourmail.sandbox").debug("%s: %s", context.get("message"), context.get("exception"))
 
 
+BAD_REQUEST_LOGGED = 200         # characters of a client's bad HTTP request a log line shows
+
+
+class _BadRequestOneLine(logging.Filter):
+    """aiohttp logs a request it cannot parse (a line over 8 KiB, bytes that are not HTTP) with its
+    parser's traceback: that is the client's mistake, worth one line, not nine."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from aiohttp.http_exceptions import HttpProcessingError
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, HttpProcessingError):
+            said = " ".join(f"{error.code} {error.message}".split())
+            if len(said) > BAD_REQUEST_LOGGED:
+                said = said[:BAD_REQUEST_LOGGED] + "..."
+            record.msg, record.args = "%s: %s", (record.getMessage(), said)
+            record.exc_info = record.exc_text = None
+        return True
+
+
+_BAD_REQUEST_ONE_LINE = _BadRequestOneLine()
+
+
+def _quiet_bad_requests() -> None:
+    for name in ("aiohttp.server", "aiohttp.access", "aiohttp.web"):
+        logger = logging.getLogger(name)
+        if _BAD_REQUEST_ONE_LINE not in logger.filters:
+            logger.addFilter(_BAD_REQUEST_ONE_LINE)
+
+
 def _libc_trim():
     try:
         import ctypes
@@ -214,12 +243,14 @@ class Sandbox:
         from .accounts import Accounts, AccountsError
         from .certs import server_context
         from .demo import seed
+        from .limits import raise_open_files_limit
         from .oauth_provider import TokenStore
         from .store import Store
         for name in ("mail.log", "pymap.imap"):
             # their DEBUG traces hold every line a client sends, passwords and tokens included
             if logging.getLogger(name).getEffectiveLevel() < logging.INFO:
                 logging.getLogger(name).setLevel(logging.INFO)
+        _quiet_bad_requests()
         if self.quiet:
             for name in ("mail.log", "pymap", "fourmail.sandbox", "aiohttp"):
                 logging.getLogger(name).setLevel(logging.CRITICAL)
@@ -243,6 +274,7 @@ class Sandbox:
         if self.port_base and not 0 < self.port_base + max(p for *_, p in LISTENERS + (INBOX_LISTENER,)) <= 65535:
             raise SandboxError(f"cannot listen: --port-base {self.port_base} gives ports outside 1 to 65535")
         sslproto.SSLProtocol.max_size = TLS_READ_BUFFER
+        raise_open_files_limit()
         protocols = dict.fromkeys(protocol for _, protocol, *_ in LISTENERS + (WEB_LISTENER,))
         self._loops = {p: _ProtocolLoop(p) for p in protocols}
         futures = {p: lp.submit(self._listen(lp, store, accounts, tls)) for p, lp in self._loops.items()}

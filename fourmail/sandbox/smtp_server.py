@@ -22,7 +22,7 @@ from aiosmtpd.smtp import MISSING, SMTP, AuthResult, LoginPassword, TLSSetupExce
 
 from .accounts import XOAUTH2_ERROR, Accounts, xoauth2_parse
 from .faults import SMTP_STEPS, smtp_reply
-from .limits import MESSAGE_SIZE_LIMIT
+from .limits import MESSAGE_SIZE_LIMIT, capped
 from .store import Store, account_name
 from .transcripts import NO_TRANSCRIPT, start as start_transcript, tap
 
@@ -267,4 +267,5 @@ async def start_smtp(store: Store, accounts: Accounts, host: str, port: int, tls
         return SandboxSMTP(handler, accounts=accounts, tls_context=None if implicit_tls else tls, loop=loop,
                            transcripts=transcripts)
 
-    return await loop.create_server(factory, host, port, ssl=tls if implicit_tls else None)
+    return await loop.create_server(capped(factory, b"421 4.7.0 Too many connections, try again later\r\n"),
+                                    host, port, ssl=tls if implicit_tls else None)

@@ -29,8 +29,8 @@ Message-ID.
 Bounds: a transcript keeps TRANSCRIPT_LIMIT bytes of dialogue (then only the notes, up to
 NOTES_RESERVE more, and its end, which says how many lines were left out); one line shows at
 most LINE_SHOWN characters; the folder keeps the TRANSCRIPTS_KEPT newest transcripts (the oldest
-are deleted as new sessions start). `Transcripts.limit`, `.notes_reserve` and `.kept` hold the
-first three for each sandbox (tests lower them).
+are deleted as sessions start and end). Live printing stops where the file does. `Transcripts.limit`,
+`.notes_reserve` and `.kept` hold the first three for each sandbox (tests lower them).
 
 The servers call three things: `start(...)` when a connection starts, `tap(...)` on its streams
 (every byte read and written then goes through the transcript), `Transcript.close()` when it ends;
@@ -164,12 +164,13 @@ class Transcripts:
         self._tell(t, f"{start:%H:%M:%S.%f}"[:12] + f" == session from {t.client}, transcript {tid}")
         return t
 
-    def _prune(self) -> None:
-        """Delete the oldest transcripts so that a new one leaves `kept` of them."""
+    def _prune(self, room: int = 1) -> None:
+        """Delete the oldest transcripts, but not those of sessions still open, so that `room`
+        new ones leave `kept` of them."""
         names = sorted(n for n in os.listdir(self.folder) if n.endswith(SUFFIX))
         with self._lock:
             live = set(self._open)
-        for name in names[:max(0, len(names) - self.kept + 1)]:
+        for name in names[:max(0, len(names) - self.kept + room)]:
             if name[:-len(SUFFIX)] in live:
                 continue
             try:
@@ -181,6 +182,10 @@ class Transcripts:
     def _closed(self, t: "Transcript") -> None:
         with self._lock:
             self._open.pop(t.id, None)
+        try:
+            self._prune(room=0)               # many sessions at once left more than `kept`, kept while open
+        except OSError:
+            pass
 
     def close_all(self, how: str) -> None:
         """End the transcripts still open (the sandbox stops): `how` says why."""
@@ -396,13 +401,16 @@ class Transcript:
         self.produced(Produced(account, folder, uid, self.owner.file_of(account, folder, uid), message_id_of(data)))
 
     def _emit(self, text: str, note: bool, force: bool = False) -> None:
-        stamped = f"{_now():%H:%M:%S.%f}"[:12] + " " + text
-        self.owner._tell(self, stamped)
+        stamp = f"{_now():%H:%M:%S.%f}"[:12] + " "
         limit = self.owner.limit + (self.owner.notes_reserve if note else 0)
         if self.size > limit and not force:
             self.left_out += 1
+            if self.left_out == 1:            # live printing stops where the file does, and says so
+                self.owner._tell(self, stamp + f"== limit further lines left out past {self.owner.limit} bytes "
+                                               "(the transcript's end says how many)")
             return
-        self.write_raw(stamped + "\n")
+        self.owner._tell(self, stamp + text)
+        self.write_raw(stamp + text + "\n")
 
     def write_raw(self, text: str) -> None:
         with self._write_lock:

@@ -14,12 +14,17 @@ reading goes to every client as Mailpit's events:
 
 A client may ask for the "new" messages of one view only: /api/events?account=&folder=&q= (the
 page's own account, folder and search); the other events go to everyone.
+
+Each client has its own queue of at most QUEUE_BATCHES batches of events (what one reading of the
+changes found) and its own sender task, so a client that does not read delays no one else; one
+whose queue fills, or that does not take an event within SEND_SECONDS, is closed and its socket
+released.
 """
 from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiohttp import WSMsgType, web
@@ -31,6 +36,8 @@ from .messages import Messages, Summary, matches, parse_query
 
 DEBOUNCE_SECONDS = 0.03          # changes that come together (one delivery to 5 recipients) are read once
 SEND_SECONDS = 5.0               # a client that does not take an event within this is dropped
+QUEUE_BATCHES = 100              # batches waiting for one client (3 s of changes at least); one more: dropped
+CLOSE_SECONDS = 1.0              # a dropped client's closing handshake; then its socket is cut
 
 
 @dataclass(eq=False)           # one per connection: hashed by identity
@@ -39,6 +46,9 @@ class _Client:
     account: str | None
     folder: str | None
     terms: list
+    transport: asyncio.BaseTransport | None = None
+    queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(QUEUE_BATCHES))
+    sender: asyncio.Task | None = None
 
     def wants(self, s: Summary) -> bool:
         return ((self.account is None or self.account == s.account) and (self.folder is None or self.folder == s.folder)
@@ -57,6 +67,7 @@ class Live:
         self._known: dict[Path, dict[str, tuple]] | None = None
         self._unwatch = None
         self._reading = False
+        self._dropping: set[asyncio.Task] = set()
 
     async def start(self, app) -> None:
         self.loop = asyncio.get_running_loop()
@@ -152,15 +163,45 @@ class Live:
 
     # ------------------------------------------------------------ to the clients
     async def _send(self, events) -> None:
+        """Queue the events for each client that wants them; never waits for a client."""
+        texts = [(json.dumps(event), summary) for event, summary in events]
         for c in list(self.clients):
-            for event, summary in events:
-                if summary is not None and not c.wants(summary):
-                    continue
-                try:
-                    await asyncio.wait_for(c.ws.send_str(json.dumps(event)), SEND_SECONDS)
-                except (ConnectionError, asyncio.TimeoutError, RuntimeError):
-                    self.clients.discard(c)
-                    break
+            batch = [text for text, summary in texts if summary is None or c.wants(summary)]
+            if not batch:
+                continue
+            try:
+                c.queue.put_nowait(batch)
+            except asyncio.QueueFull:
+                self._drop(c)
+
+    async def _sender(self, c: _Client) -> None:
+        try:
+            while True:
+                for text in await c.queue.get():
+                    await asyncio.wait_for(c.ws.send_str(text), SEND_SECONDS)
+        except (ConnectionError, asyncio.TimeoutError, RuntimeError):
+            self._drop(c)
+
+    def _drop(self, c: _Client) -> None:
+        """A client that fell behind: no more events; closed, and cut if it will not close."""
+        if c not in self.clients:
+            return
+        self.clients.discard(c)
+        if c.sender is not None and c.sender is not asyncio.current_task():
+            c.sender.cancel()
+
+        async def close() -> None:
+            try:
+                await asyncio.wait_for(c.ws.close(code=1008, message=b"too slow to follow the updates"),
+                                       CLOSE_SECONDS)
+            except (ConnectionError, asyncio.TimeoutError, RuntimeError):
+                pass
+            if c.transport is not None and not c.transport.is_closing():
+                c.transport.abort()           # its unread frames fill the buffers: release the socket
+
+        task = asyncio.ensure_future(close())
+        self._dropping.add(task)
+        task.add_done_callback(self._dropping.discard)
 
     async def handle(self, request) -> web.WebSocketResponse:
         # Websockets ignore the same-origin policy: a page of another site could open this one
@@ -171,7 +212,8 @@ class Live:
         ws = web.WebSocketResponse(heartbeat=30)
         await ws.prepare(request)
         q = request.query
-        client = _Client(ws, q.get("account") or None, q.get("folder") or None, parse_query(q.get("q", "")))
+        client = _Client(ws, q.get("account") or None, q.get("folder") or None, parse_query(q.get("q", "")),
+                         request.transport)
         if self._known is None:
             self._reading = True              # what changes meanwhile is read again after
             try:
@@ -181,6 +223,7 @@ class Live:
             if self._known is None:
                 self._known = known
         self.clients.add(client)
+        client.sender = asyncio.ensure_future(self._sender(client))
         if self._pending:
             self._changed(next(iter(self._pending)))
         try:
@@ -189,6 +232,7 @@ class Live:
                     break
         finally:
             self.clients.discard(client)
+            client.sender.cancel()
             if not self.clients:
                 self._known, self._pending = None, set()
         return ws
