@@ -243,14 +243,14 @@ class AstBuilder:
     # ------------------------------------------------------------ statements
     def assignment(self, items):
         target, _, value = items
-        return A.Assign(*_pos(items), self._assignable(target), value)
+        return A.Assign(*_pos(items), self._assignable(target, items), value)
 
     def compound_assignment(self, items):
         target, op, value = items
         sep = _optional(value)
         if str(op)[0] == "+" and sep is not None:       # `s += [sep]`
-            return A.CompoundAssign(*_pos(items), self._assignable(target), _OPTIONAL_CONCAT, sep)
-        return A.CompoundAssign(*_pos(items), self._assignable(target), str(op)[0], value)
+            return A.CompoundAssign(*_pos(items), self._assignable(target, items), _OPTIONAL_CONCAT, sep)
+        return A.CompoundAssign(*_pos(items), self._assignable(target, items), str(op)[0], value)
 
     def expression_statement(self, items):
         e = items[0]
@@ -259,10 +259,13 @@ class AstBuilder:
                                     A.Literal(e.line, e.col, 1.0))
         return A.ExprStatement(*_pos(items), e)
 
-    def _assignable(self, node):
+    def _assignable(self, node, around=()):
+        """`node` as an assignment's target; `around`: the statement's pieces, where the error
+        points when the node has no place of its own (an empty `[]`, its brackets dropped)."""
         if not isinstance(node, _ASSIGNABLE):
+            line, col = (node.line, node.col) if node.line else _pos(around)
             raise SourceSyntaxError("this expression cannot be assigned to (only variables, properties and "
-                                    "array elements can)", node.line, node.col)
+                                    "array elements can)", line, col)
         return node
 
     def decl_names(self, items):
@@ -536,11 +539,11 @@ class AstBuilder:
 
     def pre_increment(self, items):
         tok, target = items
-        return A.Increment(*_pos(tok), self._assignable(target), 1 if tok.type == "INCR" else -1, True)
+        return A.Increment(*_pos(tok), self._assignable(target, items), 1 if tok.type == "INCR" else -1, True)
 
     def post_increment(self, items):
         target, tok = items
-        return A.Increment(*_pos(target), self._assignable(target), 1 if tok.type == "INCR" else -1, False)
+        return A.Increment(*_pos(target), self._assignable(target, items), 1 if tok.type == "INCR" else -1, False)
 
     def member(self, items):
         target, name = items
