@@ -17,26 +17,9 @@ import re
 
 from . import words as _words
 from ..errors import SourceSyntaxError
+from ..tokens import Token
 
 
-class Token(str):
-    """A token: its text, with its type and where it starts and ends (lark's Token interface)."""
-
-    __slots__ = ("type", "start_pos", "line", "column", "end_line", "end_column", "end_pos")
-
-    def __new__(cls, type_: str, value: str, start_pos: int = 0, line: int = 0, column: int = 0,
-                end_line: int = 0, end_column: int = 0, end_pos: int = 0):
-        self = super().__new__(cls, value)
-        self.type, self.start_pos, self.line, self.column = type_, start_pos, line, column
-        self.end_line, self.end_column, self.end_pos = end_line, end_column, end_pos
-        return self
-
-    @property
-    def value(self) -> str:
-        return str(self)
-
-    def __repr__(self) -> str:
-        return f"Token({self.type!r}, {str(self)!r})"
 
 # The keywords' word tuples -> token types (words.py is their table).
 KEYWORDS = {_words.words_of(w.token): w.token for w in _words.KEYWORDS if w.token not in _words.PATTERN_TOKENS}

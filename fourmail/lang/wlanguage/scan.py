@@ -5,15 +5,10 @@ COMMENT, CONT, PLACEHOLDER, DIRECTIVE, OPEN_STRING, ERROR...); a line break is N
 """
 from __future__ import annotations
 
-from typing import Iterator, NamedTuple
+from typing import Iterator
 
+from ..tokens import Piece, lines_of
 from .lexer import ScanState, tokenize
-
-
-class Piece(NamedTuple):
-    kind: str
-    start: int
-    end: int
 
 
 def scan(text: str, join: bool = False, state: ScanState | None = None) -> Iterator[Piece]:
@@ -21,17 +16,6 @@ def scan(text: str, join: bool = False, state: ScanState | None = None) -> Itera
     bracket is a JOIN_NL (the statement goes on) instead of an NL."""
     for t in tokenize(text, tolerant=True, join=join, state=state):
         yield Piece("NL" if t.type == "_NL" and str(t) != ";" else t.type, t.start_pos, t.end_pos)
-
-
-def lines_of(pieces: list[Piece]) -> list[list[Piece]]:
-    """Group pieces by logical line (a JOIN_NL or CONT keeps the line going)."""
-    out: list[list[Piece]] = [[]]
-    for p in pieces:
-        if p.kind == "NL":
-            out.append([])
-        else:
-            out[-1].append(p)
-    return out
 
 
 __all__ = ["Piece", "ScanState", "scan", "lines_of"]
