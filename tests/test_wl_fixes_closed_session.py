@@ -3,15 +3,12 @@ function returns False (EmailNbMessage 0, EmailGetAll an empty array), ErrorOccu
 §2.2); one never started stays a programming error. Run against the sandbox's real servers."""
 from __future__ import annotations
 
-import pytest
-
-from fourmail.sandbox import routing
 from sandbox_util import fresh, sandbox  # noqa: F401  (the fixture)
 from wl_fixes_util import lines
 
 
 def run_on(sb, source):
-    return lines(source, setup=lambda rt: routing.apply(rt, sb))
+    return lines(source, sandbox=sb)
 
 
 SEND = """S is emailSMTPSession

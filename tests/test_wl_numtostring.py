@@ -2,17 +2,12 @@
 format that would build a text of gigabytes is refused like any other bad format."""
 from __future__ import annotations
 
-import io
-
-from fourmail import lang
-from fourmail.program import new_runtime, report, run_source
+from wl_run import run_wl
 
 
 def run(source: str, tmp_path) -> tuple[str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    rt = new_runtime(lang.get("wlanguage"), project_dir=tmp_path, out=out, err=err, interactive=False)
-    report(run_source(rt, source, "n.wl"), rt, "n.wl", err)
-    return out.getvalue(), err.getvalue()
+    result = run_wl(source, None, tmp_path, "n.wl")
+    return result.out, result.err
 
 
 def test_formats(tmp_path):

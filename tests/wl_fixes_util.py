@@ -1,27 +1,14 @@
 """Running a WLanguage program as `fourmail run` runs it, in this process (the tests of
-tests/test_wl_fixes_*.py)."""
+tests/test_wl_fixes_*.py), through tests/wl_run.py."""
 from __future__ import annotations
 
-import io
-
-from fourmail import lang
-from fourmail.program import new_runtime, report, run_source
-
-WL = lang.get("wlanguage")
+from wl_run import run_wl
 
 
-def run(source: str, rt_options: dict | None = None, setup=None) -> tuple[str, str]:
-    """(kind, what it printed and what a failure reported). `setup(rt)` runs before the program."""
-    out = io.StringIO()
-    rt = new_runtime(WL, out=out, err=out, interactive=False, **(rt_options or {}))
-    if setup is not None:
-        setup(rt)
-    try:
-        outcome = run_source(rt, source, "t.wl")
-        report(outcome, rt, "t.wl", out)
-    finally:
-        rt.shutdown()
-    return outcome.kind, out.getvalue()
+def run(source: str, sandbox=None) -> tuple[str, str]:
+    """(kind, what it printed then what a failure reported), on `sandbox`'s routes if given."""
+    result = run_wl(source, sandbox, filename="t.wl")
+    return result.kind, result.out + result.err
 
 
 def lines(source: str, **kw) -> list[str]:

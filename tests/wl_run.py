@@ -25,15 +25,17 @@ class Run(NamedTuple):
     variables: dict  # its variables (case-folded names), with keep_variables
 
 
-def run_wl(source: str, sandbox, project_dir: Path, filename: str = "test.wl", *, language=None, edit=None,
-           keep_variables: bool = False, runtime=None, variables: dict | None = None) -> Run:
-    """`runtime`: run in this one (one input of a session: its routes are set, it is not shut
-    down), with `variables` kept from input to input."""
+def run_wl(source: str, sandbox=None, project_dir: Path | None = None, filename: str = "test.wl", *,
+           language=None, edit=None, keep_variables: bool = False, runtime=None,
+           variables: dict | None = None) -> Run:
+    """On `sandbox`'s routes (None: no mail server, as plain `fourmail run`). `runtime`: run in
+    this one (one input of a session: its routes are set, it is not shut down), with
+    `variables` kept from input to input."""
     out, err = io.StringIO(), io.StringIO()
     keep_variables = keep_variables or variables is not None
     variables = {} if variables is None else variables
     rt = runtime or new_runtime(language or WLANGUAGE, project_dir=project_dir, out=out, err=err, interactive=False)
-    if runtime is None:
+    if runtime is None and sandbox is not None:
         routing.apply(rt, sandbox)
     outcome = run_source(rt, source, filename, edit=edit, locals_mode="dict" if keep_variables else "fast",
                          locals_dict=variables if keep_variables else None, shutdown=runtime is None)
